@@ -1,0 +1,21 @@
+// Lint: typescript-eslint's recommended rules, plus the layering rule that keeps the engine
+// runnable in plain Node (no `vscode`, no DOM globals) so it can serve as a library and a CLI.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'src/engine/kernels/assembly/**', 'src/engine/kernels/generated/**', '.e2e/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine must run in plain Node: no vscode imports.' }] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
+    },
+  },
+);

@@ -1,0 +1,76 @@
+/**
+ * Backend selection. WASM (XNNPACK, SIMD) is the default: it ships inside its npm package, installs
+ * offline and serves every platform. tfjs-node is used when the user has installed it (its install
+ * script downloads libtensorflow, so nothing here requires it). CPU is the pure-JS fallback.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no gradients; the union package does this import for its users.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-wasm';
+import { RnnLabError } from './errors';
+import { registerMissingKernels } from './kernels/missingKernels';
+import { registerRnnKernels } from './kernels/rnnKernels';
+
+export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'tensorflow', 'cpu'];
+
+/** True when `@tensorflow/tfjs-node` can be loaded and shares our tfjs-core (so its kernels register with us). */
+export function tfjsNodeAvailable(): boolean {
+  try {
+    // Resolve, don't load: loading it pulls in libtensorflow, which is only worth it if chosen.
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function loadTfjsNode(): boolean {
+  try {
+    require('@tensorflow/tfjs-node');
+    return tf.findBackend('tensorflow') !== null;
+  } catch {
+    return false;
+  }
+}
+
+let active: Promise<string> | null = null;
+let activeRequest: BackendName | 'auto' | null = null;
+
+/**
+ * Make a backend current and return its name. `auto` prefers tfjs-node when installed, then WASM,
+ * then CPU. Asking for a backend that cannot start is an error that says what to do.
+ */
+export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<string> {
+  if (active && activeRequest === requested) return active;
+  activeRequest = requested;
+  registerMissingKernels();
+  registerRnnKernels();
+  active = (async () => {
+    const order: BackendName[] =
+      requested === 'auto' ? (tfjsNodeAvailable() ? ['tensorflow', 'wasm', 'cpu'] : ['wasm', 'cpu']) : [requested];
+    for (const name of order) {
+      if (name === 'tensorflow' && !loadTfjsNode()) continue;
+      try {
+        if (await tf.setBackend(name)) {
+          await tf.ready();
+          return tf.getBackend();
+        }
+      } catch {
+        // fall through to the next candidate
+      }
+    }
+    active = null;
+    if (requested === 'tensorflow') {
+      throw new RnnLabError('BACKEND', 'The tensorflow backend needs @tensorflow/tfjs-node, which is not installed.', 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm.');
+    }
+    throw new RnnLabError('BACKEND', `Could not start the ${requested} backend.`, 'Try --backend cpu.');
+  })();
+  return active;
+}
+
+/** Name of the backend in use, or null before initBackend. */
+export function currentBackend(): string | null {
+  return active ? tf.getBackend() : null;
+}

@@ -1,0 +1,320 @@
+// Whole-sequence LSTM and GRU layers over PyTorch's packed layout, forward and backward.
+//
+// Packed layout: rows are time-major; step t holds batchSizes[t] rows, the sequences still running,
+// sorted longest first, so the live batch at each step is a prefix of the previous one. Only valid
+// steps are computed. Gate order and equations are PyTorch's:
+//   LSTM  i,f,g,o:  c' = f⊙c + i⊙g,  h' = o⊙tanh(c')
+//   GRU   r,z,n:    n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h' = (1−z)⊙n + z⊙h
+// Weights come in PyTorch's layout (W_ih [G·H, I], W_hh [G·H, H]); the input projection for all
+// steps is one GEMM, each step's recurrent product is one GEMM over the live rows, and each weight
+// gradient is one GEMM over all rows at the end.
+
+import { fp, gemm, transpose, colSum, addRowVector, copy } from './gemm';
+import { sigmoid4, tanh4, sigmoid1, tanh1, sigmoidInPlace, tanhInPlace } from './math';
+
+@inline
+function bsAt(bs: usize, t: i32): i32 {
+  return load<i32>(bs + (<usize>t << 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// LSTM
+
+/**
+ * Forward. Outputs: gates [N,4H] (activated i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H],
+ * hprev [N,H] (the h each row started from), hs [N,H], hn/cn [B,H] at each sequence's last step.
+ * scratch: (I + H)·4H floats.
+ */
+export function lstmForward(
+  N: i32, I: i32, H: i32, T: i32, bs: usize,
+  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize, c0: usize,
+  gates: usize, cs: usize, tcs: usize, hprev: usize, hs: usize, hn: usize, cn: usize,
+  scratch: usize,
+): void {
+  const G = 4 * H;
+  const wihT = scratch;            // [I, 4H]
+  const whhT = fp(scratch, I * G); // [H, 4H]
+  transpose(wihT, wih, G, I);
+  transpose(whhT, whh, G, H);
+  // gates = x · W_ihᵀ + b_ih + b_hh, all steps at once            // [N, 4H]
+  gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);
+  addRowVector(gates, bih, N, G);
+  addRowVector(gates, bhh, N, G);
+
+  const H4 = H & ~3;
+  let off = 0;
+  let prevOff = 0;
+  for (let t = 0; t < T; t++) {
+    const bt = bsAt(bs, t);
+    // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
+    copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
+    gemm(fp(gates, off * G), G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, true);
+    for (let b = 0; b < bt; b++) {
+      const r = off + b;
+      const gr = fp(gates, r * G);
+      sigmoidInPlace(gr, 2 * H);          // i, f
+      tanhInPlace(fp(gr, 2 * H), H);      // g
+      sigmoidInPlace(fp(gr, 3 * H), H);   // o
+      const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
+      const cr = fp(cs, r * H), tr = fp(tcs, r * H), hr = fp(hs, r * H);
+      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        const c = f32x4.add(f32x4.mul(v128.load(gf + o), v128.load(cp + o)), f32x4.mul(v128.load(gi + o), v128.load(gg + o)));
+        const tc = tanh4(c);
+        v128.store(cr + o, c);
+        v128.store(tr + o, tc);
+        v128.store(hr + o, f32x4.mul(v128.load(go + o), tc));
+      }
+      for (; j < H; j++) {
+        const o = <usize>j << 2;
+        const c = load<f32>(gf + o) * load<f32>(cp + o) + load<f32>(gi + o) * load<f32>(gg + o);
+        const tc = tanh1(c);
+        store<f32>(cr + o, c);
+        store<f32>(tr + o, tc);
+        store<f32>(hr + o, load<f32>(go + o) * tc);
+      }
+    }
+    // sequences whose last step is t: rows [batchSizes[t+1], bt)
+    const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
+    if (bNext < bt) {
+      copy(fp(hn, bNext * H), fp(hs, (off + bNext) * H), (bt - bNext) * H);
+      copy(fp(cn, bNext * H), fp(cs, (off + bNext) * H), (bt - bNext) * H);
+    }
+    prevOff = off;
+    off += bt;
+  }
+}
+
+/**
+ * Backward. Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dx [N,I] (skipped when
+ * dx == 0), dwih [4H,I], dwhh [4H,H], db [4H] (the gradient of b_ih and of b_hh alike),
+ * dh0/dc0 [B,H]. scratch: N·4H + 2·B·H + max(I,H)·4H floats.
+ */
+export function lstmBackward(
+  N: i32, I: i32, H: i32, T: i32, bs: usize,
+  x: usize, wih: usize, whh: usize, c0: usize,
+  gates: usize, cs: usize, tcs: usize, hprev: usize,
+  dhs: usize, dhn: usize, dcn: usize,
+  dx: usize, dwih: usize, dwhh: usize, db: usize, dh0: usize, dc0: usize,
+  scratch: usize,
+): void {
+  const G = 4 * H;
+  const B = bsAt(bs, 0);
+  const dgates = scratch;                   // [N, 4H] pre-activation gate gradients
+  const dhState = fp(dgates, N * G);        // [B, H] gradient flowing into h of the current step
+  const dcState = fp(dhState, B * H);       // [B, H]
+  const tmpT = fp(dcState, B * H);          // [max(I,H), 4H]
+  const H4 = H & ~3;
+  const one = f32x4.splat(1);
+
+  let off = N;
+  for (let t = T - 1; t >= 0; t--) {
+    const bt = bsAt(bs, t);
+    off -= bt;
+    const prevOff = t > 0 ? off - bsAt(bs, t - 1) : 0;
+    const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
+    // sequences ending at t start their gradient from dhn/dcn
+    if (bNext < bt) {
+      copy(fp(dhState, bNext * H), fp(dhn, bNext * H), (bt - bNext) * H);
+      copy(fp(dcState, bNext * H), fp(dcn, bNext * H), (bt - bNext) * H);
+    }
+    for (let b = 0; b < bt; b++) {
+      const r = off + b;
+      const gr = fp(gates, r * G), dg = fp(dgates, r * G);
+      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
+      const tr = fp(tcs, r * H), dhr = fp(dhs, r * H);
+      const dhb = fp(dhState, b * H), dcb = fp(dcState, b * H);
+      const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        const dh = f32x4.add(v128.load(dhb + o), v128.load(dhr + o));
+        const vi = v128.load(gi + o), vf = v128.load(gf + o), vg = v128.load(gg + o), vo = v128.load(go + o);
+        const tc = v128.load(tr + o);
+        const dO = f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(vo, f32x4.sub(one, vo)));
+        const dc = f32x4.add(v128.load(dcb + o), f32x4.mul(f32x4.mul(dh, vo), f32x4.sub(one, f32x4.mul(tc, tc))));
+        const dI = f32x4.mul(f32x4.mul(dc, vg), f32x4.mul(vi, f32x4.sub(one, vi)));
+        const dF = f32x4.mul(f32x4.mul(dc, v128.load(cp + o)), f32x4.mul(vf, f32x4.sub(one, vf)));
+        const dG = f32x4.mul(f32x4.mul(dc, vi), f32x4.sub(one, f32x4.mul(vg, vg)));
+        v128.store(dcb + o, f32x4.mul(dc, vf));
+        v128.store(dg + o, dI);
+        v128.store(fp(dg, H) + o, dF);
+        v128.store(fp(dg, 2 * H) + o, dG);
+        v128.store(fp(dg, 3 * H) + o, dO);
+      }
+      for (; j < H; j++) {
+        const o = <usize>j << 2;
+        const dh = load<f32>(dhb + o) + load<f32>(dhr + o);
+        const vi = load<f32>(gi + o), vf = load<f32>(gf + o), vg = load<f32>(gg + o), vo = load<f32>(go + o);
+        const tc = load<f32>(tr + o);
+        const dO = dh * tc * vo * (1 - vo);
+        const dc = load<f32>(dcb + o) + dh * vo * (1 - tc * tc);
+        store<f32>(dcb + o, dc * vf);
+        store<f32>(dg + o, dc * vg * vi * (1 - vi));
+        store<f32>(fp(dg, H) + o, dc * load<f32>(cp + o) * vf * (1 - vf));
+        store<f32>(fp(dg, 2 * H) + o, dc * vi * (1 - vg * vg));
+        store<f32>(fp(dg, 3 * H) + o, dO);
+      }
+    }
+    // dh for the previous step = dgates · W_hh                      // [bt, H]
+    gemm(dhState, H, fp(dgates, off * G), G, 1, whh, H, bt, G, H, false);
+  }
+  copy(dh0, dhState, B * H);
+  copy(dc0, dcState, B * H);
+
+  // Weight gradients, one GEMM each over all rows: dWᵀ = inputᵀ · dgates, then back to [4H, ·].
+  gemm(tmpT, G, x, 1, I, dgates, G, I, N, G, false);      // [I, 4H]
+  transpose(dwih, tmpT, I, G);
+  gemm(tmpT, G, hprev, 1, H, dgates, G, H, N, G, false);  // [H, 4H]
+  transpose(dwhh, tmpT, H, G);
+  colSum(db, dgates, N, G, false);
+  if (dx != 0) gemm(dx, I, dgates, G, 1, wih, I, N, G, I, false); // [N, I]
+}
+
+// ---------------------------------------------------------------------------------------------
+// GRU
+
+/**
+ * Forward. Outputs: gates [N,3H] (activated r, z, n), ghn [N,H] (W_hn h + b_hn), hprev [N,H],
+ * hs [N,H], hn [B,H]. scratch: (I + H)·3H + B·3H floats.
+ */
+export function gruForward(
+  N: i32, I: i32, H: i32, T: i32, bs: usize,
+  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize,
+  gates: usize, ghn: usize, hprev: usize, hs: usize, hn: usize,
+  scratch: usize,
+): void {
+  const G = 3 * H;
+  const wihT = scratch;              // [I, 3H]
+  const whhT = fp(wihT, I * G);      // [H, 3H]
+  const gh = fp(whhT, H * G);        // [B, 3H] recurrent projection of the current step
+  transpose(wihT, wih, G, I);
+  transpose(whhT, whh, G, H);
+  gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);        // x·W_ihᵀ, all steps   [N, 3H]
+  addRowVector(gates, bih, N, G);
+
+  const H4 = H & ~3;
+  let off = 0;
+  let prevOff = 0;
+  for (let t = 0; t < T; t++) {
+    const bt = bsAt(bs, t);
+    copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
+    gemm(gh, G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, false);   // [bt, 3H]
+    addRowVector(gh, bhh, bt, G);
+    for (let b = 0; b < bt; b++) {
+      const r = off + b;
+      const gx = fp(gates, r * G), ghb = fp(gh, b * G);
+      const hp = fp(hprev, r * H), hr = fp(hs, r * H), nr = fp(ghn, r * H);
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        const vr = sigmoid4(f32x4.add(v128.load(gx + o), v128.load(ghb + o)));
+        const vz = sigmoid4(f32x4.add(v128.load(fp(gx, H) + o), v128.load(fp(ghb, H) + o)));
+        const hn_ = v128.load(fp(ghb, 2 * H) + o);
+        const vn = tanh4(f32x4.add(v128.load(fp(gx, 2 * H) + o), f32x4.mul(vr, hn_)));
+        const h = f32x4.add(vn, f32x4.mul(vz, f32x4.sub(v128.load(hp + o), vn)));
+        v128.store(gx + o, vr);
+        v128.store(fp(gx, H) + o, vz);
+        v128.store(fp(gx, 2 * H) + o, vn);
+        v128.store(nr + o, hn_);
+        v128.store(hr + o, h);
+      }
+      for (; j < H; j++) {
+        const o = <usize>j << 2;
+        const vr = sigmoid1(load<f32>(gx + o) + load<f32>(ghb + o));
+        const vz = sigmoid1(load<f32>(fp(gx, H) + o) + load<f32>(fp(ghb, H) + o));
+        const hn_ = load<f32>(fp(ghb, 2 * H) + o);
+        const vn = tanh1(load<f32>(fp(gx, 2 * H) + o) + vr * hn_);
+        store<f32>(gx + o, vr);
+        store<f32>(fp(gx, H) + o, vz);
+        store<f32>(fp(gx, 2 * H) + o, vn);
+        store<f32>(nr + o, hn_);
+        store<f32>(hr + o, vn + vz * (load<f32>(hp + o) - vn));
+      }
+    }
+    const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
+    if (bNext < bt) copy(fp(hn, bNext * H), fp(hs, (off + bNext) * H), (bt - bNext) * H);
+    prevOff = off;
+    off += bt;
+  }
+}
+
+/**
+ * Backward. Outputs dx [N,I] (skipped when 0), dwih [3H,I], dwhh [3H,H], dbih [3H], dbhh [3H],
+ * dh0 [B,H]. scratch: 2·N·3H + B·H + max(I,H)·3H floats.
+ */
+export function gruBackward(
+  N: i32, I: i32, H: i32, T: i32, bs: usize,
+  x: usize, wih: usize, whh: usize,
+  gates: usize, ghn: usize, hprev: usize,
+  dhs: usize, dhn: usize,
+  dx: usize, dwih: usize, dwhh: usize, dbih: usize, dbhh: usize, dh0: usize,
+  scratch: usize,
+): void {
+  const G = 3 * H;
+  const B = bsAt(bs, 0);
+  const dgx = scratch;                 // [N, 3H] gradient w.r.t. x·W_ihᵀ + b_ih
+  const dgh = fp(dgx, N * G);          // [N, 3H] gradient w.r.t. h·W_hhᵀ + b_hh
+  const dhState = fp(dgh, N * G);      // [B, H]
+  const tmpT = fp(dhState, B * H);     // [max(I,H), 3H]
+  const H4 = H & ~3;
+  const one = f32x4.splat(1);
+
+  let off = N;
+  for (let t = T - 1; t >= 0; t--) {
+    const bt = bsAt(bs, t);
+    off -= bt;
+    const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
+    if (bNext < bt) copy(fp(dhState, bNext * H), fp(dhn, bNext * H), (bt - bNext) * H);
+    for (let b = 0; b < bt; b++) {
+      const r = off + b;
+      const g = fp(gates, r * G), ax = fp(dgx, r * G), ah = fp(dgh, r * G);
+      const hp = fp(hprev, r * H), nr = fp(ghn, r * H), dhr = fp(dhs, r * H);
+      const dhb = fp(dhState, b * H);
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        const dh = f32x4.add(v128.load(dhb + o), v128.load(dhr + o));
+        const vr = v128.load(g + o), vz = v128.load(fp(g, H) + o), vn = v128.load(fp(g, 2 * H) + o);
+        const dnPre = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, vz)), f32x4.sub(one, f32x4.mul(vn, vn)));
+        const dzPre = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hp + o), vn)), f32x4.mul(vz, f32x4.sub(one, vz)));
+        const drPre = f32x4.mul(f32x4.mul(dnPre, v128.load(nr + o)), f32x4.mul(vr, f32x4.sub(one, vr)));
+        v128.store(ax + o, drPre);
+        v128.store(fp(ax, H) + o, dzPre);
+        v128.store(fp(ax, 2 * H) + o, dnPre);
+        v128.store(ah + o, drPre);
+        v128.store(fp(ah, H) + o, dzPre);
+        v128.store(fp(ah, 2 * H) + o, f32x4.mul(dnPre, vr));
+        v128.store(dhb + o, f32x4.mul(dh, vz)); // direct path h' = … + z⊙h
+      }
+      for (; j < H; j++) {
+        const o = <usize>j << 2;
+        const dh = load<f32>(dhb + o) + load<f32>(dhr + o);
+        const vr = load<f32>(g + o), vz = load<f32>(fp(g, H) + o), vn = load<f32>(fp(g, 2 * H) + o);
+        const dnPre = dh * (1 - vz) * (1 - vn * vn);
+        const dzPre = dh * (load<f32>(hp + o) - vn) * vz * (1 - vz);
+        const drPre = dnPre * load<f32>(nr + o) * vr * (1 - vr);
+        store<f32>(ax + o, drPre);
+        store<f32>(fp(ax, H) + o, dzPre);
+        store<f32>(fp(ax, 2 * H) + o, dnPre);
+        store<f32>(ah + o, drPre);
+        store<f32>(fp(ah, H) + o, dzPre);
+        store<f32>(fp(ah, 2 * H) + o, dnPre * vr);
+        store<f32>(dhb + o, dh * vz);
+      }
+    }
+    // dh_prev += dgh · W_hh                                           // [bt, H]
+    gemm(dhState, H, fp(dgh, off * G), G, 1, whh, H, bt, G, H, true);
+  }
+  copy(dh0, dhState, B * H);
+
+  gemm(tmpT, G, x, 1, I, dgx, G, I, N, G, false);       // [I, 3H]
+  transpose(dwih, tmpT, I, G);
+  gemm(tmpT, G, hprev, 1, H, dgh, G, H, N, G, false);   // [H, 3H]
+  transpose(dwhh, tmpT, H, G);
+  colSum(dbih, dgx, N, G, false);
+  colSum(dbhh, dgh, N, G, false);
+  if (dx != 0) gemm(dx, I, dgx, G, 1, wih, I, N, G, I, false);
+}

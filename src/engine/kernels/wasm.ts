@@ -1,0 +1,127 @@
+/**
+ * Host side of the SIMD kernel module (src/engine/kernels/assembly, compiled by scripts/build.mjs).
+ *
+ * The module owns no memory management: this file lays out its linear memory. Two regions:
+ *  - persistent blocks (optimizer moments, flat parameter copies) from a small first-fit free list;
+ *  - a scratch stack above them, reset at the start of every kernel call.
+ * Views into memory are made only after every allocation of a call, because growing the memory
+ * detaches earlier ArrayBuffer views.
+ */
+import { kernelsWasmBase64 } from './generated/kernelsWasm';
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void;
+  transpose(dst: number, src: number, rows: number, cols: number): void;
+  colSum(out: number, x: number, rows: number, cols: number, accumulate: boolean): void;
+  addRowVector(y: number, bias: number, rows: number, cols: number): void;
+  lstmForward(...args: number[]): void;
+  lstmBackward(...args: number[]): void;
+  gruForward(...args: number[]): void;
+  gruBackward(...args: number[]): void;
+  adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, weightDecay: number): void;
+  sgd(p: number, g: number, n: number, lr: number, weightDecay: number): void;
+  sumSquares(g: number, n: number): number;
+  scale(g: number, n: number, s: number): void;
+  sigmoidInPlace(p: number, n: number): void;
+  tanhInPlace(p: number, n: number): void;
+}
+
+const PAGE = 65536;
+const ALIGN = 16;
+
+function alignUp(n: number): number {
+  return (n + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+/** A persistent block of `length` floats at byte offset `ptr`. */
+export interface Block {
+  readonly ptr: number;
+  readonly length: number;
+}
+
+export class KernelModule {
+  readonly k: KernelExports;
+  private readonly memory: WebAssembly.Memory;
+  /** End of the persistent region (start of scratch). */
+  private persistentTop: number;
+  private free: { ptr: number; bytes: number }[] = [];
+  private scratchTop = 0;
+
+  constructor() {
+    const bytes = Buffer.from(kernelsWasmBase64, 'base64');
+    this.memory = new WebAssembly.Memory({ initial: 16 });
+    const mod = new WebAssembly.Module(bytes);
+    const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory, abort: () => { throw new Error('kernel abort'); } } });
+    this.k = { ...(inst.exports as unknown as KernelExports), memory: this.memory };
+    this.persistentTop = alignUp(this.k.heapBase());
+  }
+
+  private ensure(byteEnd: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (byteEnd > have) this.memory.grow(Math.ceil((byteEnd - have) / PAGE));
+  }
+
+  /** Start a kernel call: all scratch from the previous call is released. */
+  beginScratch(): void {
+    this.scratchTop = this.persistentTop;
+  }
+
+  /** Scratch space for `n` floats (or int32s), valid until the next beginScratch. */
+  scratch(n: number): number {
+    const ptr = this.scratchTop;
+    this.scratchTop = alignUp(ptr + Math.max(n, 1) * 4);
+    this.ensure(this.scratchTop);
+    return ptr;
+  }
+
+  /** Copy `src` into fresh scratch and return its pointer. */
+  put(src: ArrayLike<number> & { length: number }, asInt = false): number {
+    const ptr = this.scratch(src.length);
+    if (asInt) new Int32Array(this.memory.buffer, ptr, src.length).set(src);
+    else new Float32Array(this.memory.buffer, ptr, src.length).set(src);
+    return ptr;
+  }
+
+  /** A persistent block that survives kernel calls until released. Zero-filled. */
+  allocBlock(length: number): Block {
+    const bytes = alignUp(Math.max(length, 1) * 4);
+    const i = this.free.findIndex((f) => f.bytes >= bytes);
+    let ptr: number;
+    if (i >= 0) {
+      ptr = this.free[i].ptr;
+      const rest = this.free[i].bytes - bytes;
+      if (rest > 0) this.free[i] = { ptr: ptr + bytes, bytes: rest };
+      else this.free.splice(i, 1);
+    } else {
+      ptr = this.persistentTop;
+      this.persistentTop += bytes;
+      this.ensure(this.persistentTop);
+    }
+    this.f32(ptr, length).fill(0);
+    return { ptr, length };
+  }
+
+  releaseBlock(b: Block): void {
+    this.free.push({ ptr: b.ptr, bytes: alignUp(Math.max(b.length, 1) * 4) });
+  }
+
+  /** A Float32Array view; make it after the call's allocations (growth detaches views). */
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** Bytes of linear memory in use (for leak checks). */
+  get bytesReserved(): number {
+    return this.persistentTop;
+  }
+}
+
+let instance: KernelModule | null = null;
+
+/** The process-wide kernel module, instantiated on first use (synchronously: it is 15 KB). */
+export function kernels(): KernelModule {
+  if (!instance) instance = new KernelModule();
+  return instance;
+}

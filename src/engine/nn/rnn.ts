@@ -1,0 +1,165 @@
+/**
+ * Multi-layer LSTM and GRU with PyTorch's semantics: parameter names and shapes of its state_dict
+ * (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, …), gate order, default initialisation,
+ * batch-first padded input with lengths or a PackedSequence, and final states taken at each
+ * sequence's true last step.
+ *
+ * Each layer is one fused kernel call over the packed rows (src/engine/kernels/rnnKernels.ts), so
+ * only valid steps are computed whatever the padding.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { lstmLayer, gruLayer } from '../kernels/rnnKernels';
+import { packLayout, paddedRowsForPacked, type PackLayout, type PackedSequence } from '../packing';
+import { Rng } from '../random';
+import { RnnLabError } from '../errors';
+
+export type RnnMode = 'lstm' | 'gru';
+
+export interface RnnConfig {
+  mode: RnnMode;
+  inputSize: number;
+  hiddenSize: number;
+  /** Stacked layers; layer k > 0 reads layer k−1's outputs. */
+  numLayers: number;
+}
+
+export interface RnnState {
+  /** [L, B, H], original batch order. */
+  h: tf.Tensor;
+  /** [L, B, H], LSTM only. */
+  c?: tf.Tensor;
+}
+
+export interface RnnOutput extends RnnState {
+  /** Per-step outputs of the last layer: [B, T, H] padded with zeros (padded input) or [N, H] packed rows (packed input). */
+  output: tf.Tensor;
+}
+
+function gateCount(mode: RnnMode): number {
+  return mode === 'lstm' ? 4 : 3;
+}
+
+export class RNN {
+  readonly config: RnnConfig;
+  /** Parameters under their PyTorch state_dict names. */
+  readonly params: Map<string, tf.Variable> = new Map();
+
+  constructor(config: RnnConfig, rng: Rng, namePrefix = '') {
+    this.config = { ...config };
+    const { mode, inputSize, hiddenSize: H, numLayers } = config;
+    if (!(inputSize > 0 && H > 0 && numLayers > 0)) {
+      throw new RnnLabError('BAD_OPTION', `RNN sizes must be positive (input ${inputSize}, hidden ${H}, layers ${numLayers}).`);
+    }
+    const G = gateCount(mode) * H;
+    // PyTorch: every weight and bias ~ U(−1/√H, 1/√H).
+    const bound = 1 / Math.sqrt(H);
+    const make = (name: string, shape: number[]) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = tf.variable(tf.tensor(rng.fillUniform(new Float32Array(n), bound), shape), true, `${namePrefix}${name}_${uid++}`);
+      this.params.set(name, v);
+    };
+    for (let l = 0; l < numLayers; l++) {
+      make(`weight_ih_l${l}`, [G, l === 0 ? inputSize : H]);
+      make(`weight_hh_l${l}`, [G, H]);
+      make(`bias_ih_l${l}`, [G]);
+      make(`bias_hh_l${l}`, [G]);
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  private weights(l: number) {
+    const p = (n: string) => this.params.get(`${n}_l${l}`) as tf.Tensor;
+    return { wih: p('weight_ih'), whh: p('weight_hh'), bih: p('bias_ih'), bhh: p('bias_hh') };
+  }
+
+  /**
+   * Run packed rows. data [N, I] time-major packed by `layout`; initial states [L, B, H] in
+   * original batch order (zeros when omitted). Returns packed outputs [N, H] and final states
+   * [L, B, H] in original batch order.
+   */
+  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>): RnnOutput {
+    const { mode, hiddenSize: H, numLayers: L } = this.config;
+    const B = layout.sortedIndices.length;
+    return tf.tidy(() => {
+      const sorted = tf.tensor1d(layout.sortedIndices, 'int32');
+      const unsorted = tf.tensor1d(layout.unsortedIndices, 'int32');
+      const initial = (s: tf.Tensor | undefined, l: number) =>
+        s ? tf.gather(tf.squeeze(tf.slice(s, [l, 0, 0], [1, B, H]), [0]), sorted) : tf.zeros([B, H]);
+      let x = data;
+      const hn: tf.Tensor[] = [];
+      const cn: tf.Tensor[] = [];
+      for (let l = 0; l < L; l++) {
+        const w = this.weights(l);
+        if (mode === 'lstm') {
+          const r = lstmLayer(x, layout.batchSizes, w, initial(init?.h, l), initial(init?.c, l));
+          x = r.hs;
+          hn.push(tf.gather(r.hn, unsorted));
+          cn.push(tf.gather(r.cn, unsorted));
+        } else {
+          const r = gruLayer(x, layout.batchSizes, w, initial(init?.h, l));
+          x = r.hs;
+          hn.push(tf.gather(r.hn, unsorted));
+        }
+      }
+      const out: RnnOutput = { output: x, h: tf.stack(hn) };
+      if (mode === 'lstm') out.c = tf.stack(cn);
+      return out as unknown as tf.TensorContainerObject;
+    }) as unknown as RnnOutput;
+  }
+
+  /**
+   * Run a batch-first padded input [B, T, I]. `lengths` (original batch order) default to T for
+   * every sequence. Returns outputs [B, T, H], zero past each length, and final states [L, B, H].
+   */
+  forward(x: tf.Tensor, lengths?: ArrayLike<number>, init?: Partial<RnnState>): RnnOutput {
+    const [B, T, I] = x.shape;
+    if (x.rank !== 3 || I !== this.config.inputSize) {
+      throw new RnnLabError('BAD_OPTION', `RNN input must be [batch, time, ${this.config.inputSize}], got [${x.shape.join(', ')}].`);
+    }
+    const lens = lengths ?? new Int32Array(B).fill(T);
+    const layout = packLayout(lens, false);
+    const rows = paddedRowsForPacked(layout, true, T);
+    return tf.tidy(() => {
+      const data = tf.gather(tf.reshape(x, [B * T, I]), tf.tensor1d(rows, 'int32'));
+      const r = this.forwardPacked(data, layout, init);
+      const output = unpackToPadded(r.output, rows, B, T);
+      const out: RnnOutput = { ...r, output };
+      return out as unknown as tf.TensorContainerObject;
+    }) as unknown as RnnOutput;
+  }
+
+  /** Run a PackedSequence; the output is packed the same way. */
+  forwardPackedSequence(seq: PackedSequence, init?: Partial<RnnState>): RnnOutput {
+    const bs = seq.batchSizes;
+    const B = bs[0];
+    const sortedIndices = seq.sortedIndices ?? Int32Array.from({ length: B }, (_, i) => i);
+    const unsortedIndices = seq.unsortedIndices ?? sortedIndices;
+    const offsets = new Int32Array(bs.length + 1);
+    for (let t = 0; t < bs.length; t++) offsets[t + 1] = offsets[t] + bs[t];
+    const lengths = new Int32Array(B);
+    for (let t = 0; t < bs.length; t++) for (let j = 0; j < bs[t]; j++) lengths[sortedIndices[j]]++;
+    const layout: PackLayout = { batchSizes: bs, offsets, sortedIndices, unsortedIndices, lengths, total: offsets[bs.length], maxLength: bs.length };
+    return this.forwardPacked(seq.data, layout, init);
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}
+
+let uid = 0;
+
+/** Packed rows [N, H] → padded [B, T, H] with zeros, through one gather (differentiable). */
+export function unpackToPadded(packed: tf.Tensor, paddedRows: Int32Array, B: number, T: number): tf.Tensor {
+  const [N, H] = packed.shape as [number, number];
+  const index = new Int32Array(B * T).fill(N); // row N is the zero row appended below
+  for (let r = 0; r < paddedRows.length; r++) index[paddedRows[r]] = r;
+  return tf.tidy(() => {
+    const withZero = tf.concat([packed, tf.zeros([1, H])], 0);
+    return tf.reshape(tf.gather(withZero, tf.tensor1d(index, 'int32')), [B, T, H]);
+  });
+}

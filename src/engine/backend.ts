@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import { RnnLabError } from './errors';
-import { registerMissingKernels } from './kernels/missingKernels';
+import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
 
 export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
@@ -45,7 +45,7 @@ let activeRequest: BackendName | 'auto' | null = null;
 export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<string> {
   if (active && activeRequest === requested) return active;
   activeRequest = requested;
-  registerMissingKernels();
+  registerWasmKernels();
   registerRnnKernels();
   active = (async () => {
     const order: BackendName[] =

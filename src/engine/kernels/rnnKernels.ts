@@ -1,10 +1,13 @@
 /**
- * The fused LSTM and GRU layers, registered with tfjs as kernels (forward and backward) so they
- * take part in tfjs autodiff like any op: `tf.grads`, `optimizer.minimize` and tidy all work.
+ * The fused LSTM and GRU layers: forward and backward registered with tfjs as kernels, and joined
+ * into a differentiable op with tf.customGrad, so they take part in tfjs autodiff like any op
+ * (`tf.grads`, `tf.variableGrads` and tidy all work).
  *
  * One kernel call runs a whole packed sequence through one layer in the SIMD module. The forward
- * kernel returns, beside its real outputs, the activations the backward kernel needs (gates, cell
- * states, …); tfjs saves them on the tape, so no state hides outside tfjs's memory accounting.
+ * kernel also returns the activations the backward kernel needs (gates, cell states, …). They go
+ * through customGrad's `save`, not out as op outputs: tfjs materialises a zero gradient for every
+ * output not on the backprop path, which for these buffers cost more than the arithmetic. So the
+ * op has one output, the layer's outputs and final states stacked by rows: [hs; hn; cn].
  *
  * Registered for every backend by reading inputs with `readSync` and writing outputs with
  * `makeTensorInfo`, so the same numbers come out on wasm, cpu and tensorflow.
@@ -12,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernels } from './wasm';
+import { emit, peek } from './tensorIO';
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'];
 
@@ -22,10 +26,13 @@ export const GRU_GRAD_KERNEL = 'RnnLabGRUGrad';
 
 interface RnnAttrs {
   batchSizes: number[];
+  /** False when x needs no gradient (raw data into layer 0): the backward kernel skips dx = dgates·W_ih. */
+  inputGrad: boolean;
 }
 
 function attrsOf(attrs: NamedAttrMap | undefined): RnnAttrs {
-  return { batchSizes: (attrs as unknown as RnnAttrs).batchSizes };
+  const a = attrs as unknown as RnnAttrs;
+  return { batchSizes: a.batchSizes, inputGrad: a.inputGrad !== false };
 }
 
 /** Kernel inputs by name; every kernel here requires all of its inputs. */
@@ -44,21 +51,23 @@ function readerFor(backend: KernelBackend): Reader {
       km.f32(ptr, n).fill(0);
       return ptr;
     }
-    return km.put(backend.readSync(t.dataId) as Float32Array);
+    // put() may grow kernel memory, but peek's view is into the backend's memory, so it stays valid.
+    return km.put(peek(backend, t));
   };
 }
 
 function output(backend: KernelBackend, shape: number[], ptr: number): TensorInfo {
   const n = shape.reduce((a, b) => a * b, 1);
-  // slice(): the backend may keep the array it is given (cpu does), and kernel memory is reused.
-  // write() is the one constructor every backend (cpu, wasm, tensorflow) implements.
-  return { dataId: backend.write(kernels().f32(ptr, n).slice(), shape, 'float32'), shape, dtype: 'float32' };
+  return emit(backend, shape, kernels().f32(ptr, n));
 }
 
 // ---------------------------------------------------------------------------------------------
 // LSTM
 
-function lstmForwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo[] {
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
+
+/** Outputs: [hs; hn; cn] [N+2B, H], then saved activations gates [N,4H], cs, tcs, hprev [N,H]. */
+function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0, c0 } = need(inputs);
   const [N, I] = x.shape;
@@ -72,14 +81,13 @@ function lstmForwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorI
   const bs = km.put(batchSizes, true);
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
   const pbih = read(bih, G), pbhh = read(bhh, G), ph0 = read(h0, B * H), pc0 = read(c0, B * H);
-  const gates = km.scratch(N * G), cs = km.scratch(N * H), tcs = km.scratch(N * H);
-  const hprev = km.scratch(N * H), hs = km.scratch(N * H), hn = km.scratch(B * H), cn = km.scratch(B * H);
-  const scratch = km.scratch((I + H) * G);
+  const gates = km.scratch(N * G), cs = km.scratch(N * H), tcs = km.scratch(N * H), hprev = km.scratch(N * H);
+  const out = km.scratch((N + 2 * B) * H); // hs, hn, cn back to back
+  const hs = out, hn = out + N * H * 4, cn = hn + B * H * 4;
+  const scratch = km.scratch((I + H + 1) * G);
   km.k.lstmForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, pc0, gates, cs, tcs, hprev, hs, hn, cn, scratch);
   return [
-    output(backend, [N, H], hs),
-    output(backend, [B, H], hn),
-    output(backend, [B, H], cn),
+    output(backend, [N + 2 * B, H], out),
     output(backend, [N, G], gates),
     output(backend, [N, H], cs),
     output(backend, [N, H], tcs),
@@ -87,9 +95,10 @@ function lstmForwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorI
   ];
 }
 
-function lstmBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo[] {
-  const { batchSizes } = attrsOf(attrs);
-  const { x, wih, whh, c0, gates, cs, tcs, hprev, dhs, dhn, dcn } = need(inputs);
+/** Inputs: the forward's inputs and saved activations, and dout [N+2B, H]. Outputs: dx, dwih, dwhh, db, dh0, dc0. */
+function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+  const { batchSizes, inputGrad } = attrsOf(attrs);
+  const { x, wih, whh, c0, gates, cs, tcs, hprev, dout } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
   const T = batchSizes.length;
@@ -101,11 +110,13 @@ function lstmBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensor
   const bs = km.put(batchSizes, true);
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H), pc0 = read(c0, B * H);
   const pg = read(gates, N * G), pcs = read(cs, N * H), ptcs = read(tcs, N * H), php = read(hprev, N * H);
-  const pdhs = read(dhs, N * H), pdhn = read(dhn, B * H), pdcn = read(dcn, B * H);
+  const pdout = read(dout, (N + 2 * B) * H);
+  const pdhs = pdout, pdhn = pdout + N * H * 4, pdcn = pdhn + B * H * 4;
   const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
   const scratch = km.scratch(N * G + 2 * B * H + Math.max(I, H) * G);
-  km.k.lstmBackward(N, I, H, T, bs, px, pwih, pwhh, pc0, pg, pcs, ptcs, php, pdhs, pdhn, pdcn, dx, dwih, dwhh, db, dh0, dc0, scratch);
+  if (!inputGrad) km.f32(dx, N * I).fill(0);
+  km.k.lstmBackward(N, I, H, T, bs, px, pwih, pwhh, pc0, pg, pcs, ptcs, php, pdhs, pdhn, pdcn, inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0, scratch);
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),
@@ -119,7 +130,8 @@ function lstmBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensor
 // ---------------------------------------------------------------------------------------------
 // GRU
 
-function gruForwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo[] {
+/** Outputs: [hs; hn] [N+B, H], then saved activations gates [N,3H], ghn, hprev [N,H]. */
+function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0 } = need(inputs);
   const [N, I] = x.shape;
@@ -134,21 +146,22 @@ function gruForwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorIn
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
   const pbih = read(bih, G), pbhh = read(bhh, G), ph0 = read(h0, B * H);
   const gates = km.scratch(N * G), ghn = km.scratch(N * H), hprev = km.scratch(N * H);
-  const hs = km.scratch(N * H), hn = km.scratch(B * H);
+  const out = km.scratch((N + B) * H);
+  const hs = out, hn = out + N * H * 4;
   const scratch = km.scratch((I + H) * G + B * G);
   km.k.gruForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, gates, ghn, hprev, hs, hn, scratch);
   return [
-    output(backend, [N, H], hs),
-    output(backend, [B, H], hn),
+    output(backend, [N + B, H], out),
     output(backend, [N, G], gates),
     output(backend, [N, H], ghn),
     output(backend, [N, H], hprev),
   ];
 }
 
-function gruBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo[] {
-  const { batchSizes } = attrsOf(attrs);
-  const { x, wih, whh, gates, ghn, hprev, dhs, dhn } = need(inputs);
+/** Inputs: the forward's inputs and saved activations, and dout [N+B, H]. Outputs: dx, dwih, dwhh, dbih, dbhh, dh0. */
+function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+  const { batchSizes, inputGrad } = attrsOf(attrs);
+  const { x, wih, whh, gates, ghn, hprev, dout } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
   const T = batchSizes.length;
@@ -160,11 +173,13 @@ function gruBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorI
   const bs = km.put(batchSizes, true);
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
   const pg = read(gates, N * G), pghn = read(ghn, N * H), php = read(hprev, N * H);
-  const pdhs = read(dhs, N * H), pdhn = read(dhn, B * H);
+  const pdout = read(dout, (N + B) * H);
+  const pdhs = pdout, pdhn = pdout + N * H * 4;
   const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
   const dbih = km.scratch(G), dbhh = km.scratch(G), dh0 = km.scratch(B * H);
   const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
-  km.k.gruBackward(N, I, H, T, bs, px, pwih, pwhh, pg, pghn, php, pdhs, pdhn, dx, dwih, dwhh, dbih, dbhh, dh0, scratch);
+  if (!inputGrad) km.f32(dx, N * I).fill(0);
+  km.k.gruBackward(N, I, H, T, bs, px, pwih, pwhh, pg, pghn, php, pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch);
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),
@@ -180,11 +195,11 @@ function gruBackwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorI
 
 let registered = false;
 
-/** Register the kernels and their gradients with tfjs (idempotent). */
+/** Register the forward and backward kernels with tfjs (idempotent). */
 export function registerRnnKernels(): void {
   if (registered) return;
   registered = true;
-  const table: [string, (a: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }) => TensorInfo[]][] = [
+  const table: [string, (a: KernelArgs) => TensorInfo[]][] = [
     [LSTM_KERNEL, lstmForwardKernel],
     [LSTM_GRAD_KERNEL, lstmBackwardKernel],
     [GRU_KERNEL, gruForwardKernel],
@@ -195,36 +210,6 @@ export function registerRnnKernels(): void {
       tf.registerKernel({ kernelName, backendName, kernelFunc: fn as unknown as tf.KernelFunc });
     }
   }
-  tf.registerGradient({
-    kernelName: LSTM_KERNEL,
-    inputsToSave: ['x', 'wih', 'whh', 'c0'],
-    outputsToSave: [false, false, false, true, true, true, true],
-    gradFunc: (dy, saved, attrs) => {
-      const dys = dy as (tf.Tensor | null)[];
-      const [x, wih, whh, c0, gates, cs, tcs, hprev] = saved;
-      const [dx, dwih, dwhh, db, dh0, dc0] = tf.engine().runKernel(
-        LSTM_GRAD_KERNEL,
-        { x, wih, whh, c0, gates, cs, tcs, hprev, dhs: dys[0] as tf.Tensor, dhn: dys[1] as tf.Tensor, dcn: dys[2] as tf.Tensor },
-        attrs as unknown as NamedAttrMap,
-      ) as tf.Tensor[];
-      return { x: () => dx, wih: () => dwih, whh: () => dwhh, bih: () => db, bhh: () => db.clone(), h0: () => dh0, c0: () => dc0 };
-    },
-  });
-  tf.registerGradient({
-    kernelName: GRU_KERNEL,
-    inputsToSave: ['x', 'wih', 'whh'],
-    outputsToSave: [false, false, true, true, true],
-    gradFunc: (dy, saved, attrs) => {
-      const dys = dy as (tf.Tensor | null)[];
-      const [x, wih, whh, gates, ghn, hprev] = saved;
-      const [dx, dwih, dwhh, dbih, dbhh, dh0] = tf.engine().runKernel(
-        GRU_GRAD_KERNEL,
-        { x, wih, whh, gates, ghn, hprev, dhs: dys[0] as tf.Tensor, dhn: dys[1] as tf.Tensor },
-        attrs as unknown as NamedAttrMap,
-      ) as tf.Tensor[];
-      return { x: () => dx, wih: () => dwih, whh: () => dwhh, bih: () => dbih, bhh: () => dbhh, h0: () => dh0 };
-    },
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,20 +230,56 @@ export interface RnnLayerWeights {
  * One LSTM layer over packed rows.
  * x [N, I] time-major packed; h0, c0 [B, H] in sorted (packed) order; batchSizes per step.
  * Returns hs [N, H] (packed like x) and hn, cn [B, H] at each sequence's last step (sorted order).
+ * inputGrad false: x is data that needs no gradient, so backward skips dx (its gradient reads as 0).
  */
-export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, c0: tf.Tensor): { hs: tf.Tensor; hn: tf.Tensor; cn: tf.Tensor } {
+export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, c0: tf.Tensor, inputGrad = true): { hs: tf.Tensor; hn: tf.Tensor; cn: tf.Tensor } {
   registerRnnKernels();
-  const out = tf.engine().runKernel(LSTM_KERNEL, { x, wih: w.wih, whh: w.whh, bih: w.bih, bhh: w.bhh, h0, c0 }, { batchSizes: Array.from(batchSizes) } as unknown as NamedAttrMap) as tf.Tensor[];
-  // The activations for backward are outputs too. When a tape records this op it keeps its own
-  // clones of them (engine.saveTensorsForBackwardMode), so these handles can always be freed.
-  for (let i = 3; i < out.length; i++) out[i].dispose();
-  return { hs: out[0], hn: out[1], cn: out[2] };
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad } as unknown as NamedAttrMap;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, wih, whh, bih, bhh, hh, cc] = args as tf.Tensor[];
+    const save = args[7] as tf.GradSaveFunc;
+    const [out, gates, cs, tcs, hprev] = tf.engine().runKernel(LSTM_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh, c0: cc }, attrs) as tf.Tensor[];
+    save([xx, wih, whh, cc, gates, cs, tcs, hprev]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, swih, swhh, sc0, sg, scs, stcs, shp] = saved;
+        const [dx, dwih, dwhh, db, dh0, dc0] = tf.engine().runKernel(
+          LSTM_GRAD_KERNEL,
+          { x: sx, wih: swih, whh: swhh, c0: sc0, gates: sg, cs: scs, tcs: stcs, hprev: shp, dout: dy },
+          attrs,
+        ) as tf.Tensor[];
+        return [dx, dwih, dwhh, db, db.clone(), dh0, dc0];
+      },
+    };
+  });
+  const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0, c0);
+  const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
+  return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]), cn: tf.slice(out, [N + B, 0], [B, H]) };
 }
 
 /** One GRU layer over packed rows; shapes as for lstmLayer, without the cell state. */
-export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor): { hs: tf.Tensor; hn: tf.Tensor } {
+export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, inputGrad = true): { hs: tf.Tensor; hn: tf.Tensor } {
   registerRnnKernels();
-  const out = tf.engine().runKernel(GRU_KERNEL, { x, wih: w.wih, whh: w.whh, bih: w.bih, bhh: w.bhh, h0 }, { batchSizes: Array.from(batchSizes) } as unknown as NamedAttrMap) as tf.Tensor[];
-  for (let i = 2; i < out.length; i++) out[i].dispose();
-  return { hs: out[0], hn: out[1] };
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad } as unknown as NamedAttrMap;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, wih, whh, bih, bhh, hh] = args as tf.Tensor[];
+    const save = args[6] as tf.GradSaveFunc;
+    const [out, gates, ghn, hprev] = tf.engine().runKernel(GRU_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh }, attrs) as tf.Tensor[];
+    save([xx, wih, whh, gates, ghn, hprev]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, swih, swhh, sg, sghn, shp] = saved;
+        return tf.engine().runKernel(
+          GRU_GRAD_KERNEL,
+          { x: sx, wih: swih, whh: swhh, gates: sg, ghn: sghn, hprev: shp, dout: dy },
+          attrs,
+        ) as tf.Tensor[];
+      },
+    };
+  });
+  const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0);
+  const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
+  return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]) };
 }

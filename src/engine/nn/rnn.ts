@@ -30,6 +30,11 @@ export interface RnnState {
   c?: tf.Tensor;
 }
 
+export interface RnnRunOptions {
+  /** False when the input is raw data that needs no gradient: layer 0's backward skips dx. */
+  inputGrad?: boolean;
+}
+
 export interface RnnOutput extends RnnState {
   /** Per-step outputs of the last layer: [B, T, H] padded with zeros (padded input) or [N, H] packed rows (packed input). */
   output: tf.Tensor;
@@ -55,8 +60,9 @@ export class RNN {
     const bound = 1 / Math.sqrt(H);
     const make = (name: string, shape: number[]) => {
       const n = shape.reduce((a, b) => a * b, 1);
-      const v = tf.variable(tf.tensor(rng.fillUniform(new Float32Array(n), bound), shape), true, `${namePrefix}${name}_${uid++}`);
-      this.params.set(name, v);
+      const init = tf.tensor(rng.fillUniform(new Float32Array(n), bound), shape);
+      this.params.set(name, tf.variable(init, true, `${namePrefix}${name}_${uid++}`));
+      init.dispose();
     };
     for (let l = 0; l < numLayers; l++) {
       make(`weight_ih_l${l}`, [G, l === 0 ? inputSize : H]);
@@ -70,6 +76,17 @@ export class RNN {
     return [...this.params.values()];
   }
 
+  private zeroState: tf.Tensor | null = null;
+
+  /** Zero initial state [B, H], kept between calls (a fresh tf.zeros per step costs an allocation and a fill). */
+  private zeros(B: number): tf.Tensor {
+    if (!this.zeroState || this.zeroState.shape[0] !== B || this.zeroState.isDisposed) {
+      this.zeroState?.dispose();
+      this.zeroState = tf.keep(tf.zeros([B, this.config.hiddenSize]));
+    }
+    return this.zeroState;
+  }
+
   private weights(l: number) {
     const p = (n: string) => this.params.get(`${n}_l${l}`) as tf.Tensor;
     return { wih: p('weight_ih'), whh: p('weight_hh'), bih: p('bias_ih'), bhh: p('bias_hh') };
@@ -80,32 +97,38 @@ export class RNN {
    * original batch order (zeros when omitted). Returns packed outputs [N, H] and final states
    * [L, B, H] in original batch order.
    */
-  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>): RnnOutput {
+  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const B = layout.sortedIndices.length;
+    // Already sorted (equal lengths, or sorted by the caller): skip the permutation gathers.
+    const identity = layout.sortedIndices.every((v, i) => v === i);
     return tf.tidy(() => {
-      const sorted = tf.tensor1d(layout.sortedIndices, 'int32');
-      const unsorted = tf.tensor1d(layout.unsortedIndices, 'int32');
+      const sorted = identity ? null : tf.tensor1d(layout.sortedIndices, 'int32');
+      const unsorted = identity ? null : tf.tensor1d(layout.unsortedIndices, 'int32');
+      const toSorted = (s: tf.Tensor) => (sorted ? tf.gather(s, sorted) : s);
+      const toOriginal = (s: tf.Tensor) => (unsorted ? tf.gather(s, unsorted) : s);
       const initial = (s: tf.Tensor | undefined, l: number) =>
-        s ? tf.gather(tf.squeeze(tf.slice(s, [l, 0, 0], [1, B, H]), [0]), sorted) : tf.zeros([B, H]);
+        s ? toSorted(L === 1 ? tf.reshape(s, [B, H]) : tf.squeeze(tf.slice(s, [l, 0, 0], [1, B, H]), [0])) : this.zeros(B);
       let x = data;
       const hn: tf.Tensor[] = [];
       const cn: tf.Tensor[] = [];
       for (let l = 0; l < L; l++) {
         const w = this.weights(l);
+        const inputGrad = l > 0 || opts.inputGrad !== false;
         if (mode === 'lstm') {
-          const r = lstmLayer(x, layout.batchSizes, w, initial(init?.h, l), initial(init?.c, l));
+          const r = lstmLayer(x, layout.batchSizes, w, initial(init?.h, l), initial(init?.c, l), inputGrad);
           x = r.hs;
-          hn.push(tf.gather(r.hn, unsorted));
-          cn.push(tf.gather(r.cn, unsorted));
+          hn.push(toOriginal(r.hn));
+          cn.push(toOriginal(r.cn));
         } else {
-          const r = gruLayer(x, layout.batchSizes, w, initial(init?.h, l));
+          const r = gruLayer(x, layout.batchSizes, w, initial(init?.h, l), inputGrad);
           x = r.hs;
-          hn.push(tf.gather(r.hn, unsorted));
+          hn.push(toOriginal(r.hn));
         }
       }
-      const out: RnnOutput = { output: x, h: tf.stack(hn) };
-      if (mode === 'lstm') out.c = tf.stack(cn);
+      const stack = (a: tf.Tensor[]) => (a.length === 1 ? tf.expandDims(a[0], 0) : tf.stack(a));
+      const out: RnnOutput = { output: x, h: stack(hn) };
+      if (mode === 'lstm') out.c = stack(cn);
       return out as unknown as tf.TensorContainerObject;
     }) as unknown as RnnOutput;
   }
@@ -114,7 +137,7 @@ export class RNN {
    * Run a batch-first padded input [B, T, I]. `lengths` (original batch order) default to T for
    * every sequence. Returns outputs [B, T, H], zero past each length, and final states [L, B, H].
    */
-  forward(x: tf.Tensor, lengths?: ArrayLike<number>, init?: Partial<RnnState>): RnnOutput {
+  forward(x: tf.Tensor, lengths?: ArrayLike<number>, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput {
     const [B, T, I] = x.shape;
     if (x.rank !== 3 || I !== this.config.inputSize) {
       throw new RnnLabError('BAD_OPTION', `RNN input must be [batch, time, ${this.config.inputSize}], got [${x.shape.join(', ')}].`);
@@ -124,7 +147,7 @@ export class RNN {
     const rows = paddedRowsForPacked(layout, true, T);
     return tf.tidy(() => {
       const data = tf.gather(tf.reshape(x, [B * T, I]), tf.tensor1d(rows, 'int32'));
-      const r = this.forwardPacked(data, layout, init);
+      const r = this.forwardPacked(data, layout, init, opts);
       const output = unpackToPadded(r.output, rows, B, T);
       const out: RnnOutput = { ...r, output };
       return out as unknown as tf.TensorContainerObject;
@@ -132,7 +155,7 @@ export class RNN {
   }
 
   /** Run a PackedSequence; the output is packed the same way. */
-  forwardPackedSequence(seq: PackedSequence, init?: Partial<RnnState>): RnnOutput {
+  forwardPackedSequence(seq: PackedSequence, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput {
     const bs = seq.batchSizes;
     const B = bs[0];
     const sortedIndices = seq.sortedIndices ?? Int32Array.from({ length: B }, (_, i) => i);
@@ -142,10 +165,12 @@ export class RNN {
     const lengths = new Int32Array(B);
     for (let t = 0; t < bs.length; t++) for (let j = 0; j < bs[t]; j++) lengths[sortedIndices[j]]++;
     const layout: PackLayout = { batchSizes: bs, offsets, sortedIndices, unsortedIndices, lengths, total: offsets[bs.length], maxLength: bs.length };
-    return this.forwardPacked(seq.data, layout, init);
+    return this.forwardPacked(seq.data, layout, init, opts);
   }
 
   dispose(): void {
+    this.zeroState?.dispose();
+    this.zeroState = null;
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
   }

@@ -9,11 +9,16 @@ const C2: f32 = -2.12194440e-4;
 const EXP_HI: f32 = 88.3762626647949;
 const EXP_LO: f32 = -87.3365447504;
 
+// 1.5·2^23: adding it rounds a float in (−2^22, 2^22) to an integer, which then sits in the low
+// mantissa bits — round() and float→int in two adds, cheaper than floor + trunc_sat on x64.
+const MAGIC: f32 = 12582912.0;
+
 @inline
 export function exp4(x0: v128): v128 {
-  let x = f32x4.min(f32x4.max(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  // n = round(x * log2e)
-  const fx = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(0.5)));
+  // pmin/pmax lower to single minps/maxps; min/max must order NaN and ±0 and cost ~8 instructions.
+  let x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const fx = f32x4.sub(shifted, f32x4.splat(MAGIC)); // n = round(x·log2e), as float
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C1)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(C2)));
   const z = f32x4.mul(x, x);
@@ -24,8 +29,8 @@ export function exp4(x0: v128): v128 {
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  // 2^n: (n + 127) << 23 as float bits
-  const n = i32x4.trunc_sat_f32x4_s(fx);
+  // 2^n: n sits in the low bits of `shifted`; (bits − bits(MAGIC) + 127) << 23 is 2^n's exponent field
+  const n = i32x4.sub(shifted, f32x4.splat(MAGIC));
   const pow2n = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2n);
 }
@@ -92,5 +97,18 @@ export function tanhInPlace(p: usize, n: i32): void {
   for (; i < n; i++) {
     const a = p + (<usize>i << 2);
     store<f32>(a, tanh1(load<f32>(a)));
+  }
+}
+
+/** dst[0..n) = tanh(src[0..n)); dst may equal src. */
+export function tanhTo(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, tanh4(v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, tanh1(load<f32>(src + o)));
   }
 }

@@ -10,7 +10,7 @@
 // gradient is one GEMM over all rows at the end.
 
 import { fp, gemm, transpose, colSum, addRowVector, copy } from './gemm';
-import { sigmoid4, tanh4, sigmoid1, tanh1, sigmoidInPlace, tanhInPlace } from './math';
+import { sigmoid4, tanh4, sigmoid1, tanh1, sigmoidInPlace, tanhTo } from './math';
 
 @inline
 function bsAt(bs: usize, t: i32): i32 {
@@ -23,7 +23,11 @@ function bsAt(bs: usize, t: i32): i32 {
 /**
  * Forward. Outputs: gates [N,4H] (activated i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H],
  * hprev [N,H] (the h each row started from), hs [N,H], hn/cn [B,H] at each sequence's last step.
- * scratch: (I + H)·4H floats.
+ * scratch: (I + H + 1)·4H floats.
+ *
+ * Activations run over each step's whole [bt, 4H] block in one vector pass rather than row by row
+ * (with H = 10 a row's gate segments don't fill whole vectors). For that the g gate uses
+ * tanh(x) = 2σ(2x) − 1, with the factor 2 folded into g's weights and bias up front.
  */
 export function lstmForward(
   N: i32, I: i32, H: i32, T: i32, bs: usize,
@@ -33,15 +37,21 @@ export function lstmForward(
 ): void {
   const G = 4 * H;
   const wihT = scratch;            // [I, 4H]
-  const whhT = fp(scratch, I * G); // [H, 4H]
+  const whhT = fp(wihT, I * G);    // [H, 4H]
+  const bsum = fp(whhT, H * G);    // [4H]  b_ih + b_hh
   transpose(wihT, wih, G, I);
   transpose(whhT, whh, G, H);
-  // gates = x · W_ihᵀ + b_ih + b_hh, all steps at once            // [N, 4H]
+  for (let j = 0; j < G; j++) store<f32>(fp(bsum, j), load<f32>(fp(bih, j)) + load<f32>(fp(bhh, j)));
+  // g gate pre-activations ×2, so one sigmoid pass serves all four gates
+  for (let k = 0; k < I; k++) scaleRange(fp(wihT, k * G + 2 * H), H, 2);
+  for (let k = 0; k < H; k++) scaleRange(fp(whhT, k * G + 2 * H), H, 2);
+  scaleRange(fp(bsum, 2 * H), H, 2);
+  // gates = x · W_ihᵀ + b, all steps at once                      // [N, 4H]
   gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);
-  addRowVector(gates, bih, N, G);
-  addRowVector(gates, bhh, N, G);
+  addRowVector(gates, bsum, N, G);
 
   const H4 = H & ~3;
+  const one = f32x4.splat(1), two = f32x4.splat(2);
   let off = 0;
   let prevOff = 0;
   for (let t = 0; t < T; t++) {
@@ -49,31 +59,39 @@ export function lstmForward(
     // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
     copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
     gemm(fp(gates, off * G), G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, true);
+    sigmoidInPlace(fp(gates, off * G), bt * G);
     for (let b = 0; b < bt; b++) {
       const r = off + b;
       const gr = fp(gates, r * G);
-      sigmoidInPlace(gr, 2 * H);          // i, f
-      tanhInPlace(fp(gr, 2 * H), H);      // g
-      sigmoidInPlace(fp(gr, 3 * H), H);   // o
       const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
-      const cr = fp(cs, r * H), tr = fp(tcs, r * H), hr = fp(hs, r * H);
-      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
+      const cr = fp(cs, r * H);
+      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H);
       let j = 0;
       for (; j < H4; j += 4) {
         const o = <usize>j << 2;
-        const c = f32x4.add(f32x4.mul(v128.load(gf + o), v128.load(cp + o)), f32x4.mul(v128.load(gi + o), v128.load(gg + o)));
-        const tc = tanh4(c);
-        v128.store(cr + o, c);
-        v128.store(tr + o, tc);
-        v128.store(hr + o, f32x4.mul(v128.load(go + o), tc));
+        const g = f32x4.sub(f32x4.mul(two, v128.load(gg + o)), one);
+        v128.store(gg + o, g);
+        v128.store(cr + o, f32x4.add(f32x4.mul(v128.load(gf + o), v128.load(cp + o)), f32x4.mul(v128.load(gi + o), g)));
       }
       for (; j < H; j++) {
         const o = <usize>j << 2;
-        const c = load<f32>(gf + o) * load<f32>(cp + o) + load<f32>(gi + o) * load<f32>(gg + o);
-        const tc = tanh1(c);
-        store<f32>(cr + o, c);
-        store<f32>(tr + o, tc);
-        store<f32>(hr + o, load<f32>(go + o) * tc);
+        const g: f32 = 2 * load<f32>(gg + o) - 1;
+        store<f32>(gg + o, g);
+        store<f32>(cr + o, load<f32>(gf + o) * load<f32>(cp + o) + load<f32>(gi + o) * g);
+      }
+    }
+    tanhTo(fp(tcs, off * H), fp(cs, off * H), bt * H);
+    for (let b = 0; b < bt; b++) {
+      const r = off + b;
+      const go = fp(gates, r * G + 3 * H), tr = fp(tcs, r * H), hr = fp(hs, r * H);
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(hr + o, f32x4.mul(v128.load(go + o), v128.load(tr + o)));
+      }
+      for (; j < H; j++) {
+        const o = <usize>j << 2;
+        store<f32>(hr + o, load<f32>(go + o) * load<f32>(tr + o));
       }
     }
     // sequences whose last step is t: rows [batchSizes[t+1], bt)
@@ -85,6 +103,11 @@ export function lstmForward(
     prevOff = off;
     off += bt;
   }
+}
+
+@inline
+function scaleRange(p: usize, n: i32, s: f32): void {
+  for (let j = 0; j < n; j++) store<f32>(fp(p, j), load<f32>(fp(p, j)) * s);
 }
 
 /**

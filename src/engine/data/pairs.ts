@@ -1,0 +1,135 @@
+/**
+ * Sentence-pair files for seq2seq (lab 11-5): one pair per line, source and target separated by
+ * a tab; further columns (kor-eng.txt's attribution) are ignored.
+ *
+ * Normalization follows the course: `line.strip().lower()`, then each side is split on single
+ * spaces, punctuation staying attached ("hungry." is one token). With splitPunctuation,
+ * . , ! ? ; : " ( ) become tokens of their own and runs of whitespace collapse.
+ * Pairs are kept when sourceWords < sourceMaxLength AND targetWords < targetMaxLength (the
+ * course's filter_pair, strict inequalities).
+ */
+import { readFile } from 'node:fs/promises';
+import { RnnLabError } from '../errors';
+import { decodeText, forEachLine, quoteValue } from './text';
+
+export interface PairsOptions {
+  file: string;
+  /** Keep pairs whose source has fewer words than this. Default 10 (course). */
+  sourceMaxLength?: number;
+  /** Keep pairs whose target has fewer words than this. Default 12 (course). */
+  targetMaxLength?: number;
+  /** Make punctuation separate tokens. Default false (course). */
+  splitPunctuation?: boolean;
+  /** Swap the columns: translate from the second column to the first. Default false. */
+  reverse?: boolean;
+}
+
+export interface SentencePair {
+  source: string[];
+  target: string[];
+  /** 1-based line in the file. */
+  line: number;
+}
+
+export interface PairsResult {
+  pairs: SentencePair[];
+  /** Pairs left out by the length filter. */
+  skipped: number;
+  /** Pairs read (non-blank lines). */
+  total: number;
+}
+
+const PUNCT_RE = /([.,!?;:"()])/g;
+
+/** Course tokenization of one (already lower-cased) side. */
+export function tokenize(s: string, splitPunctuation = false): string[] {
+  if (!splitPunctuation) return s.split(' ');
+  const spaced = s.replace(PUNCT_RE, ' $1 ').trim();
+  return spaced === '' ? [] : spaced.split(/\s+/);
+}
+
+/** Lower-cases and tokenizes one sentence the way parsePairs does (for translating user input). */
+export function normalizeSentence(s: string, splitPunctuation = false): string[] {
+  return tokenize(s.trim().toLowerCase(), splitPunctuation);
+}
+
+export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptions): PairsResult {
+  const file = opts.file;
+  const srcMax = opts.sourceMaxLength ?? 10;
+  const tgtMax = opts.targetMaxLength ?? 12;
+  for (const [name, v] of [
+    ['--source-max-length', srcMax],
+    ['--target-max-length', tgtMax],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 2) {
+      throw new RnnLabError('BAD_OPTION', `${name} must be a whole number ≥ 2, not ${v}.`, `Use for example ${name} ${name.startsWith('--source') ? 10 : 12}.`);
+    }
+  }
+  const split = opts.splitPunctuation ?? false;
+  const text = decodeText(input, file, 'sentence pairs');
+  const pairs: SentencePair[] = [];
+  let total = 0;
+  // The pair that needs the smallest raise of the limits, for the NO_PAIRS hint.
+  let easiest = { need: Infinity, source: 0, target: 0, line: 0 };
+
+  forEachLine(text, (raw, line) => {
+    const s = raw.trim().toLowerCase();
+    if (s === '') return;
+    const parts = s.split('\t');
+    if (parts.length < 2 && raw.includes('\t')) parts.push(''); // "source<TAB>" with the target missing
+    if (parts.length < 2) {
+      throw new RnnLabError(
+        'BAD_PAIRS',
+        `Line ${line} of ${file} has no tab: ${quoteValue(raw.trim())}. Each line must be a source sentence and its translation separated by a tab.`,
+        `Put a tab (not spaces) between the two sentences on line ${line}, or delete the line.`,
+        { file, line },
+      );
+    }
+    let a = parts[0];
+    let b = parts[1];
+    let aCol = 1;
+    let bCol = 2;
+    if (opts.reverse) {
+      [a, b] = [b, a];
+      [aCol, bCol] = [bCol, aCol];
+    }
+    if (a.trim() === '' || b.trim() === '') {
+      const which = a.trim() === '' ? (opts.reverse ? 'target (first column)' : 'source (first column)') : opts.reverse ? 'source (second column)' : 'target (second column)';
+      throw new RnnLabError(
+        'BAD_PAIRS',
+        `Line ${line} of ${file} has an empty ${which}.`,
+        `Write both sentences on line ${line}, separated by one tab, or delete the line.`,
+        { file, line, column: a.trim() === '' ? aCol : bCol },
+      );
+    }
+    total++;
+    const source = tokenize(a, split);
+    const target = tokenize(b, split);
+    const need = Math.max(0, source.length + 1 - srcMax) + Math.max(0, target.length + 1 - tgtMax);
+    if (need < easiest.need) easiest = { need, source: source.length, target: target.length, line };
+    if (source.length < srcMax && target.length < tgtMax) pairs.push({ source, target, line });
+  });
+
+  if (pairs.length === 0) {
+    throw new RnnLabError(
+      'NO_PAIRS',
+      `None of the ${total} pairs in ${file} is short enough: a pair is kept when its source has fewer than ${srcMax} words and its target fewer than ${tgtMax}. The shortest pair (line ${easiest.line}) has ${easiest.source} source and ${easiest.target} target words.`,
+      `Raise the limits, e.g. --source-max-length ${Math.max(srcMax, easiest.source + 1)} --target-max-length ${Math.max(tgtMax, easiest.target + 1)}, or use a file with shorter sentences.`,
+      { file },
+    );
+  }
+  return { pairs, skipped: total - pairs.length, total };
+}
+
+/** Reads a file and parses it with `parsePairs`. */
+export async function readPairsFile(path: string, opts: Omit<PairsOptions, 'file'> & { file?: string }): Promise<PairsResult> {
+  const file = opts.file ?? path;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RnnLabError('BAD_OPTION', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? String(e)}).`, 'Check the path to the sentence-pair file.', { file });
+  }
+  return parsePairs(bytes, { ...opts, file });
+}

@@ -1,0 +1,118 @@
+/**
+ * Min-max scaling to [0, 1], per column, fitted on the TRAINING rows only.
+ *
+ * Why train only: the course's lab 11-4 calls its MinMaxScaler on the train set and again on the
+ * test set, each with its own min and max. That leaks test information into the inputs (the test
+ * scale is computed from future prices) and puts the two sets on different scales: a scaled 0.5
+ * means one price in train and another in test, so the model is evaluated on numbers that mean
+ * something else than what it learned. Here the scaler is fitted once on rows [0, trainRows) and
+ * the same min/max transform every row; test values may fall outside [0, 1], which is honest.
+ *
+ * The course divides by (max - min + 1e-7); we divide by (max - min) and refuse a constant column,
+ * which carries no information and would otherwise turn into zeros (or NaN) silently.
+ */
+import { RnnLabError } from '../errors';
+
+export interface MinMaxScalerJSON {
+  min: number[];
+  max: number[];
+  columns?: string[];
+}
+
+export class MinMaxScaler {
+  private constructor(
+    readonly min: Float64Array,
+    readonly max: Float64Array,
+    readonly columns?: string[],
+  ) {}
+
+  get cols(): number {
+    return this.min.length;
+  }
+
+  /**
+   * Per-column min/max over rows [0, rowEnd) of row-major `data` (rows×cols). Throws
+   * CONSTANT_COLUMN when a column has max == min over those rows, and TOO_FEW_ROWS for rowEnd < 1.
+   */
+  static fit(data: Float64Array | Float32Array, cols: number, rowEnd: number, file?: string, columns?: string[]): MinMaxScaler {
+    const rows = Math.floor(data.length / cols);
+    if (rowEnd > rows) rowEnd = rows;
+    if (rowEnd < 1) {
+      throw new RnnLabError('TOO_FEW_ROWS', `No training rows to fit the scaler on${file ? ` (${file})` : ''}.`, 'Use a larger --train-fraction or a file with more rows.', { file });
+    }
+    const min = new Float64Array(cols).fill(Infinity);
+    const max = new Float64Array(cols).fill(-Infinity);
+    for (let r = 0; r < rowEnd; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) {
+        const v = data[base + c];
+        if (v < min[c]) min[c] = v;
+        if (v > max[c]) max[c] = v;
+      }
+    }
+    for (let c = 0; c < cols; c++) {
+      if (!(max[c] > min[c])) {
+        const name = columns?.[c] ?? `column ${c + 1}`;
+        throw new RnnLabError(
+          'CONSTANT_COLUMN',
+          `Column ${JSON.stringify(name)}${file ? ` of ${file}` : ''} has the same value (${min[c]}) in all ${rowEnd} training rows, so it cannot be scaled and tells the model nothing.`,
+          `Exclude ${JSON.stringify(name)} from the features (list the other columns with --features).`,
+          { file },
+        );
+      }
+    }
+    return new MinMaxScaler(min, max, columns?.slice());
+  }
+
+  /** (x - min) / (max - min), per column, over all rows of row-major `data`. */
+  transform(data: Float64Array | Float32Array): Float32Array {
+    const cols = this.cols;
+    const out = new Float32Array(data.length);
+    const scale = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) scale[c] = 1 / (this.max[c] - this.min[c]);
+    for (let i = 0; i < data.length; i += cols) {
+      for (let c = 0; c < cols; c++) out[i + c] = (data[i + c] - this.min[c]) * scale[c];
+    }
+    return out;
+  }
+
+  /** Scales one value of column `col`. */
+  scale(value: number, col: number): number {
+    return (value - this.min[col]) / (this.max[col] - this.min[col]);
+  }
+
+  /** Back to original units: value * (max - min) + min. */
+  inverse(value: number, col: number): number {
+    return value * (this.max[col] - this.min[col]) + this.min[col];
+  }
+
+  inverseColumn(arr: ArrayLike<number>, col: number): Float64Array {
+    const out = new Float64Array(arr.length);
+    const span = this.max[col] - this.min[col];
+    const lo = this.min[col];
+    for (let i = 0; i < arr.length; i++) out[i] = arr[i] * span + lo;
+    return out;
+  }
+
+  toJSON(): MinMaxScalerJSON {
+    const j: MinMaxScalerJSON = { min: Array.from(this.min), max: Array.from(this.max) };
+    if (this.columns) j.columns = this.columns.slice();
+    return j;
+  }
+
+  static fromJSON(j: MinMaxScalerJSON): MinMaxScaler {
+    const ok =
+      j !== null &&
+      typeof j === 'object' &&
+      Array.isArray(j.min) &&
+      Array.isArray(j.max) &&
+      j.min.length === j.max.length &&
+      j.min.length > 0 &&
+      j.min.every((v, i) => Number.isFinite(v) && Number.isFinite(j.max[i]) && j.max[i] > v) &&
+      (j.columns === undefined || (Array.isArray(j.columns) && j.columns.length === j.min.length));
+    if (!ok) {
+      throw new RnnLabError('BAD_MODEL', 'The saved scaler is damaged: it needs matching finite min and max lists with max > min.', 'Train the model again to save a new one.');
+    }
+    return new MinMaxScaler(Float64Array.from(j.min), Float64Array.from(j.max), j.columns?.slice());
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * Sliding windows over a scaled table, built lazily.
+ *
+ * Course semantics (lab 11-4): trainRows = floor(rows * trainFraction). Training windows use rows
+ * [0, trainRows): window i is rows i..i+L-1 and its label is the target at row i+L, for
+ * i in [0, trainRows - L). Test windows come from rows [trainRows - L, rows), so there are
+ * rows - trainRows of them and the first one predicts row trainRows. Optional validation takes the
+ * LAST round(nTrainWindows * validationFraction) training windows (chronological hold-out).
+ *
+ * A WindowSet holds only the scaled Float32Array and a range of window starts; `fill` copies the
+ * requested windows into caller-owned batch buffers ([n, L, F] batch-first, and [n] labels).
+ * No tfjs here: the model code turns the buffers into tensors.
+ */
+import { RnnLabError } from '../errors';
+import type { Rng } from '../random';
+import type { CsvTable } from './csv';
+import { columnIndex } from './csv';
+import { MinMaxScaler } from './scaler';
+
+export interface WindowRange {
+  /** Row index where the first window starts. */
+  start: number;
+  /** Number of windows; window k starts at row start + k. */
+  count: number;
+}
+
+export interface WindowSplit {
+  rows: number;
+  seqLength: number;
+  trainRows: number;
+  train: WindowRange;
+  validation: WindowRange;
+  test: WindowRange;
+}
+
+export interface WindowSplitOptions {
+  seqLength: number;
+  trainFraction: number;
+  /** Fraction of the training windows (the latest) held out for validation. Default 0. */
+  validationFraction?: number;
+  /** For messages. */
+  file?: string;
+}
+
+function badOption(message: string, hint: string): RnnLabError {
+  return new RnnLabError('BAD_OPTION', message, hint);
+}
+
+/** Window ranges for a table of `rows` rows. Throws TOO_FEW_ROWS (with the counts and the fix) or BAD_OPTION. */
+export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSplit {
+  const L = opts.seqLength;
+  const tf = opts.trainFraction;
+  const vf = opts.validationFraction ?? 0;
+  if (!Number.isInteger(L) || L < 1) throw badOption(`--seq-length must be a whole number of rows ≥ 1, not ${L}.`, 'Use for example --seq-length 7.');
+  if (!(tf > 0 && tf < 1)) throw badOption(`--train-fraction must be between 0 and 1 (exclusive), not ${tf}.`, 'Use for example --train-fraction 0.7.');
+  if (!(vf >= 0 && vf < 1)) throw badOption(`--validation-fraction must be at least 0 and below 1, not ${vf}.`, 'Use 0 for no validation, or for example 0.1.');
+  const file = opts.file;
+  const of = file ? ` of ${file}` : '';
+  const trainRows = Math.floor(rows * tf);
+  const nTrainAll = trainRows - L;
+  const nTest = rows - trainRows;
+  if (rows < L + 2) {
+    throw new RnnLabError(
+      'TOO_FEW_ROWS',
+      `Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with --seq-length ${L} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`,
+      rows >= 3 ? `Use a shorter --seq-length (at most ${rows - 2}) or a file with more rows.` : `Add rows: even --seq-length 1 needs at least 3.`,
+      { file },
+    );
+  }
+  if (nTrainAll < 1 || nTest < 1) {
+    const need = nTrainAll < 1 ? `the ${trainRows} training rows (${Math.round(tf * 100)}% of ${rows}) make ${Math.max(0, nTrainAll)} training windows of ${L} rows` : `the split leaves ${nTest} rows to test on`;
+    const lo = (L + 1) / rows;
+    const hi = (rows - 1) / rows;
+    throw new RnnLabError(
+      'TOO_FEW_ROWS',
+      `Too few rows${of} for this split: ${rows} rows, --seq-length ${L}, --train-fraction ${tf}: ${need}.`,
+      lo <= hi
+        ? `Use a --train-fraction between ${Math.ceil(lo * 100) / 100} and ${Math.floor(hi * 100) / 100}, a shorter --seq-length, or more rows.`
+        : 'Use a shorter --seq-length, or more rows.',
+      { file },
+    );
+  }
+  const nVal = Math.round(nTrainAll * vf);
+  const nTrain = nTrainAll - nVal;
+  if (nTrain < 1) {
+    throw new RnnLabError(
+      'TOO_FEW_ROWS',
+      `--validation-fraction ${vf} takes all ${nTrainAll} training windows${of}, leaving none to train on.`,
+      'Use a smaller --validation-fraction (or 0), or more rows.',
+      { file },
+    );
+  }
+  return {
+    rows,
+    seqLength: L,
+    trainRows,
+    train: { start: 0, count: nTrain },
+    validation: { start: nTrain, count: nVal },
+    test: { start: trainRows - L, count: nTest },
+  };
+}
+
+/** A lazy set of windows over a scaled row-major table. */
+export class WindowSet {
+  constructor(
+    /** Scaled row-major data, rows×cols. */
+    readonly scaled: Float32Array,
+    readonly cols: number,
+    /** Column indices (into `scaled`) of the input features, in input order. */
+    readonly features: readonly number[],
+    /** Column index (into `scaled`) of the target. */
+    readonly target: number,
+    readonly seqLength: number,
+    /** Row where window 0 starts. */
+    readonly start: number,
+    /** Number of windows. */
+    readonly size: number,
+  ) {
+    const rows = Math.floor(scaled.length / cols);
+    // The last window's label row, start + size - 1 + seqLength, must exist.
+    if (size > 0 && (start < 0 || start + size - 1 + seqLength > rows - 1)) {
+      throw new RangeError(`WindowSet: ${size} windows from row ${start} with length ${seqLength} need more than ${rows} rows`);
+    }
+  }
+
+  get featureCount(): number {
+    return this.features.length;
+  }
+
+  /** Row index of the first row of window i. */
+  windowStart(i: number): number {
+    return this.start + i;
+  }
+
+  /** Row index of the label of window i. */
+  labelRow(i: number): number {
+    return this.start + i + this.seqLength;
+  }
+
+  /**
+   * Copies windows `indices` into outX ([n, L, F], batch-first) and outY ([n]), n = indices.length.
+   * With timeMajor, outX is [L, n, F] instead: the packed layout of n equal-length sequences, which
+   * the recurrent kernels read directly (no gather).
+   * The buffers may be longer than needed (reuse one buffer for every batch).
+   */
+  fill(indices: ArrayLike<number>, outX: Float32Array, outY: Float32Array, timeMajor = false): void {
+    const n = indices.length;
+    const L = this.seqLength;
+    const F = this.features.length;
+    const C = this.cols;
+    const feats = this.features;
+    if (outX.length < n * L * F || outY.length < n) throw new RangeError(`WindowSet.fill: buffers too small for ${n} windows`);
+    const s = this.scaled;
+    let o = 0;
+    for (let k = 0; k < n; k++) {
+      const i = indices[k];
+      if (!(i >= 0 && i < this.size)) throw new RangeError(`WindowSet.fill: window ${i} out of range [0, ${this.size})`);
+      const r0 = this.start + i;
+      for (let t = 0; t < L; t++) {
+        const base = (r0 + t) * C;
+        if (timeMajor) o = (t * n + k) * F;
+        for (let f = 0; f < F; f++) outX[o++] = s[base + feats[f]];
+      }
+      outY[k] = s[(r0 + L) * C + this.target];
+    }
+  }
+
+  /** Every window, materialized: x [size, L, F], y [size]. */
+  all(): { x: Float32Array; y: Float32Array } {
+    const x = new Float32Array(this.size * this.seqLength * this.features.length);
+    const y = new Float32Array(this.size);
+    this.fill(range(this.size), x, y);
+    return { x, y };
+  }
+
+  /** Labels (scaled) of every window. */
+  labels(): Float32Array {
+    const y = new Float32Array(this.size);
+    for (let i = 0; i < this.size; i++) y[i] = this.scaled[(this.start + i + this.seqLength) * this.cols + this.target];
+    return y;
+  }
+
+  /**
+   * Batches of window indices. 'full' gives one batch of every window. With an Rng the order is
+   * shuffled (a fresh permutation per call, i.e. per epoch); without, windows come in order.
+   * The last batch may be smaller.
+   */
+  *batches(batchSize: number | 'full', rng?: Rng): Generator<Int32Array> {
+    if (this.size === 0) return;
+    const bs = batchSize === 'full' ? this.size : batchSize;
+    if (!Number.isInteger(bs) || bs < 1) throw badOption(`--batch-size must be a whole number ≥ 1 or 'full', not ${batchSize}.`, 'Use for example --batch-size 32, or full.');
+    const order = range(this.size);
+    if (rng) rng.shuffle(order);
+    for (let i = 0; i < this.size; i += bs) yield order.subarray(i, Math.min(this.size, i + bs));
+  }
+
+  /** Number of batches `batches(batchSize)` yields. */
+  batchCount(batchSize: number | 'full'): number {
+    if (this.size === 0) return 0;
+    return batchSize === 'full' ? 1 : Math.ceil(this.size / batchSize);
+  }
+
+  /**
+   * Persistence baseline: for each window, the target's value in its last row ("tomorrow = today").
+   * Scaled units, or original units when the scaler (and the target's column in it) is given.
+   */
+  persistence(): Float32Array;
+  persistence(scaler: MinMaxScaler, scalerCol?: number): Float64Array;
+  persistence(scaler?: MinMaxScaler, scalerCol: number = this.target): Float32Array | Float64Array {
+    const out = scaler ? new Float64Array(this.size) : new Float32Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      const v = this.scaled[(this.start + i + this.seqLength - 1) * this.cols + this.target];
+      out[i] = scaler ? scaler.inverse(v, scalerCol) : v;
+    }
+    return out;
+  }
+}
+
+function range(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/** The last `seqLength` rows of the features, as one window [1, L, F]: the input for forecasting past the last row. */
+export function lastWindow(scaled: Float32Array, cols: number, features: readonly number[], seqLength: number): Float32Array {
+  const rows = Math.floor(scaled.length / cols);
+  if (rows < seqLength) throw new RangeError(`lastWindow: ${rows} rows < seqLength ${seqLength}`);
+  const F = features.length;
+  const out = new Float32Array(seqLength * F);
+  let o = 0;
+  for (let r = rows - seqLength; r < rows; r++) for (let f = 0; f < F; f++) out[o++] = scaled[r * cols + features[f]];
+  return out;
+}
+
+export interface ForecastDataOptions {
+  seqLength: number;
+  trainFraction: number;
+  validationFraction?: number;
+  /** Input columns. Default: every numeric column (the target included), as in the course. */
+  features?: string[];
+  /** Column to predict. Default: the last numeric column (Close in stock_daily.csv). */
+  target?: string;
+}
+
+/** Everything the forecaster needs from a table: scaled data, scaler, window sets. */
+export interface ForecastData {
+  /** Columns of `scaled` (and of the scaler): the features in input order, then the target if it is not a feature. */
+  columns: string[];
+  featureNames: string[];
+  targetName: string;
+  /** Indices into `columns`. */
+  features: number[];
+  target: number;
+  /** Fitted on the training rows only. */
+  scaler: MinMaxScaler;
+  /** rows×columns.length, scaled. */
+  scaled: Float32Array;
+  split: WindowSplit;
+  train: WindowSet;
+  validation: WindowSet;
+  test: WindowSet;
+  /** The last seqLength rows as one window [1, L, F]. */
+  lastWindow(): Float32Array;
+  /** Table row index of each test window's label (for plotting against dates/lines). */
+  testLabelRows(): Int32Array;
+}
+
+/**
+ * Resolves feature/target names, splits the rows (course semantics), fits the scaler on the
+ * training rows only and builds the lazy window sets.
+ */
+export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions): ForecastData {
+  const targetName = opts.target ?? table.columns[table.columns.length - 1];
+  const tIdx = columnIndex(table, targetName);
+  const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
+  if (fIdx.length === 0) throw badOption('--features is empty.', `List at least one of: ${table.columns.join(', ')}.`);
+  const dup = fIdx.find((c, i) => fIdx.indexOf(c) !== i);
+  if (dup !== undefined) throw badOption(`--features lists ${table.columns[dup]} twice.`, 'List each feature column once.');
+  const used = fIdx.includes(tIdx) ? fIdx.slice() : [...fIdx, tIdx];
+  const U = used.length;
+  const C = table.columns.length;
+  const rows = table.rows;
+
+  const split = splitWindows(rows, { ...opts, file: table.file });
+
+  const compact = new Float64Array(rows * U);
+  for (let r = 0; r < rows; r++) for (let u = 0; u < U; u++) compact[r * U + u] = table.data[r * C + used[u]];
+  const columns = used.map((c) => table.columns[c]);
+  const scaler = MinMaxScaler.fit(compact, U, split.trainRows, table.file, columns);
+  const scaled = scaler.transform(compact);
+  const features = fIdx.map((_, i) => i);
+  const target = used.indexOf(tIdx);
+  const L = split.seqLength;
+  const mk = (r: WindowRange) => new WindowSet(scaled, U, features, target, L, r.start, r.count);
+  return {
+    columns,
+    featureNames: features.map((i) => columns[i]),
+    targetName: columns[target],
+    features,
+    target,
+    scaler,
+    scaled,
+    split,
+    train: mk(split.train),
+    validation: mk(split.validation),
+    test: mk(split.test),
+    lastWindow: () => lastWindow(scaled, U, features, L),
+    testLabelRows: () => {
+      const out = new Int32Array(split.test.count);
+      for (let i = 0; i < out.length; i++) out[i] = split.test.start + i + L;
+      return out;
+    },
+  };
+}

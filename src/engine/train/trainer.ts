@@ -1,0 +1,150 @@
+/**
+ * The training loop. It knows nothing about models: a TrainTask supplies variables, batches and a
+ * loss; the trainer differentiates, steps the optimiser, checks the loss is finite, honours the
+ * AbortSignal, does early stopping, and emits TrainEvents that the CLI, the worker and tests hang
+ * their progress bars, charts and checks on.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { RnnLabError } from '../errors';
+import { FusedOptimizer, type OptimizerConfig } from './optimizers';
+import type { RunControl, TranslationSample } from './events';
+
+export interface TrainTask<B> {
+  variables: tf.Variable[];
+  /** The batches of one epoch (0-based), e.g. shuffled with the task's seeded Rng. */
+  epochBatches(epoch: number): Iterable<B>;
+  batchesPerEpoch: number;
+  trainExamples: number;
+  validationExamples: number;
+  /** Examples in a batch, to weight the epoch's mean loss. */
+  sizeOf(batch: B): number;
+  /** Mean loss over the batch; called inside tf.variableGrads. */
+  loss(batch: B): tf.Scalar;
+  /** Mean validation loss, when there is a validation split. */
+  validationLoss?(): number;
+  /** Samples to show after an epoch (seq2seq translations). */
+  samples?(epoch: number): TranslationSample[];
+}
+
+export interface TrainerConfig {
+  epochs: number;
+  optimizer: OptimizerConfig;
+  /** Global gradient-norm clipping; 0 = off. */
+  clipNorm?: number;
+  /** Stop after this many epochs without validation improvement (restoring the best weights); 0 = off. */
+  patience?: number;
+  /** Emit samples every this many epochs (and after the last); 0 = never. */
+  sampleEvery?: number;
+  /** Name of the backend in use, reported in the start event. */
+  backend: string;
+}
+
+export interface TrainSummary {
+  epochs: number;
+  finalLoss: number;
+  history: { epoch: number; loss: number; valLoss: number | null }[];
+  stoppedEarly: boolean;
+  seconds: number;
+}
+
+/** Yield to the event loop at most this often, so cancel messages and timers get through. */
+const YIELD_MS = 50;
+
+function cancelled(): RnnLabError {
+  return new RnnLabError('CANCELLED', 'Training was cancelled.', undefined);
+}
+
+export async function train<B>(task: TrainTask<B>, config: TrainerConfig, control: RunControl = {}): Promise<TrainSummary> {
+  const { onEvent, signal } = control;
+  const { epochs, clipNorm = 0, patience = 0, sampleEvery = 0 } = config;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RnnLabError('BAD_OPTION', `Epochs must be a whole number ≥ 1, got ${epochs}.`);
+  }
+  const optimizer = new FusedOptimizer(task.variables, config.optimizer);
+  const t0 = performance.now();
+  let lastYield = t0;
+  const history: TrainSummary['history'] = [];
+  let best = Infinity;
+  let bestWeights: Float32Array[] | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let step = 0;
+  onEvent?.({
+    type: 'start',
+    backend: config.backend,
+    epochs,
+    batchesPerEpoch: task.batchesPerEpoch,
+    trainExamples: task.trainExamples,
+    validationExamples: task.validationExamples,
+  });
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      let sum = 0;
+      let count = 0;
+      let batchIndex = 0;
+      for (const batch of task.epochBatches(epoch)) {
+        if (signal?.aborted) throw cancelled();
+        const { value, grads } = tf.variableGrads(() => task.loss(batch), task.variables);
+        const loss = value.dataSync()[0];
+        value.dispose();
+        if (!Number.isFinite(loss)) {
+          tf.dispose(grads);
+          throw new RnnLabError(
+            'NON_FINITE_LOSS',
+            `The loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1}).`,
+            `Lower the learning rate (now ${config.optimizer.lr}) or turn on gradient clipping (e.g. --clip-norm 1).`,
+          );
+        }
+        optimizer.applyGradients(grads, clipNorm);
+        tf.dispose(grads);
+        const n = task.sizeOf(batch);
+        sum += loss * n;
+        count += n;
+        step++;
+        onEvent?.({ type: 'batchEnd', epoch, batch: batchIndex, step, loss });
+        batchIndex++;
+        const now = performance.now();
+        if (now - lastYield > YIELD_MS) {
+          await new Promise<void>((r) => setImmediate(r));
+          lastYield = performance.now();
+        }
+      }
+      const loss = count > 0 ? sum / count : NaN;
+      const valLoss = task.validationLoss ? task.validationLoss() : null;
+      history.push({ epoch, loss, valLoss });
+      onEvent?.({ type: 'epochEnd', epoch, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
+      const last = epoch === epochs - 1;
+      if (task.samples && sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
+        onEvent?.({ type: 'samples', epoch, samples: task.samples(epoch) });
+      }
+      if (patience > 0 && valLoss !== null) {
+        if (valLoss < best) {
+          best = valLoss;
+          sinceBest = 0;
+          bestWeights = task.variables.map((v) => (v.dataSync() as Float32Array).slice());
+        } else if (++sinceBest >= patience) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+    }
+    if (stoppedEarly && bestWeights) {
+      // Keras's restore_best_weights: end on the epoch that did best on validation.
+      task.variables.forEach((v, i) => {
+        const t = tf.tensor(bestWeights![i], v.shape);
+        v.assign(t);
+        t.dispose();
+      });
+    }
+  } catch (e) {
+    if (e instanceof RnnLabError && e.code === 'CANCELLED') {
+      onEvent?.({ type: 'end', reason: 'cancelled', epochs: history.length, elapsedSeconds: (performance.now() - t0) / 1000 });
+    }
+    throw e;
+  } finally {
+    optimizer.dispose();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  onEvent?.({ type: 'end', reason: stoppedEarly ? 'earlyStopped' : 'completed', epochs: history.length, elapsedSeconds: seconds });
+  return { epochs: history.length, finalLoss: history[history.length - 1]?.loss ?? NaN, history, stoppedEarly, seconds };
+}

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { copyWebviewAssets } from './webview-assets.mjs';
 
 const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
@@ -68,6 +69,9 @@ const nodeCommon = {
   external: ['vscode', '@tensorflow/tfjs-node'],
 };
 
+// tfjs is bundled everywhere, so dist/ runs without node_modules. An installed tfjs-node still
+// works with it: tfjs-core keeps its engine and kernel registry on a global namespace, so backends
+// registered by another copy of tfjs-core are visible to ours.
 const entries = [
   { entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine/index.js', ...nodeCommon },
   { entryPoints: ['src/engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...nodeCommon },
@@ -92,6 +96,8 @@ if (existsSync(webviewDir)) {
 }
 
 buildKernels();
+if (process.argv.includes('--kernels-only')) process.exit(0);
 copyTfjsWasm();
+await copyWebviewAssets(root);
 await Promise.all(entries.filter((e) => existsSync(join(root, e.entryPoints[0]))).map((e) => build(e)));
 if (watch) console.log('watch mode is not implemented; rerun npm run build');

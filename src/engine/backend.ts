@@ -4,7 +4,10 @@
  * script downloads libtensorflow, so nothing here requires it). CPU is the pure-JS fallback.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import whose value is used (versions() below), not a bare import: the package's
+// `sideEffects` list omits the file esbuild resolves for Node, so an unused import is dropped from
+// the bundle, and with it the registration of the cpu backend.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; the union package does this import for its users.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
@@ -13,6 +16,11 @@ import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
 
 export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
+
+/** Versions of the tfjs pieces in use, for `rnn-lab --version` and error reports. */
+export function versions(): { tfjsCore: string; tfjsBackendCpu: string } {
+  return { tfjsCore: tf.version_core, tfjsBackendCpu: version_cpu };
+}
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'tensorflow', 'cpu'];
 
 /** True when `@tensorflow/tfjs-node` can be loaded and shares our tfjs-core (so its kernels register with us). */
@@ -55,6 +63,11 @@ export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<s
       try {
         if (await tf.setBackend(name)) {
           await tf.ready();
+          if (name === 'cpu') {
+            // The cpu backend prints a banner recommending tfjs-node on its first write in Node.
+            // We already report the backend in use and say how to get tfjs-node; keep stdout clean.
+            (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+          }
           return tf.getBackend();
         }
       } catch {
@@ -65,7 +78,8 @@ export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<s
     if (requested === 'tensorflow') {
       throw new RnnLabError('BACKEND', 'The tensorflow backend needs @tensorflow/tfjs-node, which is not installed.', 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm.');
     }
-    throw new RnnLabError('BACKEND', `Could not start the ${requested} backend.`, 'Try --backend cpu.');
+    const v = versions();
+    throw new RnnLabError('BACKEND', `Could not start the ${requested} backend (tfjs-core ${v.tfjsCore}, cpu ${v.tfjsBackendCpu}).`, requested === 'cpu' ? 'Reinstall RNN Lab.' : 'Try --backend cpu.');
   })();
   return active;
 }

@@ -69,7 +69,8 @@ export interface ErrorMetrics {
 export interface ForecastResult {
   backend: string;
   trainSeconds: number;
-  finalLoss: number;
+  /** Mean training loss of the last epoch (scaled units); null for a model applied without training. */
+  finalLoss: number | null;
   /** Rows used after dropping/filling and reordering. */
   rows: number;
   testWindows: number;

@@ -1,0 +1,331 @@
+/**
+ * The forecast flow end to end, shared by the CLI and the extension's worker: read the CSV, split
+ * and scale it (scaler fitted on the training rows only), train the LSTM forecaster, evaluate it in
+ * original units against the persistence baseline, forecast past the last row, and save or load
+ * the whole thing as a folder.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend';
+import { RnnLabError } from '../errors';
+import { readCsvFile, type CsvTable } from '../data/csv';
+import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
+import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
+import { Forecaster, type ForecasterConfig, type StateDict } from '../models/forecaster';
+import { train, type TrainTask } from '../train/trainer';
+import type { RunControl } from '../train/events';
+import { errorMetrics } from '../metrics';
+import { Rng } from '../random';
+import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
+import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
+
+/** Windows per forward pass when predicting, to bound memory on large files. */
+const PREDICT_CHUNK = 8192;
+
+export interface ForecastRun {
+  result: ForecastResult;
+  /** Save model, scaler and config into `dir` (atomically). */
+  save(dir: string): Promise<void>;
+  /** Free the model's tensors. */
+  dispose(): void;
+}
+
+interface SavedConfig {
+  kind: 'forecaster';
+  version: number;
+  model: ForecasterConfig;
+  /** Scaler columns: the features in input order, then the target if it is not a feature. */
+  columns: string[];
+  features: number[];
+  target: number;
+  options: Omit<ForecastOptions, 'backend'>;
+  source: string;
+}
+
+function bad(message: string, hint?: string): RnnLabError {
+  return new RnnLabError('BAD_OPTION', message, hint);
+}
+
+/** Check every option, so a typo fails at once with a message instead of deep in training. */
+export function resolveForecastOptions(options: Partial<ForecastOptions>): ForecastOptions {
+  const o: ForecastOptions = { ...FORECAST_DEFAULTS, ...stripUndefined(options) };
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`);
+  };
+  int('seq-length', o.seqLength, 1);
+  int('hidden', o.hidden, 1);
+  int('layers', o.layers, 1);
+  int('epochs', o.epochs, 1);
+  int('horizon', o.horizon, 0);
+  int('seed', o.seed, 0);
+  int('patience', o.patience, 0);
+  if (o.batchSize !== 'full') int('batch-size', o.batchSize, 1);
+  if (!(o.lr > 0 && o.lr < 10)) throw bad(`lr must be between 0 and 10, got ${o.lr}.`, 'The course uses 0.01.');
+  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw bad(`train-fraction must be between 0 and 1, got ${o.trainFraction}.`, 'The course uses 0.7.');
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw bad(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`);
+  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`);
+  if (o.patience > 0 && o.validationFraction === 0) {
+    throw bad('Early stopping (patience) needs a validation split.', 'Add --validation-fraction 0.1, or set --patience 0.');
+  }
+  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw bad(`missing must be error, drop or ffill, got ${o.missing}.`);
+  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw bad(`order must be auto, as-is or reverse, got ${o.order}.`);
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Predictions (scaled) for every window of `set`, in chunks; plain numbers out, no tensors left. */
+function predictAll(model: Forecaster, set: WindowSet): Float32Array {
+  const out = new Float32Array(set.size);
+  const L = set.seqLength;
+  const F = set.featureCount;
+  const chunk = Math.min(PREDICT_CHUNK, Math.max(1, set.size));
+  const xb = new Float32Array(chunk * L * F);
+  const yb = new Float32Array(chunk);
+  for (let s = 0; s < set.size; s += chunk) {
+    const n = Math.min(chunk, set.size - s);
+    const idx = Int32Array.from({ length: n }, (_, i) => s + i);
+    set.fill(idx, xb, yb, true);
+    const pred = tf.tidy(() => model.predictPacked(tf.tensor2d(xb.subarray(0, n * L * F), [L * n, F]), n));
+    out.set(pred.dataSync() as Float32Array, s);
+    pred.dispose();
+  }
+  return out;
+}
+
+/** Mean squared error (scaled units) over a window set; for validation loss. */
+function mseOf(model: Forecaster, set: WindowSet): number {
+  const p = predictAll(model, set);
+  const y = set.labels();
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += (p[i] - y[i]) ** 2;
+  return s / Math.max(1, p.length);
+}
+
+interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  n: number;
+}
+
+/** The training task, and a dispose for the full batch it keeps between epochs. */
+function makeTask(model: Forecaster, data: ForecastData, o: ForecastOptions): { task: TrainTask<Batch>; dispose(): void } {
+  const set = data.train;
+  const L = set.seqLength;
+  const F = set.featureCount;
+  const rng = new Rng(o.seed + 1);
+  const bs = o.batchSize === 'full' ? set.size : Math.min(o.batchSize, set.size);
+  const xb = new Float32Array(bs * L * F);
+  const yb = new Float32Array(bs);
+  // Full-batch training (the course's setting) feeds the same tensors every epoch.
+  let full: Batch | null = null;
+  const makeBatch = (idx: Int32Array): Batch => {
+    const n = idx.length;
+    set.fill(idx, xb, yb, true);
+    return { x: tf.tensor2d(xb.slice(0, n * L * F), [L * n, F]), y: tf.tensor1d(yb.slice(0, n)), n };
+  };
+  const task: TrainTask<Batch> = {
+    variables: model.variables,
+    batchesPerEpoch: set.batchCount(o.batchSize),
+    trainExamples: set.size,
+    validationExamples: data.validation.size,
+    sizeOf: (b) => b.n,
+    loss: (b) => model.lossPacked(b.x, b.y, b.n),
+    validationLoss: data.validation.size > 0 ? () => mseOf(model, data.validation) : undefined,
+    *epochBatches() {
+      if (o.batchSize === 'full') {
+        if (!full) full = makeBatch(Int32Array.from({ length: set.size }, (_, i) => i));
+        yield full;
+        return;
+      }
+      for (const idx of set.batches(o.batchSize, rng)) {
+        const b = makeBatch(idx);
+        try {
+          yield b;
+        } finally {
+          tf.dispose([b.x, b.y]);
+        }
+      }
+    },
+  };
+  return {
+    task,
+    dispose: () => {
+      if (full) tf.dispose([full.x, full.y]);
+      full = null;
+    },
+  };
+}
+
+/** Dates continue at the median spacing of the last rows; without dates, row numbers continue. */
+function futureAxis(table: Pick<CsvTable, 'dates' | 'rows'>, horizon: number): (string | number)[] {
+  const out: (string | number)[] = [];
+  const dates = table.dates;
+  if (dates && dates.length >= 2) {
+    const ms = dates.slice(-31).map((d) => Date.parse(d));
+    const gaps = ms.slice(1).map((v, i) => v - ms[i]).filter((g) => g > 0).sort((a, b) => a - b);
+    const step = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 86400000;
+    const dateOnly = dates.every((d) => d.length <= 10);
+    let t = ms[ms.length - 1];
+    for (let h = 0; h < horizon; h++) {
+      t += step;
+      const iso = new Date(t).toISOString();
+      out.push(dateOnly ? iso.slice(0, 10) : iso);
+    }
+    return out;
+  }
+  for (let h = 1; h <= horizon; h++) out.push(table.rows + h);
+  return out;
+}
+
+/**
+ * Recursive forecast past the last row: predict, append the prediction as the next row's target,
+ * carry the other features forward from the last row (their future is unknown), repeat.
+ */
+function forecastAhead(model: Forecaster, last: Float32Array, L: number, F: number, targetFeature: number, horizon: number): Float32Array {
+  const out = new Float32Array(horizon);
+  const w = last.slice(); // [L, F] scaled
+  for (let h = 0; h < horizon; h++) {
+    const p = tf.tidy(() => model.predictPacked(tf.tensor2d(w, [L, F]), 1));
+    const v = p.dataSync()[0];
+    p.dispose();
+    out[h] = v;
+    const next = w.slice((L - 1) * F, L * F);
+    if (targetFeature >= 0) next[targetFeature] = v;
+    w.copyWithin(0, F);
+    w.set(next, (L - 1) * F);
+  }
+  return out;
+}
+
+function axisFor(table: Pick<CsvTable, 'dates'>, rows: ArrayLike<number>): (string | number)[] {
+  return Array.from(rows, (r) => (table.dates ? table.dates[r] : r + 1));
+}
+
+/** Evaluate on `set` in original units, with the persistence baseline on the same windows. */
+function evaluate(model: Forecaster, set: WindowSet, scaler: MinMaxScaler, target: number) {
+  const predicted = scaler.inverseColumn(predictAll(model, set), target);
+  const actual = scaler.inverseColumn(set.labels(), target);
+  const naive = set.persistence(scaler, target);
+  return { predicted, actual, naive, test: errorMetrics(actual, predicted), naiveMetrics: errorMetrics(actual, naive) };
+}
+
+export async function runForecast(file: string, options: Partial<ForecastOptions>, control: RunControl = {}): Promise<ForecastRun> {
+  const o = resolveForecastOptions(options);
+  const backend = await initBackend(o.backend ?? 'auto');
+  const table = await readCsvFile(file, { file, missing: o.missing, order: o.order });
+  const data = prepareForecastData(table, { seqLength: o.seqLength, trainFraction: o.trainFraction, validationFraction: o.validationFraction, features: o.features, target: o.target });
+  const F = data.features.length;
+  const config: ForecasterConfig = { inputSize: F, hidden: o.hidden, layers: o.layers, seqLength: o.seqLength };
+  const model = new Forecaster(config, o.seed);
+  const { task, dispose: disposeTask } = makeTask(model, data, o);
+  try {
+    const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
+    const ev = evaluate(model, data.test, data.scaler, data.target);
+    const targetFeature = data.features.indexOf(data.target);
+    const ahead = forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon);
+    const result: ForecastResult = {
+      backend,
+      trainSeconds: summary.seconds,
+      finalLoss: summary.finalLoss,
+      rows: table.rows,
+      testWindows: data.test.size,
+      target: data.targetName,
+      features: data.featureNames,
+      test: ev.test,
+      naive: ev.naiveMetrics,
+      history: summary.history,
+      testSeries: { x: axisFor(table, data.testLabelRows()), actual: Array.from(ev.actual), predicted: Array.from(ev.predicted), naive: Array.from(ev.naive) },
+      forecast: { x: futureAxis(table, o.horizon), values: Array.from(data.scaler.inverseColumn(ahead, data.target)) },
+      stoppedEarly: summary.stoppedEarly,
+    };
+    const { backend: _b, ...savedOptions } = o;
+    const saved: SavedConfig = { kind: 'forecaster', version: MODEL_FORMAT_VERSION, model: config, columns: data.columns, features: data.features, target: data.target, options: savedOptions, source: file };
+    return {
+      result,
+      save: (dir) => writeModelDir(dir, { 'config.json': saved, 'weights.json': model.stateDict(), 'scaler.json': data.scaler.toJSON() }),
+      dispose: () => model.dispose(),
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    disposeTask();
+  }
+}
+
+/** Load a saved forecaster folder. */
+export async function loadForecaster(dir: string): Promise<{ model: Forecaster; config: SavedConfig; scaler: MinMaxScaler }> {
+  const config = await readModelFile<SavedConfig>(dir, 'config.json');
+  if (config.kind !== 'forecaster' || config.version !== MODEL_FORMAT_VERSION) {
+    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config.kind)}, version ${String(config.version)}).`, 'Choose a folder saved by Forecast with LSTM.', { file: dir });
+  }
+  const weights = await readModelFile<StateDict>(dir, 'weights.json');
+  const scaler = MinMaxScaler.fromJSON(await readModelFile<MinMaxScalerJSON>(dir, 'scaler.json'));
+  const model = new Forecaster(config.model, 0);
+  try {
+    model.loadStateDict(weights);
+  } catch (e) {
+    model.dispose();
+    throw new RnnLabError('BAD_MODEL', `${dir}/weights.json does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: dir });
+  }
+  return { model, config, scaler };
+}
+
+/**
+ * Apply a saved forecaster to another CSV with the same columns: predict every window that has a
+ * label (all in original units, with the persistence baseline) and forecast past the last row.
+ * The saved scaler is used as is; nothing is refitted.
+ */
+export async function predictWithSaved(
+  modelDir: string,
+  file: string,
+  options: RunControl & { horizon?: number; backend?: ForecastOptions['backend'] } = {},
+): Promise<ForecastResult> {
+  if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
+  const backend = await initBackend(options.backend ?? 'auto');
+  const { model, config, scaler } = await loadForecaster(modelDir);
+  try {
+    const o = config.options;
+    const table = await readCsvFile(file, { file, missing: o.missing, order: o.order });
+    const missing = config.columns.filter((c) => !table.columns.includes(c));
+    if (missing.length) {
+      throw new RnnLabError('UNKNOWN_COLUMN', `${file} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model was trained on.`, `Use a CSV with the columns ${config.columns.join(', ')}.`, { file });
+    }
+    const U = config.columns.length;
+    const C = table.columns.length;
+    const idx = config.columns.map((c) => table.columns.indexOf(c));
+    const compact = new Float64Array(table.rows * U);
+    for (let r = 0; r < table.rows; r++) for (let u = 0; u < U; u++) compact[r * U + u] = table.data[r * C + idx[u]];
+    const L = config.model.seqLength;
+    if (table.rows < L + 1) {
+      throw new RnnLabError('TOO_FEW_ROWS', `${file} has ${table.rows} rows; the model needs at least ${L + 1} (a window of ${L} and a label).`, 'Use a longer file.', { file });
+    }
+    const scaled = scaler.transform(compact);
+    const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);
+    const ev = evaluate(model, set, scaler, config.target);
+    const horizon = options.horizon ?? o.horizon;
+    const last = new Float32Array(L * config.features.length);
+    for (let t = 0; t < L; t++) for (let f = 0; f < config.features.length; f++) last[t * config.features.length + f] = scaled[(table.rows - L + t) * U + config.features[f]];
+    const ahead = forecastAhead(model, last, L, config.features.length, config.features.indexOf(config.target), horizon);
+    const labelRows = Int32Array.from({ length: set.size }, (_, i) => i + L);
+    return {
+      backend,
+      trainSeconds: 0,
+      finalLoss: null,
+      rows: table.rows,
+      testWindows: set.size,
+      target: config.columns[config.target],
+      features: config.features.map((f) => config.columns[f]),
+      test: ev.test,
+      naive: ev.naiveMetrics,
+      history: [],
+      testSeries: { x: axisFor(table, labelRows), actual: Array.from(ev.actual), predicted: Array.from(ev.predicted), naive: Array.from(ev.naive) },
+      forecast: { x: futureAxis(table, horizon), values: Array.from(scaler.inverseColumn(ahead, config.target)) },
+      stoppedEarly: false,
+    };
+  } finally {
+    model.dispose();
+  }
+}

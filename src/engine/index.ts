@@ -1,0 +1,31 @@
+/**
+ * RNN Lab's engine as a library (built to dist/engine/index.js, CommonJS). Plain Node: no vscode,
+ * no DOM. Call `initBackend()` once before using tensors directly; the run* functions do it.
+ */
+export { initBackend, currentBackend, tfjsNodeAvailable, BACKEND_NAMES, type BackendName } from './backend';
+export { RnnLabError, isRnnLabError, type ErrorCode, type ErrorLocation } from './errors';
+export { Rng } from './random';
+
+export {
+  padSequence,
+  packSequence,
+  packPaddedSequence,
+  padPackedSequence,
+  packLayout,
+  paddedRowsForPacked,
+  type PackedSequence,
+  type PackLayout,
+} from './packing';
+export { RNN, type RnnConfig, type RnnMode, type RnnOutput, type RnnState } from './nn/rnn';
+export { lstmLayer, gruLayer, registerRnnKernels } from './kernels/rnnKernels';
+
+export * from './data';
+export { Forecaster, type ForecasterConfig, type StateDict } from './models/forecaster';
+export { Linear } from './models/linear';
+export { FusedOptimizer, type OptimizerConfig, type OptimizerName } from './train/optimizers';
+export { train, type TrainTask, type TrainerConfig, type TrainSummary } from './train/trainer';
+export type { TrainEvent, TrainEventListener, RunControl, TranslationSample } from './train/events';
+export { errorMetrics } from './metrics';
+
+export { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult, type ErrorMetrics } from './forecast/types';
+export { runForecast, predictWithSaved, loadForecaster, resolveForecastOptions, type ForecastRun } from './forecast/run';

@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; the union package does this import for its users.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RnnLabError } from './errors';
 import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
@@ -43,6 +45,19 @@ function loadTfjsNode(): boolean {
   }
 }
 
+/**
+ * The tfjs wasm binaries sit beside the bundle (dist/, copied by scripts/build.mjs), one folder up
+ * for dist/engine/index.js, or in node_modules when running from source.
+ */
+function locateTfjsWasm(): void {
+  for (const dir of [__dirname, dirname(__dirname)]) {
+    if (existsSync(join(dir, 'tfjs-backend-wasm-simd.wasm'))) {
+      setWasmPaths(dir + '/');
+      return;
+    }
+  }
+}
+
 let active: Promise<string> | null = null;
 let activeRequest: BackendName | 'auto' | null = null;
 
@@ -55,6 +70,7 @@ export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<s
   activeRequest = requested;
   registerWasmKernels();
   registerRnnKernels();
+  locateTfjsWasm();
   active = (async () => {
     const order: BackendName[] =
       requested === 'auto' ? (tfjsNodeAvailable() ? ['tensorflow', 'wasm', 'cpu'] : ['wasm', 'cpu']) : [requested];
@@ -82,6 +98,11 @@ export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<s
     throw new RnnLabError('BACKEND', `Could not start the ${requested} backend (tfjs-core ${v.tfjsCore}, cpu ${v.tfjsBackendCpu}).`, requested === 'cpu' ? 'Reinstall RNN Lab.' : 'Try --backend cpu.');
   })();
   return active;
+}
+
+/** Live tfjs tensors: constant from epoch to epoch when nothing leaks (bench and tests watch it). */
+export function tensorCount(): number {
+  return tf.memory().numTensors;
 }
 
 /** Name of the backend in use, or null before initBackend. */

@@ -2,7 +2,7 @@
  * RNN Lab's engine as a library (built to dist/engine/index.js, CommonJS). Plain Node: no vscode,
  * no DOM. Call `initBackend()` once before using tensors directly; the run* functions do it.
  */
-export { initBackend, currentBackend, tfjsNodeAvailable, BACKEND_NAMES, type BackendName } from './backend';
+export { initBackend, currentBackend, tfjsNodeAvailable, tensorCount, versions, BACKEND_NAMES, type BackendName } from './backend';
 export { RnnLabError, isRnnLabError, type ErrorCode, type ErrorLocation } from './errors';
 export { Rng } from './random';
 

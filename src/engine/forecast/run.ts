@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
-import { readCsvFile, type CsvTable } from '../data/csv';
+import { parseDate, readCsvFile, type CsvTable } from '../data/csv';
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
 import { Forecaster, type ForecasterConfig, type StateDict } from '../models/forecaster';
@@ -49,7 +49,7 @@ function bad(message: string, hint?: string): RnnLabError {
 export function resolveForecastOptions(options: Partial<ForecastOptions>): ForecastOptions {
   const o: ForecastOptions = { ...FORECAST_DEFAULTS, ...stripUndefined(options) };
   const int = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`);
+    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`, `Pass --${name} a whole number of at least ${min}.`);
   };
   int('seq-length', o.seqLength, 1);
   int('hidden', o.hidden, 1);
@@ -61,13 +61,13 @@ export function resolveForecastOptions(options: Partial<ForecastOptions>): Forec
   if (o.batchSize !== 'full') int('batch-size', o.batchSize, 1);
   if (!(o.lr > 0 && o.lr < 10)) throw bad(`lr must be between 0 and 10, got ${o.lr}.`, 'The course uses 0.01.');
   if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw bad(`train-fraction must be between 0 and 1, got ${o.trainFraction}.`, 'The course uses 0.7.');
-  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw bad(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`);
-  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`);
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw bad(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`, 'Use 0 for no validation, or for example 0.1.');
+  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
   if (o.patience > 0 && o.validationFraction === 0) {
     throw bad('Early stopping (patience) needs a validation split.', 'Add --validation-fraction 0.1, or set --patience 0.');
   }
-  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw bad(`missing must be error, drop or ffill, got ${o.missing}.`);
-  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw bad(`order must be auto, as-is or reverse, got ${o.order}.`);
+  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw bad(`missing must be error, drop or ffill, got ${o.missing}.`, 'Use --missing error, drop or ffill.');
+  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw bad(`order must be auto, as-is or reverse, got ${o.order}.`, 'Use --order auto, as-is or reverse.');
   return o;
 }
 
@@ -158,20 +158,24 @@ function makeTask(model: Forecaster, data: ForecastData, o: ForecastOptions): { 
   };
 }
 
-/** Dates continue at the median spacing of the last rows; without dates, row numbers continue. */
+/**
+ * Dates continue at the median spacing of the last rows, in the table's own format; without dates,
+ * row numbers continue.
+ */
 function futureAxis(table: Pick<CsvTable, 'dates' | 'rows'>, horizon: number): (string | number)[] {
   const out: (string | number)[] = [];
   const dates = table.dates;
   if (dates && dates.length >= 2) {
-    const ms = dates.slice(-31).map((d) => Date.parse(d));
+    // The table's dates are UTC ISO strings without an offset (2017-01-03 or 2017-01-03T10:00:00);
+    // parseDate reads them as UTC, where Date.parse would take a date-time as local time.
+    const ms = dates.slice(-31).map((d) => parseDate(d));
     const gaps = ms.slice(1).map((v, i) => v - ms[i]).filter((g) => g > 0).sort((a, b) => a - b);
     const step = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 86400000;
-    const dateOnly = dates.every((d) => d.length <= 10);
+    const width = dates[dates.length - 1].length; // 10 (date), 19 (seconds) or 23 (milliseconds)
     let t = ms[ms.length - 1];
     for (let h = 0; h < horizon; h++) {
       t += step;
-      const iso = new Date(t).toISOString();
-      out.push(dateOnly ? iso.slice(0, 10) : iso);
+      out.push(new Date(t).toISOString().slice(0, width));
     }
     return out;
   }
@@ -203,11 +207,15 @@ function axisFor(table: Pick<CsvTable, 'dates'>, rows: ArrayLike<number>): (stri
   return Array.from(rows, (r) => (table.dates ? table.dates[r] : r + 1));
 }
 
-/** Evaluate on `set` in original units, with the persistence baseline on the same windows. */
-function evaluate(model: Forecaster, set: WindowSet, scaler: MinMaxScaler, target: number) {
+/**
+ * Evaluate on `set` in original units, with the persistence baseline on the same windows.
+ * Actuals and the baseline are read from the unscaled values (`original(row)`): a round trip
+ * through the float32 scaled table would turn an actual 0 into ~1e-7 and MAPE into billions.
+ */
+function evaluate(model: Forecaster, set: WindowSet, scaler: MinMaxScaler, target: number, original: (row: number) => number) {
   const predicted = scaler.inverseColumn(predictAll(model, set), target);
-  const actual = scaler.inverseColumn(set.labels(), target);
-  const naive = set.persistence(scaler, target);
+  const actual = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i)));
+  const naive = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i) - 1));
   return { predicted, actual, naive, test: errorMetrics(actual, predicted), naiveMetrics: errorMetrics(actual, naive) };
 }
 
@@ -222,7 +230,8 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   const { task, dispose: disposeTask } = makeTask(model, data, o);
   try {
     const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
-    const ev = evaluate(model, data.test, data.scaler, data.target);
+    const targetCol = table.columns.indexOf(data.targetName);
+    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol]);
     const targetFeature = data.features.indexOf(data.target);
     const ahead = forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon);
     const result: ForecastResult = {
@@ -255,11 +264,28 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   }
 }
 
+/** The fields of a saved config that loading and predicting rely on are there and consistent. */
+function configIsWhole(c: SavedConfig): boolean {
+  const count = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+  const m = c.model;
+  const cols = c.columns;
+  const index = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && Array.isArray(cols) && (v as number) < cols.length;
+  return (
+    typeof m === 'object' && m !== null && count(m.inputSize) && count(m.hidden) && count(m.layers) && count(m.seqLength) &&
+    Array.isArray(cols) && cols.every((n) => typeof n === 'string') &&
+    Array.isArray(c.features) && c.features.length === m.inputSize && c.features.every(index) && index(c.target) &&
+    typeof c.options === 'object' && c.options !== null
+  );
+}
+
 /** Load a saved forecaster folder. */
 export async function loadForecaster(dir: string): Promise<{ model: Forecaster; config: SavedConfig; scaler: MinMaxScaler }> {
   const config = await readModelFile<SavedConfig>(dir, 'config.json');
-  if (config.kind !== 'forecaster' || config.version !== MODEL_FORMAT_VERSION) {
-    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config.kind)}, version ${String(config.version)}).`, 'Choose a folder saved by Forecast with LSTM.', { file: dir });
+  if (config?.kind !== 'forecaster' || config.version !== MODEL_FORMAT_VERSION) {
+    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config?.kind)}, version ${String(config?.version)}).`, 'Choose a folder saved by Forecast with LSTM.', { file: dir });
+  }
+  if (!configIsWhole(config)) {
+    throw new RnnLabError('BAD_MODEL', `${dir}/config.json is damaged: its model sizes, columns, features or target are missing or do not fit together.`, 'Save the model again.', { file: dir });
   }
   const weights = await readModelFile<StateDict>(dir, 'weights.json');
   const scaler = MinMaxScaler.fromJSON(await readModelFile<MinMaxScalerJSON>(dir, 'scaler.json'));
@@ -304,7 +330,7 @@ export async function predictWithSaved(
     }
     const scaled = scaler.transform(compact);
     const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);
-    const ev = evaluate(model, set, scaler, config.target);
+    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target]);
     const horizon = options.horizon ?? o.horizon;
     const last = new Float32Array(L * config.features.length);
     for (let t = 0; t < L; t++) for (let f = 0; f < config.features.length; f++) last[t * config.features.length + f] = scaled[(table.rows - L + t) * U + config.features[f]];

@@ -28,11 +28,13 @@ interface RnnAttrs {
   batchSizes: number[];
   /** False when x needs no gradient (raw data into layer 0): the backward kernel skips dx = dgates·W_ih. */
   inputGrad: boolean;
+  /** True: the op's output is just hn [B, H] (Keras return_sequences=False), no [hs; hn; cn] to slice. */
+  finalOnly: boolean;
 }
 
 function attrsOf(attrs: NamedAttrMap | undefined): RnnAttrs {
   const a = attrs as unknown as RnnAttrs;
-  return { batchSizes: a.batchSizes, inputGrad: a.inputGrad !== false };
+  return { batchSizes: a.batchSizes, inputGrad: a.inputGrad !== false, finalOnly: a.finalOnly === true };
 }
 
 /** Kernel inputs by name; every kernel here requires all of its inputs. */
@@ -66,9 +68,9 @@ function output(backend: KernelBackend, shape: number[], ptr: number): TensorInf
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
 
-/** Outputs: [hs; hn; cn] [N+2B, H], then saved activations gates [N,4H], cs, tcs, hprev [N,H]. */
+/** Outputs: [hs; hn; cn] [N+2B, H] (or hn [B, H] when finalOnly), then saved activations gates [N,4H], cs, tcs, hprev [N,H]. */
 function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes } = attrsOf(attrs);
+  const { batchSizes, finalOnly } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0, c0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -87,7 +89,7 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   const scratch = km.scratch((I + H + 1) * G);
   km.k.lstmForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, pc0, gates, cs, tcs, hprev, hs, hn, cn, scratch);
   return [
-    output(backend, [N + 2 * B, H], out),
+    finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out),
     output(backend, [N, G], gates),
     output(backend, [N, H], cs),
     output(backend, [N, H], tcs),
@@ -95,9 +97,9 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   ];
 }
 
-/** Inputs: the forward's inputs and saved activations, and dout [N+2B, H]. Outputs: dx, dwih, dwhh, db, dh0, dc0. */
+/** Inputs: the forward's inputs and saved activations, and dout [N+2B, H] (or [B, H] when finalOnly). Outputs: dx, dwih, dwhh, db, dh0, dc0. */
 function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, inputGrad } = attrsOf(attrs);
+  const { batchSizes, inputGrad, finalOnly } = attrsOf(attrs);
   const { x, wih, whh, c0, gates, cs, tcs, hprev, dout } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -110,8 +112,17 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
   const bs = km.put(batchSizes, true);
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H), pc0 = read(c0, B * H);
   const pg = read(gates, N * G), pcs = read(cs, N * H), ptcs = read(tcs, N * H), php = read(hprev, N * H);
-  const pdout = read(dout, (N + 2 * B) * H);
-  const pdhs = pdout, pdhn = pdout + N * H * 4, pdcn = pdhn + B * H * 4;
+  let pdhs: number, pdhn: number, pdcn: number;
+  if (finalOnly) {
+    pdhn = read(dout, B * H);
+    pdhs = read(null, N * H); // zeros: the per-step outputs were not used
+    pdcn = read(null, B * H);
+  } else {
+    const pdout = read(dout, (N + 2 * B) * H);
+    pdhs = pdout;
+    pdhn = pdout + N * H * 4;
+    pdcn = pdhn + B * H * 4;
+  }
   const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
   const scratch = km.scratch(N * G + 2 * B * H + Math.max(I, H) * G);
@@ -130,9 +141,9 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
 // ---------------------------------------------------------------------------------------------
 // GRU
 
-/** Outputs: [hs; hn] [N+B, H], then saved activations gates [N,3H], ghn, hprev [N,H]. */
+/** Outputs: [hs; hn] [N+B, H] (or hn [B, H] when finalOnly), then saved activations gates [N,3H], ghn, hprev [N,H]. */
 function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes } = attrsOf(attrs);
+  const { batchSizes, finalOnly } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -151,16 +162,16 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
   const scratch = km.scratch((I + H) * G + B * G);
   km.k.gruForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, gates, ghn, hprev, hs, hn, scratch);
   return [
-    output(backend, [N + B, H], out),
+    finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out),
     output(backend, [N, G], gates),
     output(backend, [N, H], ghn),
     output(backend, [N, H], hprev),
   ];
 }
 
-/** Inputs: the forward's inputs and saved activations, and dout [N+B, H]. Outputs: dx, dwih, dwhh, dbih, dbhh, dh0. */
+/** Inputs: the forward's inputs and saved activations, and dout [N+B, H] (or [B, H] when finalOnly). Outputs: dx, dwih, dwhh, dbih, dbhh, dh0. */
 function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, inputGrad } = attrsOf(attrs);
+  const { batchSizes, inputGrad, finalOnly } = attrsOf(attrs);
   const { x, wih, whh, gates, ghn, hprev, dout } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -173,8 +184,15 @@ function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   const bs = km.put(batchSizes, true);
   const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
   const pg = read(gates, N * G), pghn = read(ghn, N * H), php = read(hprev, N * H);
-  const pdout = read(dout, (N + B) * H);
-  const pdhs = pdout, pdhn = pdout + N * H * 4;
+  let pdhs: number, pdhn: number;
+  if (finalOnly) {
+    pdhn = read(dout, B * H);
+    pdhs = read(null, N * H);
+  } else {
+    const pdout = read(dout, (N + B) * H);
+    pdhs = pdout;
+    pdhn = pdout + N * H * 4;
+  }
   const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
   const dbih = km.scratch(G), dbhh = km.scratch(G), dh0 = km.scratch(B * H);
   const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
@@ -226,15 +244,33 @@ export interface RnnLayerWeights {
   bhh: tf.Tensor;
 }
 
+export interface LayerOptions {
+  /** False when x is data that needs no gradient: backward skips dx (its gradient reads as 0). */
+  inputGrad?: boolean;
+  /**
+   * False (Keras's return_sequences=False): return only hn, as the op's single output. A
+   * many-to-one model then pays for no slicing of per-step outputs, nor for their gradients.
+   */
+  returnSequences?: boolean;
+}
+
+export interface LayerResult {
+  /** [N, H] per-step outputs, packed like x; absent when returnSequences is false. */
+  hs?: tf.Tensor;
+  /** [B, H] at each sequence's last step, sorted (packed) order. */
+  hn: tf.Tensor;
+}
+
 /**
  * One LSTM layer over packed rows.
  * x [N, I] time-major packed; h0, c0 [B, H] in sorted (packed) order; batchSizes per step.
- * Returns hs [N, H] (packed like x) and hn, cn [B, H] at each sequence's last step (sorted order).
- * inputGrad false: x is data that needs no gradient, so backward skips dx (its gradient reads as 0).
+ * Returns hs [N, H] (packed like x) and hn, cn [B, H] at each sequence's last step (sorted order);
+ * only hn with returnSequences false.
  */
-export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, c0: tf.Tensor, inputGrad = true): { hs: tf.Tensor; hn: tf.Tensor; cn: tf.Tensor } {
+export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, c0: tf.Tensor, opts: LayerOptions = {}): LayerResult & { cn?: tf.Tensor } {
   registerRnnKernels();
-  const attrs = { batchSizes: Array.from(batchSizes), inputGrad } as unknown as NamedAttrMap;
+  const finalOnly = opts.returnSequences === false;
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly } as unknown as NamedAttrMap;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, wih, whh, bih, bhh, hh, cc] = args as tf.Tensor[];
     const save = args[7] as tf.GradSaveFunc;
@@ -254,14 +290,16 @@ export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLay
     };
   });
   const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0, c0);
+  if (finalOnly) return { hn: out };
   const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
   return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]), cn: tf.slice(out, [N + B, 0], [B, H]) };
 }
 
 /** One GRU layer over packed rows; shapes as for lstmLayer, without the cell state. */
-export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, inputGrad = true): { hs: tf.Tensor; hn: tf.Tensor } {
+export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, opts: LayerOptions = {}): LayerResult {
   registerRnnKernels();
-  const attrs = { batchSizes: Array.from(batchSizes), inputGrad } as unknown as NamedAttrMap;
+  const finalOnly = opts.returnSequences === false;
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly } as unknown as NamedAttrMap;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, wih, whh, bih, bhh, hh] = args as tf.Tensor[];
     const save = args[6] as tf.GradSaveFunc;
@@ -280,6 +318,7 @@ export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLaye
     };
   });
   const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0);
+  if (finalOnly) return { hn: out };
   const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
   return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]) };
 }

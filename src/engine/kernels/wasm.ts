@@ -24,12 +24,14 @@ export interface KernelExports {
   sgd(p: number, g: number, n: number, lr: number, weightDecay: number): void;
   sumSquares(g: number, n: number): number;
   scale(g: number, n: number, s: number): void;
+  softmaxXent(logits: number, labels: number, N: number, V: number, losses: number, dlogits: number, scale: number): void;
   sigmoidInPlace(p: number, n: number): void;
   tanhInPlace(p: number, n: number): void;
 }
 
 const PAGE = 65536;
 const ALIGN = 16;
+const SLACK = 64;
 
 function alignUp(n: number): number {
   return (n + ALIGN - 1) & ~(ALIGN - 1);
@@ -68,11 +70,15 @@ export class KernelModule {
     this.scratchTop = this.persistentTop;
   }
 
-  /** Scratch space for `n` floats (or int32s), valid until the next beginScratch. */
+  /**
+   * Scratch space for `n` floats (or int32s), valid until the next beginScratch. Memory always
+   * extends at least SLACK bytes past the last buffer: the GEMM's partial column groups read up to
+   * 3 floats past the end of a row (never storing them).
+   */
   scratch(n: number): number {
     const ptr = this.scratchTop;
     this.scratchTop = alignUp(ptr + Math.max(n, 1) * 4);
-    this.ensure(this.scratchTop);
+    this.ensure(this.scratchTop + SLACK);
     return ptr;
   }
 
@@ -97,7 +103,7 @@ export class KernelModule {
     } else {
       ptr = this.persistentTop;
       this.persistentTop += bytes;
-      this.ensure(this.persistentTop);
+      this.ensure(this.persistentTop + SLACK);
     }
     this.f32(ptr, length).fill(0);
     return { ptr, length };

@@ -58,9 +58,7 @@ export class Forecaster {
    */
   predictPacked(x: tf.Tensor, B: number): tf.Tensor1D {
     return tf.tidy(() => {
-      const { h } = this.rnn.forwardPacked(x, this.layoutFor(B), undefined, { inputGrad: false });
-      const { layers: L, hidden: H } = this.config;
-      const last = L === 1 ? tf.reshape(h, [B, H]) : tf.squeeze(tf.slice(h, [L - 1, 0, 0], [1, B, H]), [0]); // [B, H]
+      const { last } = this.rnn.forwardPacked(x, this.layoutFor(B), undefined, { inputGrad: false, returnSequences: false }); // [B, H]
       return tf.reshape(this.fc.apply(last), [B]) as tf.Tensor1D;
     });
   }
@@ -81,8 +79,12 @@ export class Forecaster {
   loadStateDict(sd: StateDict): void {
     const set = (v: tf.Variable, name: string) => {
       const e = sd[name];
-      if (!e || e.shape.join(',') !== v.shape.join(',')) {
+      if (!e || !Array.isArray(e.shape) || e.shape.join(',') !== v.shape.join(',')) {
         throw new Error(`state_dict entry ${name}: expected shape [${v.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
+      }
+      // Checked before making a tensor: tf.tensor would take strings or nulls, and assign would then throw past it.
+      if (!Array.isArray(e.data) || e.data.length !== v.size || !e.data.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new Error(`state_dict entry ${name}: expected ${v.size} finite numbers`);
       }
       const t = tf.tensor(e.data, v.shape);
       v.assign(t);

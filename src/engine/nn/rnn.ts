@@ -33,11 +33,22 @@ export interface RnnState {
 export interface RnnRunOptions {
   /** False when the input is raw data that needs no gradient: layer 0's backward skips dx. */
   inputGrad?: boolean;
+  /**
+   * False (Keras's return_sequences=False): compute only the top layer's final hidden state
+   * (`last`); `output`, `h` and `c` are not returned. The cheap path for many-to-one models.
+   */
+  returnSequences?: boolean;
 }
 
 export interface RnnOutput extends RnnState {
   /** Per-step outputs of the last layer: [B, T, H] padded with zeros (padded input) or [N, H] packed rows (packed input). */
   output: tf.Tensor;
+}
+
+/** forwardPacked with returnSequences false. */
+export interface RnnLastOutput {
+  /** [B, H] final hidden state of the top layer, original batch order. */
+  last: tf.Tensor;
 }
 
 function gateCount(mode: RnnMode): number {
@@ -95,9 +106,12 @@ export class RNN {
   /**
    * Run packed rows. data [N, I] time-major packed by `layout`; initial states [L, B, H] in
    * original batch order (zeros when omitted). Returns packed outputs [N, H] and final states
-   * [L, B, H] in original batch order.
+   * [L, B, H] in original batch order. With returnSequences false, only the top layer's final
+   * hidden state: { last [B, H] }.
    */
-  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput {
+  forwardPacked(data: tf.Tensor, layout: PackLayout, init: Partial<RnnState> | undefined, opts: RnnRunOptions & { returnSequences: false }): RnnLastOutput;
+  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>, opts?: RnnRunOptions): RnnOutput;
+  forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput | RnnLastOutput {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const B = layout.sortedIndices.length;
     // Already sorted (equal lengths, or sorted by the caller): skip the permutation gathers.
@@ -112,25 +126,24 @@ export class RNN {
       let x = data;
       const hn: tf.Tensor[] = [];
       const cn: tf.Tensor[] = [];
+      const lastOnly = opts.returnSequences === false;
       for (let l = 0; l < L; l++) {
         const w = this.weights(l);
-        const inputGrad = l > 0 || opts.inputGrad !== false;
-        if (mode === 'lstm') {
-          const r = lstmLayer(x, layout.batchSizes, w, initial(init?.h, l), initial(init?.c, l), inputGrad);
-          x = r.hs;
-          hn.push(toOriginal(r.hn));
-          cn.push(toOriginal(r.cn));
-        } else {
-          const r = gruLayer(x, layout.batchSizes, w, initial(init?.h, l), inputGrad);
-          x = r.hs;
-          hn.push(toOriginal(r.hn));
-        }
+        const layerOpts = { inputGrad: l > 0 || opts.inputGrad !== false, returnSequences: !(lastOnly && l === L - 1) };
+        const r =
+          mode === 'lstm'
+            ? lstmLayer(x, layout.batchSizes, w, initial(init?.h, l), initial(init?.c, l), layerOpts)
+            : gruLayer(x, layout.batchSizes, w, initial(init?.h, l), layerOpts);
+        if (!layerOpts.returnSequences) return { last: toOriginal(r.hn) } as unknown as tf.TensorContainerObject;
+        x = r.hs!;
+        hn.push(toOriginal(r.hn));
+        if (mode === 'lstm') cn.push(toOriginal((r as { cn?: tf.Tensor }).cn!));
       }
       const stack = (a: tf.Tensor[]) => (a.length === 1 ? tf.expandDims(a[0], 0) : tf.stack(a));
       const out: RnnOutput = { output: x, h: stack(hn) };
       if (mode === 'lstm') out.c = stack(cn);
       return out as unknown as tf.TensorContainerObject;
-    }) as unknown as RnnOutput;
+    }) as unknown as RnnOutput | RnnLastOutput;
   }
 
   /**
@@ -142,12 +155,15 @@ export class RNN {
     if (x.rank !== 3 || I !== this.config.inputSize) {
       throw new RnnLabError('BAD_OPTION', `RNN input must be [batch, time, ${this.config.inputSize}], got [${x.shape.join(', ')}].`);
     }
+    if (lengths && lengths.length !== B) {
+      throw new RnnLabError('BAD_OPTION', `RNN got ${lengths.length} lengths for a batch of ${B}.`, 'Give one length per sequence.');
+    }
     const lens = lengths ?? new Int32Array(B).fill(T);
     const layout = packLayout(lens, false);
     const rows = paddedRowsForPacked(layout, true, T);
     return tf.tidy(() => {
       const data = tf.gather(tf.reshape(x, [B * T, I]), tf.tensor1d(rows, 'int32'));
-      const r = this.forwardPacked(data, layout, init, opts);
+      const r = this.forwardPacked(data, layout, init, { ...opts, returnSequences: true });
       const output = unpackToPadded(r.output, rows, B, T);
       const out: RnnOutput = { ...r, output };
       return out as unknown as tf.TensorContainerObject;
@@ -159,13 +175,18 @@ export class RNN {
     const bs = seq.batchSizes;
     const B = bs[0];
     const sortedIndices = seq.sortedIndices ?? Int32Array.from({ length: B }, (_, i) => i);
-    const unsortedIndices = seq.unsortedIndices ?? sortedIndices;
+    // PyTorch: unsorted_indices = invert_permutation(sorted_indices) when only the latter is given.
+    let unsortedIndices = seq.unsortedIndices;
+    if (!unsortedIndices) {
+      unsortedIndices = new Int32Array(B);
+      for (let j = 0; j < B; j++) unsortedIndices[sortedIndices[j]] = j;
+    }
     const offsets = new Int32Array(bs.length + 1);
     for (let t = 0; t < bs.length; t++) offsets[t + 1] = offsets[t] + bs[t];
     const lengths = new Int32Array(B);
     for (let t = 0; t < bs.length; t++) for (let j = 0; j < bs[t]; j++) lengths[sortedIndices[j]]++;
     const layout: PackLayout = { batchSizes: bs, offsets, sortedIndices, unsortedIndices, lengths, total: offsets[bs.length], maxLength: bs.length };
-    return this.forwardPacked(seq.data, layout, init, opts);
+    return this.forwardPacked(seq.data, layout, init, { ...opts, returnSequences: true });
   }
 
   dispose(): void {

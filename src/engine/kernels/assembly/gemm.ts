@@ -19,27 +19,23 @@ export function gemm(
   M: i32, K: i32, N: i32,
   accumulate: bool,
 ): void {
-  const N8 = N & ~7;
-  const N4 = N & ~3;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const a0 = fp(a, i * sAi);
-    const a1 = fp(a, (i + 1) * sAi);
-    const a2 = fp(a, (i + 2) * sAi);
-    const a3 = fp(a, (i + 3) * sAi);
-    const c0 = fp(c, i * ldc);
-    const c1 = fp(c, (i + 1) * ldc);
-    const c2 = fp(c, (i + 2) * ldc);
-    const c3 = fp(c, (i + 3) * ldc);
+  // Rows come in blocks of 4. In a last, partial block the missing rows repeat the last real row
+  // (same arithmetic, results not stored): a 10-row product runs as three full-speed blocks
+  // instead of two blocks and two slow single rows.
+  for (let i = 0; i < M; i += 4) {
+    const valid = M - i; // ≥ 1; rows i+valid.. are repeats
+    const r1 = valid > 1 ? i + 1 : i, r2 = valid > 2 ? i + 2 : r1, r3 = valid > 3 ? i + 3 : r2;
+    const a0 = fp(a, i * sAi), a1 = fp(a, r1 * sAi), a2 = fp(a, r2 * sAi), a3 = fp(a, r3 * sAi);
+    const c0 = fp(c, i * ldc), c1 = fp(c, r1 * ldc), c2 = fp(c, r2 * ldc), c3 = fp(c, r3 * ldc);
+    const astep = <usize>sAk << 2;
+    const bstep = <usize>ldb << 2;
     let j = 0;
-    for (; j < N8; j += 8) {
+    for (; j + 8 <= N; j += 8) {
       let x00 = f32x4.splat(0), x01 = f32x4.splat(0);
       let x10 = f32x4.splat(0), x11 = f32x4.splat(0);
       let x20 = f32x4.splat(0), x21 = f32x4.splat(0);
       let x30 = f32x4.splat(0), x31 = f32x4.splat(0);
       let bp = fp(b, j);
-      const bstep = <usize>ldb << 2;
-      const astep = <usize>sAk << 2;
       let ak: usize = 0;
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(bp);
@@ -59,73 +55,65 @@ export function gemm(
         bp += bstep;
         ak += astep;
       }
-      const o0 = fp(c0, j), o1 = fp(c1, j), o2 = fp(c2, j), o3 = fp(c3, j);
-      if (accumulate) {
-        x00 = f32x4.add(x00, v128.load(o0)); x01 = f32x4.add(x01, v128.load(o0, 16));
-        x10 = f32x4.add(x10, v128.load(o1)); x11 = f32x4.add(x11, v128.load(o1, 16));
-        x20 = f32x4.add(x20, v128.load(o2)); x21 = f32x4.add(x21, v128.load(o2, 16));
-        x30 = f32x4.add(x30, v128.load(o3)); x31 = f32x4.add(x31, v128.load(o3, 16));
-      }
-      v128.store(o0, x00); v128.store(o0, x01, 16);
-      v128.store(o1, x10); v128.store(o1, x11, 16);
-      v128.store(o2, x20); v128.store(o2, x21, 16);
-      v128.store(o3, x30); v128.store(o3, x31, 16);
+      // Store the valid rows, last first: a repeated row aliases the last real one, which is then
+      // written last with its own values.
+      if (valid > 3) store8(fp(c3, j), x30, x31, accumulate);
+      if (valid > 2) store8(fp(c2, j), x20, x21, accumulate);
+      if (valid > 1) store8(fp(c1, j), x10, x11, accumulate);
+      store8(fp(c0, j), x00, x01, accumulate);
     }
-    for (; j < N4; j += 4) {
+    // Remaining columns, 4 at a time; the last group may be partial (1–3 columns): it reads up to
+    // 3 floats past the end of B's row (KernelModule.scratch leaves slack for that) and stores only
+    // the real columns.
+    for (; j < N; j += 4) {
+      const width = N - j < 4 ? N - j : 4;
       let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
+      let bp = fp(b, j);
+      let ak: usize = 0;
       for (let k = 0; k < K; k++) {
-        const bv = v128.load(fp(b, k * ldb + j));
-        const ak = <usize>(k * sAk) << 2;
+        const bv = v128.load(bp);
         x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), bv));
         x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), bv));
         x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ak), bv));
         x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ak), bv));
+        bp += bstep;
+        ak += astep;
       }
-      const o0 = fp(c0, j), o1 = fp(c1, j), o2 = fp(c2, j), o3 = fp(c3, j);
-      if (accumulate) {
-        x0 = f32x4.add(x0, v128.load(o0)); x1 = f32x4.add(x1, v128.load(o1));
-        x2 = f32x4.add(x2, v128.load(o2)); x3 = f32x4.add(x3, v128.load(o3));
-      }
-      v128.store(o0, x0); v128.store(o1, x1); v128.store(o2, x2); v128.store(o3, x3);
-    }
-    for (; j < N; j++) {
-      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-      for (let k = 0; k < K; k++) {
-        const bv = load<f32>(fp(b, k * ldb + j));
-        const ak = <usize>(k * sAk) << 2;
-        s0 += load<f32>(a0 + ak) * bv;
-        s1 += load<f32>(a1 + ak) * bv;
-        s2 += load<f32>(a2 + ak) * bv;
-        s3 += load<f32>(a3 + ak) * bv;
-      }
-      if (accumulate) {
-        s0 += load<f32>(fp(c0, j)); s1 += load<f32>(fp(c1, j));
-        s2 += load<f32>(fp(c2, j)); s3 += load<f32>(fp(c3, j));
-      }
-      store<f32>(fp(c0, j), s0); store<f32>(fp(c1, j), s1);
-      store<f32>(fp(c2, j), s2); store<f32>(fp(c3, j), s3);
+      if (valid > 3) storeN(fp(c3, j), x3, width, accumulate);
+      if (valid > 2) storeN(fp(c2, j), x2, width, accumulate);
+      if (valid > 1) storeN(fp(c1, j), x1, width, accumulate);
+      storeN(fp(c0, j), x0, width, accumulate);
     }
   }
-  for (; i < M; i++) {
-    const ai = fp(a, i * sAi);
-    const ci = fp(c, i * ldc);
-    let j = 0;
-    for (; j < N4; j += 4) {
-      let x0 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
-        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(ai + (<usize>(k * sAk) << 2)), v128.load(fp(b, k * ldb + j))));
-      }
-      const o = fp(ci, j);
-      if (accumulate) x0 = f32x4.add(x0, v128.load(o));
-      v128.store(o, x0);
-    }
-    for (; j < N; j++) {
-      let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += load<f32>(ai + (<usize>(k * sAk) << 2)) * load<f32>(fp(b, k * ldb + j));
-      if (accumulate) s += load<f32>(fp(ci, j));
-      store<f32>(fp(ci, j), s);
-    }
+}
+
+@inline
+function store8(o: usize, lo: v128, hi: v128, accumulate: bool): void {
+  if (accumulate) {
+    lo = f32x4.add(lo, v128.load(o));
+    hi = f32x4.add(hi, v128.load(o, 16));
   }
+  v128.store(o, lo);
+  v128.store(o, hi, 16);
+}
+
+/** Store the first `width` (1–4) lanes of v at o, adding what is there when accumulating. */
+@inline
+function storeN(o: usize, v: v128, width: i32, accumulate: bool): void {
+  if (width == 4) {
+    if (accumulate) v = f32x4.add(v, v128.load(o));
+    v128.store(o, v);
+    return;
+  }
+  let x0 = f32x4.extract_lane(v, 0), x1 = f32x4.extract_lane(v, 1), x2 = f32x4.extract_lane(v, 2);
+  if (accumulate) {
+    x0 += load<f32>(o);
+    if (width > 1) x1 += load<f32>(o, 4);
+    if (width > 2) x2 += load<f32>(o, 8);
+  }
+  store<f32>(o, x0);
+  if (width > 1) store<f32>(o, x1, 4);
+  if (width > 2) store<f32>(o, x2, 8);
 }
 
 /** dst[cols, rows] = srcᵀ for src[rows, cols]. */

@@ -10,7 +10,7 @@
 // gradient is one GEMM over all rows at the end.
 
 import { fp, gemm, transpose, colSum, addRowVector, copy } from './gemm';
-import { sigmoid4, tanh4, sigmoid1, tanh1, sigmoidInPlace, tanhTo } from './math';
+import { sigmoid4, tanh4, sigmoid1, tanh1, tanhTo } from './math';
 
 @inline
 function bsAt(bs: usize, t: i32): i32 {
@@ -26,8 +26,9 @@ function bsAt(bs: usize, t: i32): i32 {
  * scratch: (I + H + 1)·4H floats.
  *
  * Activations run over each step's whole [bt, 4H] block in one vector pass rather than row by row
- * (with H = 10 a row's gate segments don't fill whole vectors). For that the g gate uses
- * tanh(x) = 2σ(2x) − 1, with the factor 2 folded into g's weights and bias up front.
+ * (with H = 10 a row's gate segments don't fill whole vectors): one tanh pass serves all four
+ * gates, since σ(x) = ½ + ½·tanh(x/2) and the ½ inside is folded into the i, f, o weights and
+ * biases up front. The per-row loop then maps t → ½ + ½t for i, f, o.
  */
 export function lstmForward(
   N: i32, I: i32, H: i32, T: i32, bs: usize,
@@ -42,16 +43,16 @@ export function lstmForward(
   transpose(wihT, wih, G, I);
   transpose(whhT, whh, G, H);
   for (let j = 0; j < G; j++) store<f32>(fp(bsum, j), load<f32>(fp(bih, j)) + load<f32>(fp(bhh, j)));
-  // g gate pre-activations ×2, so one sigmoid pass serves all four gates
-  for (let k = 0; k < I; k++) scaleRange(fp(wihT, k * G + 2 * H), H, 2);
-  for (let k = 0; k < H; k++) scaleRange(fp(whhT, k * G + 2 * H), H, 2);
-  scaleRange(fp(bsum, 2 * H), H, 2);
+  // i, f, o pre-activations × ½, so one tanh pass serves all four gates
+  for (let k = 0; k < I; k++) scaleGatesIFO(fp(wihT, k * G), H);
+  for (let k = 0; k < H; k++) scaleGatesIFO(fp(whhT, k * G), H);
+  scaleGatesIFO(bsum, H);
   // gates = x · W_ihᵀ + b, all steps at once                      // [N, 4H]
   gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);
   addRowVector(gates, bsum, N, G);
 
   const H4 = H & ~3;
-  const one = f32x4.splat(1), two = f32x4.splat(2);
+  const half = f32x4.splat(0.5);
   let off = 0;
   let prevOff = 0;
   for (let t = 0; t < T; t++) {
@@ -59,25 +60,31 @@ export function lstmForward(
     // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
     copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
     gemm(fp(gates, off * G), G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, true);
-    sigmoidInPlace(fp(gates, off * G), bt * G);
+    tanhTo(fp(gates, off * G), fp(gates, off * G), bt * G);
     for (let b = 0; b < bt; b++) {
       const r = off + b;
       const gr = fp(gates, r * G);
       const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
       const cr = fp(cs, r * H);
-      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H);
+      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
       let j = 0;
       for (; j < H4; j += 4) {
         const o = <usize>j << 2;
-        const g = f32x4.sub(f32x4.mul(two, v128.load(gg + o)), one);
-        v128.store(gg + o, g);
-        v128.store(cr + o, f32x4.add(f32x4.mul(v128.load(gf + o), v128.load(cp + o)), f32x4.mul(v128.load(gi + o), g)));
+        const i = f32x4.add(half, f32x4.mul(half, v128.load(gi + o)));
+        const f = f32x4.add(half, f32x4.mul(half, v128.load(gf + o)));
+        v128.store(gi + o, i);
+        v128.store(gf + o, f);
+        v128.store(go + o, f32x4.add(half, f32x4.mul(half, v128.load(go + o))));
+        v128.store(cr + o, f32x4.add(f32x4.mul(f, v128.load(cp + o)), f32x4.mul(i, v128.load(gg + o))));
       }
       for (; j < H; j++) {
         const o = <usize>j << 2;
-        const g: f32 = 2 * load<f32>(gg + o) - 1;
-        store<f32>(gg + o, g);
-        store<f32>(cr + o, load<f32>(gf + o) * load<f32>(cp + o) + load<f32>(gi + o) * g);
+        const i: f32 = 0.5 + 0.5 * load<f32>(gi + o);
+        const f: f32 = 0.5 + 0.5 * load<f32>(gf + o);
+        store<f32>(gi + o, i);
+        store<f32>(gf + o, f);
+        store<f32>(go + o, 0.5 + 0.5 * load<f32>(go + o));
+        store<f32>(cr + o, f * load<f32>(cp + o) + i * load<f32>(gg + o));
       }
     }
     tanhTo(fp(tcs, off * H), fp(cs, off * H), bt * H);
@@ -105,9 +112,11 @@ export function lstmForward(
   }
 }
 
+/** One row of gate columns [i | f | g | o], each H wide: halve i, f and o. */
 @inline
-function scaleRange(p: usize, n: i32, s: f32): void {
-  for (let j = 0; j < n; j++) store<f32>(fp(p, j), load<f32>(fp(p, j)) * s);
+function scaleGatesIFO(p: usize, H: i32): void {
+  for (let j = 0; j < 2 * H; j++) store<f32>(fp(p, j), load<f32>(fp(p, j)) * 0.5);
+  for (let j = 3 * H; j < 4 * H; j++) store<f32>(fp(p, j), load<f32>(fp(p, j)) * 0.5);
 }
 
 /**

@@ -1,0 +1,200 @@
+/**
+ * `npm run bench`: RNN Lab against the course's PyTorch code, side by side, on this machine, in one
+ * run. Each workload runs the PyTorch reference (bench/reference/*.py under Debian's torch with
+ * OpenBLAS) and ours (the built CLI / library) alternately, `--repeat` times each, and reports the
+ * best time of each and their ratio, plus the accuracy checks the targets ask for.
+ *
+ *   npm run bench                       all workloads
+ *   npm run bench -- --only lab11-4     one workload (lab11-4, lab11-5, batched, memory, leaks)
+ *   npm run bench -- --quick            fewer iterations/epochs (a smoke run; ratios still valid per iteration)
+ *
+ * Results also go to bench/results/latest.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = resolve(__dirname, '..');
+const data = resolve(root, '..', 'shared', 'data');
+const cli = join(root, 'dist', 'cli.js');
+const PY = '/usr/bin/python3';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', multiple: true },
+    quick: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '2' },
+  },
+});
+const repeat = Math.max(1, Number(args.repeat));
+const want = (name: string) => !args.only || args.only.includes(name);
+
+interface Row {
+  workload: string;
+  metric: string;
+  pytorch: number | string | null;
+  ours: number | string | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+}
+const rows: Row[] = [];
+
+function lastJson(stdout: string, label: string): Record<string, unknown> {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`${label}: no JSON on the last line of stdout:\n${stdout.slice(-2000)}`);
+  }
+}
+
+function run(cmd: string, argv: string[], label: string, timeoutMs = 30 * 60_000): Record<string, unknown> {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs });
+  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-3000)}`);
+  return lastJson(r.stdout, label);
+}
+
+function torchAvailable(): { ok: boolean; why?: string } {
+  if (!existsSync(PY)) return { ok: false, why: `${PY} not found` };
+  const r = spawnSync(PY, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, why: 'Debian torch is not installed (apt-get install python3-torch python3-numpy libopenblas0-pthread)' };
+  return { ok: true };
+}
+
+const torch = torchAvailable();
+if (!torch.ok) console.error(`PyTorch reference unavailable: ${torch.why}. Ours will be measured alone; ratios are blank.`);
+let openblas: { gflops: number; openblas: boolean } | null = null;
+
+function pytorch(script: string, argv: string[]): Record<string, unknown> | null {
+  if (!torch.ok) return null;
+  const out = run(PY, [join(root, 'bench', 'reference', script), '--data', data, ...argv], script);
+  openblas = { gflops: Number(out.gflops), openblas: Boolean(out.openblas) };
+  if (!out.openblas) console.error(`WARNING: torch ran at ${out.gflops} GFLOP/s on a 512² matmul: not OpenBLAS, the comparison does not count.`);
+  return out;
+}
+
+function best<T>(n: number, f: (i: number) => T, key: (t: T) => number): T {
+  let b: T | null = null;
+  for (let i = 0; i < n; i++) {
+    const t = f(i);
+    if (b === null || key(t) < key(b)) b = t;
+  }
+  return b as T;
+}
+
+function add(row: Omit<Row, 'ratio' | 'pass'> & { ratio?: number | null; pass?: boolean | null }): void {
+  rows.push({ ratio: null, pass: null, ...row });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function lab114(): void {
+  const iters = args.quick ? 100 : 500;
+  let pt: Record<string, unknown> | null = null;
+  let ours: Record<string, unknown> | null = null;
+  for (let i = 0; i < repeat; i++) {
+    const p = pytorch('lab11_4.py', ['--iterations', String(iters)]);
+    if (p && (!pt || Number(p.msPerIter) < Number(pt.msPerIter))) pt = p;
+    const o = run(process.execPath, [cli, 'forecast', join(data, 'stock_daily.csv'), '--order', 'reverse', '--epochs', String(iters), '--json', '--quiet'], 'rnn-lab forecast');
+    o.msPerIter = (Number(o.trainSeconds) * 1000) / iters;
+    if (!ours || Number(o.msPerIter) < Number(ours.msPerIter)) ours = o;
+  }
+  const ptMs = pt ? Number(pt.msPerIter) : null;
+  const ourMs = Number(ours!.msPerIter);
+  const ratio = ptMs ? ourMs / ptMs : null;
+  add({ workload: 'lab 11-4', metric: 'ms per iteration', pytorch: ptMs, ours: ourMs, ratio, target: '≤ 0.5× PyTorch', pass: ratio === null ? null : ratio <= 0.5 });
+  const ourRmse = Number((ours!.test as { rmse: number }).rmse);
+  const ptRmse = pt ? Number(pt.testRmse) : null;
+  const rel = ptRmse ? Math.abs(ourRmse - ptRmse) / ptRmse : null;
+  add({ workload: 'lab 11-4', metric: `test RMSE, $ (${iters} iterations)`, pytorch: ptRmse, ours: ourRmse, ratio: ptRmse ? ourRmse / ptRmse : null, target: 'within 10% of PyTorch', pass: rel === null ? null : rel <= 0.1 });
+  add({ workload: 'lab 11-4', metric: 'persistence RMSE, $', pytorch: pt ? Number(pt.naiveRmse) : null, ours: Number((ours!.naive as { rmse: number }).rmse), target: 'same windows: equal', pass: pt ? Math.abs(Number(pt.naiveRmse) - Number((ours!.naive as { rmse: number }).rmse)) < 1e-3 : null });
+}
+
+function memory(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-bench-'));
+  try {
+    const n = args.quick ? 200_000 : 1_000_000;
+    const file = join(dir, `rows_${n}.csv`);
+    const out = createWriteStream(file);
+    let buf = 'date,a,b,c,d,target\n';
+    const t0 = Date.UTC(2000, 0, 1);
+    for (let i = 0; i < n; i++) {
+      const d = new Date(t0 + i * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+      const s = Math.sin(i / 50);
+      buf += `${d},${(s + 1).toFixed(5)},${(s * 2).toFixed(5)},${(i % 97) / 97},${Math.cos(i / 30).toFixed(5)},${(s * 10 + 50).toFixed(4)}\n`;
+      if (buf.length > 1 << 20) {
+        out.write(buf);
+        buf = '';
+      }
+    }
+    out.end(buf);
+    return void new Promise<void>((r) => out.on('finish', () => r())).then(() => {});
+  } finally {
+    memoryDir = dir;
+  }
+}
+let memoryDir: string | null = null;
+
+async function memoryRun(): Promise<void> {
+  memory();
+  await new Promise((r) => setTimeout(r, 500));
+  const dir = memoryDir!;
+  const n = args.quick ? 200_000 : 1_000_000;
+  const file = join(dir, `rows_${n}.csv`);
+  const probe = join(dir, 'probe.cjs');
+  // Runs the CLI in-process and reports its peak resident set size.
+  writeFileSync(probe, `const { main } = require(${JSON.stringify(cli)});
+main(process.argv.slice(2)).then((code) => { process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'); process.exit(code); });\n`);
+  const r = spawnSync(process.execPath, [probe, 'forecast', file, '--epochs', '1', '--batch-size', '1024', '--horizon', '0', '--json', '--quiet'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`memory run failed:\n${r.stderr.slice(-2000)}`);
+  const kb = Number(/MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
+  const mib = kb / 1024;
+  const o = lastJson(r.stdout, 'memory');
+  add({ workload: `forecast, ${n.toLocaleString('en')} rows × 5 columns`, metric: 'peak RSS, MiB (1 epoch, batch 1024)', pytorch: null, ours: Math.round(mib), target: '< 1024 MiB', pass: mib < 1024 });
+  add({ workload: `forecast, ${n.toLocaleString('en')} rows × 5 columns`, metric: 'epoch seconds', pytorch: null, ours: Number(o.trainSeconds), target: '—', pass: null });
+}
+
+async function leaks(): Promise<void> {
+  const engine = require(join(root, 'dist', 'engine', 'index.js'));
+  const counts: number[] = [];
+  const run = await engine.runForecast(join(data, 'stock_daily.csv'), { order: 'reverse', epochs: 20, batchSize: 64, backend: 'wasm' }, {
+    onEvent: (e: { type: string }) => {
+      if (e.type === 'epochEnd') counts.push(engine.tensorCount());
+    },
+  });
+  run.dispose();
+  const same = counts.every((c) => c === counts[0]);
+  add({ workload: 'forecast, 20 epochs × 8 batches', metric: 'live tensors after each epoch', pytorch: null, ours: `${Math.min(...counts)}…${Math.max(...counts)}`, target: 'constant', pass: same });
+}
+
+function fmt(v: number | string | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'string') return v;
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
+  if (want('lab11-4')) lab114();
+  if (want('memory')) await memoryRun();
+  if (want('leaks')) await leaks();
+  const header = ['workload', 'metric', 'PyTorch', 'RNN Lab', 'ratio', 'target', 'pass'];
+  const table = rows.map((r) => [r.workload, r.metric, fmt(r.pytorch), fmt(r.ours), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`, r.target, r.pass === null ? '—' : r.pass ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const t of table) console.log(line(t));
+  if (openblas) console.log(`\nPyTorch: Debian torch, 512² matmul at ${openblas.gflops} GFLOP/s (${openblas.openblas ? 'OpenBLAS' : 'NOT OpenBLAS: does not count'}).`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), openblas, rows }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

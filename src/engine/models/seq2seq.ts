@@ -1,0 +1,406 @@
+/**
+ * Lab 11-5's model: a GRU encoder-decoder that translates word sequences.
+ *
+ *   Encoder: Embedding(V_src, H) → GRU(H, H); its final hidden state starts the decoder.
+ *   Decoder: Embedding(V_tgt, H) → GRU(H, H) → [Luong attention] → Linear(H, V_tgt) → log-softmax.
+ *
+ * As in the course (and unlike the PyTorch tutorial it came from) there is no ReLU after the
+ * decoder's embedding; sources end with <EOS>; the decoder reads [<SOS>] + target and is scored
+ * on target + [<EOS>].
+ *
+ * Speed comes from doing per batch what PyTorch does per token, in packed form:
+ *  - the batch is sorted by source length in JS, so the encoder's packed layout needs no
+ *    permutation, and the word ids are laid out in packed order in JS, so each embedding lookup is
+ *    ONE gather that directly yields the GRU's packed input;
+ *  - with teacher forcing the decoder runs over the whole target at once: one packed GRU call, one
+ *    projection matmul over all real target rows and one fused softmax cross-entropy;
+ *  - the packed layout has no PAD rows at all, so PAD never reaches the loss ("PAD masked out").
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { RNN } from '../nn/rnn';
+import { packLayout, paddedRowsForPacked, type PackLayout } from '../packing';
+import { Linear } from './linear';
+import { LuongAttention, type AttentionMemory } from './attention';
+import { softmaxCrossEntropy } from '../kernels/xent';
+import { Rng } from '../random';
+import { EOS, SOS } from '../data/vocab';
+import type { StateDict } from './forecaster';
+import type { AttentionKind } from '../seq2seq/types';
+
+export interface Seq2SeqConfig {
+  /** Source vocabulary size (specials included). */
+  sourceVocab: number;
+  /** Target vocabulary size (specials included). */
+  targetVocab: number;
+  hidden: number;
+  attention: AttentionKind;
+}
+
+/** One training pair as word ids, without <SOS>/<EOS>. */
+export interface PairIds {
+  source: Int32Array;
+  target: Int32Array;
+}
+
+/**
+ * A batch laid out for the packed GRUs; plain typed arrays, no tensors. Batch position b is the
+ * b-th pair after sorting by source length (descending, stable); decoder position k is the k-th
+ * after sorting by target length.
+ */
+export interface Seq2SeqBatch {
+  size: number;
+  /** Batch position → index in the pairs given to makeBatch. */
+  order: Int32Array;
+  /** Source ids + <EOS>, packed time-major [Ns]. */
+  sourceIds: Int32Array;
+  /** Encoder layout: already sorted, identity permutation. Lengths include <EOS>. */
+  sourceLayout: PackLayout;
+  /** Decoder position → batch position; null when both orders agree. */
+  targetPerm: Int32Array | null;
+  /** [<SOS>] + target, packed by the decoder layout [Nt]. */
+  decoderInputs: Int32Array;
+  /** target + [<EOS>], packed the same way [Nt]: the labels of every decoder row. */
+  labels: Int32Array;
+  /** Decoder layout, in decoder order (identity permutation). Lengths = target words + 1. */
+  targetLayout: PackLayout;
+  /** Real target tokens (= labels.length): the mean loss's denominator. */
+  tokens: number;
+}
+
+function isIdentity(p: ArrayLike<number>): boolean {
+  for (let i = 0; i < p.length; i++) if (p[i] !== i) return false;
+  return true;
+}
+
+/** A layout already in sorted order (identity permutations), from non-increasing lengths. */
+function sortedLayout(lengths: Int32Array): PackLayout {
+  return packLayout(lengths, true);
+}
+
+/** Lay a list of pairs out for the packed encoder and decoder (see Seq2SeqBatch). */
+export function makeBatch(pairs: readonly PairIds[]): Seq2SeqBatch {
+  const B = pairs.length;
+  if (B === 0) throw new Error('makeBatch: empty batch');
+  // Stable sort by source length, descending (torch.sort(descending=True) as packing uses it).
+  const order = Int32Array.from({ length: B }, (_, i) => i).sort((a, b) => pairs[b].source.length - pairs[a].source.length || a - b);
+  const srcLen = Int32Array.from(order, (i) => pairs[i].source.length + 1);
+  const sourceLayout = sortedLayout(srcLen);
+  const sourceIds = new Int32Array(sourceLayout.total);
+  for (let t = 0, r = 0; t < sourceLayout.maxLength; t++) {
+    for (let b = 0; b < sourceLayout.batchSizes[t]; b++, r++) {
+      const s = pairs[order[b]].source;
+      sourceIds[r] = t < s.length ? s[t] : EOS;
+    }
+  }
+  const tgtLenByBatch = Int32Array.from(order, (i) => pairs[i].target.length + 1);
+  const dec = packLayout(tgtLenByBatch, false);
+  const perm = dec.sortedIndices; // decoder position → batch position
+  const targetLayout = sortedLayout(Int32Array.from(perm, (b) => tgtLenByBatch[b]));
+  const decoderInputs = new Int32Array(targetLayout.total);
+  const labels = new Int32Array(targetLayout.total);
+  for (let t = 0, r = 0; t < targetLayout.maxLength; t++) {
+    for (let k = 0; k < targetLayout.batchSizes[t]; k++, r++) {
+      const tg = pairs[order[perm[k]]].target;
+      decoderInputs[r] = t === 0 ? SOS : tg[t - 1];
+      labels[r] = t < tg.length ? tg[t] : EOS;
+    }
+  }
+  return {
+    size: B,
+    order,
+    sourceIds,
+    sourceLayout,
+    targetPerm: isIdentity(perm) ? null : perm,
+    decoderInputs,
+    labels,
+    targetLayout,
+    tokens: labels.length,
+  };
+}
+
+/** nn.Embedding's default init, N(0, 1) (Box–Muller on the seeded generator). */
+function fillNormal(out: Float32Array, rng: Rng): Float32Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const u = 1 - rng.next(); // (0, 1]
+    const v = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+let uid = 0;
+
+function embedding(V: number, H: number, rng: Rng, name: string): tf.Variable {
+  const init = tf.tensor2d(fillNormal(new Float32Array(V * H), rng), [V, H]);
+  const v = tf.variable(init, true, `${name}_${uid++}`);
+  init.dispose();
+  return v;
+}
+
+export interface TeacherForcedOutput {
+  /** [Nt, V] logits of every real target row, packed by the batch's decoder layout. */
+  logits: tf.Tensor2D;
+  /** Attention decoders: [B, T, S] weights, decoder order (rows past a target's end are padding). */
+  attention?: tf.Tensor3D;
+}
+
+export interface GreedyResult {
+  /** Per input sentence: predicted ids up to (without) <EOS>. */
+  ids: Int32Array[];
+  /** Per input sentence: whether decoding ended at <EOS> before the step limit. */
+  endedWithEos: boolean[];
+  /** Attention decoders, per sentence: weights [output step][source position incl. <EOS>]. */
+  attention?: number[][][];
+}
+
+export type DecoderFeed = 'reference' | 'greedy';
+
+export class Seq2Seq {
+  readonly encoderEmbedding: tf.Variable;
+  readonly encoder: RNN;
+  readonly decoderEmbedding: tf.Variable;
+  readonly decoder: RNN;
+  readonly out: Linear;
+  readonly attention: LuongAttention | null;
+
+  constructor(readonly config: Seq2SeqConfig, seed: number) {
+    const { sourceVocab, targetVocab, hidden: H } = config;
+    const rng = new Rng(seed);
+    // Creation order = PyTorch's module order, so parameters draw from the generator in that order.
+    this.encoderEmbedding = embedding(sourceVocab, H, rng, 'encoder.embedding.weight');
+    this.encoder = new RNN({ mode: 'gru', inputSize: H, hiddenSize: H, numLayers: 1 }, rng, 'encoder.gru.');
+    this.decoderEmbedding = embedding(targetVocab, H, rng, 'decoder.embedding.weight');
+    this.decoder = new RNN({ mode: 'gru', inputSize: H, hiddenSize: H, numLayers: 1 }, rng, 'decoder.gru.');
+    this.out = new Linear(H, targetVocab, rng, 'decoder.out');
+    this.attention = config.attention === 'none' ? null : new LuongAttention(config.attention, H, rng);
+  }
+
+  get variables(): tf.Variable[] {
+    return [
+      this.encoderEmbedding,
+      ...this.encoder.variables,
+      this.decoderEmbedding,
+      ...this.decoder.variables,
+      ...this.out.variables,
+      ...(this.attention ? this.attention.variables : []),
+    ];
+  }
+
+  private onesLayouts = new Map<number, PackLayout>();
+
+  /** Layout of n sequences of length 1 (one decoder step). */
+  private stepLayout(n: number): PackLayout {
+    let l = this.onesLayouts.get(n);
+    if (!l) {
+      l = sortedLayout(new Int32Array(n).fill(1));
+      if (this.onesLayouts.size > 256) this.onesLayouts.clear();
+      this.onesLayouts.set(n, l);
+    }
+    return l;
+  }
+
+  /** Encoder over a sorted packed batch → packed outputs [Ns, H] and final hidden [B, H] (batch order). */
+  private encode(sourceIds: Int32Array, layout: PackLayout): { output: tf.Tensor; h: tf.Tensor } {
+    const B = layout.sortedIndices.length;
+    const x = tf.gather(this.encoderEmbedding, tf.tensor1d(sourceIds, 'int32')); // [Ns, H], packed
+    const r = this.encoder.forwardPacked(x, layout);
+    return { output: r.output, h: tf.reshape(r.h, [B, this.config.hidden]) };
+  }
+
+  /** Encoder state and attention memory, both in decoder order. */
+  private start(batch: Seq2SeqBatch): { h0: tf.Tensor; memory: AttentionMemory | null } {
+    const enc = this.encode(batch.sourceIds, batch.sourceLayout);
+    const perm = batch.targetPerm;
+    const h0 = perm ? tf.gather(enc.h, tf.tensor1d(perm, 'int32')) : enc.h; // [B, H], decoder order
+    const memory = this.attention ? this.attention.memory(enc.output, batch.sourceLayout, perm) : null;
+    return { h0, memory };
+  }
+
+  /**
+   * Teacher forcing: the decoder reads [<SOS>] + target, all steps in one packed GRU call, and one
+   * projection over every real row. Call inside tidy (or a gradient function).
+   */
+  teacherForced(batch: Seq2SeqBatch): TeacherForcedOutput {
+    const H = this.config.hidden;
+    const B = batch.size;
+    const { h0, memory } = this.start(batch);
+    const x = tf.gather(this.decoderEmbedding, tf.tensor1d(batch.decoderInputs, 'int32')); // [Nt, H], packed
+    const { output } = this.decoder.forwardPacked(x, batch.targetLayout, { h: tf.reshape(h0, [1, B, H]) }); // [Nt, H]
+    if (!this.attention || !memory) return { logits: this.out.apply(output) as tf.Tensor2D };
+    // Attention over the whole target: pad the decoder rows per sentence, attend, pack back.
+    const layout = batch.targetLayout;
+    const T = layout.maxLength;
+    const rows = paddedRowsForPacked(layout, true, T); // packed row → row of [B·T]
+    const index = new Int32Array(B * T).fill(layout.total);
+    for (let r = 0; r < rows.length; r++) index[rows[r]] = r;
+    const queries = tf.reshape(tf.gather(tf.concat([output, tf.zeros([1, H])], 0), tf.tensor1d(index, 'int32')), [B, T, H]) as tf.Tensor3D;
+    const { context, weights } = this.attention.attend(memory, queries); // [B, T, H], [B, T, S]
+    const ctx = tf.gather(tf.reshape(context, [B * T, H]), tf.tensor1d(rows, 'int32')); // [Nt, H], packed
+    return { logits: this.out.apply(this.attention.combine(ctx, output)) as tf.Tensor2D, attention: weights };
+  }
+
+  /**
+   * The decoder step by step (a GRU call with T = 1 per step), fed either the reference tokens or
+   * its own previous argmax (no teacher forcing). At step t only the bs[t] sentences whose target
+   * is still running take part, so the concatenated logits [Nt, V] line up with batch.labels.
+   */
+  stepwise(batch: Seq2SeqBatch, feed: DecoderFeed): tf.Tensor2D {
+    const H = this.config.hidden;
+    const { h0, memory } = this.start(batch);
+    const { batchSizes, offsets, maxLength: T } = batch.targetLayout;
+    let h = h0; // [n, H], decoder order
+    let ids: Int32Array = batch.decoderInputs.subarray(0, batchSizes[0]); // <SOS> for all
+    const parts: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      const n = batchSizes[t];
+      const hp = h.shape[0] === n ? h : tf.slice(h, [0, 0], [n, H]);
+      const x = tf.gather(this.decoderEmbedding, tf.tensor1d(ids.subarray(0, n), 'int32')); // [n, H]
+      h = this.decoder.forwardPacked(x, this.stepLayout(n), { h: tf.reshape(hp, [1, n, H]) }).output; // [n, H]
+      let feat = h;
+      if (this.attention && memory) {
+        const m = LuongAttention.head(memory, n);
+        const { context } = this.attention.attend(m, tf.reshape(h, [n, 1, H]) as tf.Tensor3D);
+        feat = this.attention.combine(tf.reshape(context, [n, H]), h);
+      }
+      const logits = this.out.apply(feat); // [n, V]
+      parts.push(logits);
+      if (t + 1 < T) {
+        ids = feed === 'reference' ? batch.decoderInputs.subarray(offsets[t + 1], offsets[t + 2]) : (tf.argMax(logits, 1).dataSync() as Int32Array);
+      }
+    }
+    return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor2D;
+  }
+
+  /**
+   * Negative log-likelihood of the batch's targets: 'mean' over its real target tokens (the
+   * batched mode), or 'sum' (the course's batch-1 loss, a sum of per-token NLLLoss).
+   */
+  loss(batch: Seq2SeqBatch, opts: { teacherForced: boolean; reduction: 'mean' | 'sum' }): tf.Scalar {
+    return tf.tidy(() => {
+      const logits = opts.teacherForced ? this.teacherForced(batch).logits : this.stepwise(batch, 'greedy');
+      return softmaxCrossEntropy(logits, batch.labels, opts.reduction);
+    });
+  }
+
+  /**
+   * Greedy decoding of many sentences at once (sources as word ids, without <EOS>): up to maxSteps
+   * steps, each sentence stopping at its first <EOS>. No tensors survive the call.
+   */
+  greedy(sources: readonly Int32Array[], maxSteps: number): GreedyResult {
+    const n = sources.length;
+    const result: GreedyResult = { ids: [], endedWithEos: [] };
+    if (n === 0) return result;
+    const H = this.config.hidden;
+    const batch = makeBatch(sources.map((source) => ({ source, target: new Int32Array(0) })));
+    const { order, sourceLayout } = batch;
+    const out = new Int32Array(n * maxSteps); // batch position b, step s
+    const steps = new Int32Array(n).fill(maxSteps);
+    const ended = new Uint8Array(n);
+    const weights: Float32Array[] = [];
+    const S = sourceLayout.maxLength;
+    tf.tidy(() => {
+      const enc = this.encode(batch.sourceIds, sourceLayout);
+      const memory = this.attention ? this.attention.memory(enc.output, sourceLayout, null) : null;
+      let h = tf.keep(enc.h); // [n, H], batch order
+      let ids = new Int32Array(n).fill(SOS);
+      let running = n;
+      for (let s = 0; s < maxSteps && running > 0; s++) {
+        const next = tf.tidy(() => {
+          const x = tf.gather(this.decoderEmbedding, tf.tensor1d(ids, 'int32')); // [n, H]
+          const hn = this.decoder.forwardPacked(x, this.stepLayout(n), { h: tf.reshape(h, [1, n, H]) }).output; // [n, H]
+          let feat = hn;
+          if (this.attention && memory) {
+            const a = this.attention.attend(memory, tf.reshape(hn, [n, 1, H]) as tf.Tensor3D);
+            weights.push(a.weights.dataSync() as Float32Array); // [n, 1, S]
+            feat = this.attention.combine(tf.reshape(a.context, [n, H]), hn);
+          }
+          const arg = tf.argMax(this.out.apply(feat), 1).dataSync() as Int32Array;
+          return { hn, arg };
+        });
+        h.dispose();
+        h = next.hn;
+        ids = Int32Array.from(next.arg);
+        for (let b = 0; b < n; b++) {
+          if (ended[b] || steps[b] < maxSteps) continue;
+          if (ids[b] === EOS) {
+            ended[b] = 1;
+            steps[b] = s;
+            running--;
+          } else {
+            out[b * maxSteps + s] = ids[b];
+          }
+        }
+      }
+      h.dispose();
+    });
+    const byInput = new Int32Array(n);
+    for (let b = 0; b < n; b++) byInput[order[b]] = b;
+    if (this.attention) result.attention = [];
+    for (let i = 0; i < n; i++) {
+      const b = byInput[i];
+      const len = steps[b];
+      result.ids.push(out.slice(b * maxSteps, b * maxSteps + len));
+      result.endedWithEos.push(ended[b] === 1);
+      if (result.attention) {
+        const srcLen = sourceLayout.lengths[b];
+        const rowsOut = Math.min(weights.length, ended[b] ? len + 1 : len); // include the <EOS> step
+        const m: number[][] = [];
+        for (let s = 0; s < rowsOut; s++) m.push(Array.from(weights[s].subarray(b * S, b * S + srcLen)));
+        result.attention.push(m);
+      }
+    }
+    return result;
+  }
+
+  /** Weights by PyTorch-style names: encoder.embedding.weight, encoder.gru.weight_ih_l0, …, decoder.out.bias. */
+  private named(): [string, tf.Variable][] {
+    const list: [string, tf.Variable][] = [['encoder.embedding.weight', this.encoderEmbedding]];
+    for (const [k, v] of this.encoder.params) list.push([`encoder.gru.${k}`, v]);
+    list.push(['decoder.embedding.weight', this.decoderEmbedding]);
+    for (const [k, v] of this.decoder.params) list.push([`decoder.gru.${k}`, v]);
+    list.push(['decoder.out.weight', this.out.weight], ['decoder.out.bias', this.out.bias]);
+    if (this.attention) {
+      if (this.attention.attn) list.push(['decoder.attn.weight', this.attention.attn]);
+      list.push(['decoder.concat.weight', this.attention.concat.weight], ['decoder.concat.bias', this.attention.concat.bias]);
+    }
+    return list;
+  }
+
+  /**
+   * The weights, float32 values written with 9 significant digits (enough to read back the same
+   * float32, and about half the size of full doubles).
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [name, v] of this.named()) {
+      const d = v.dataSync() as Float32Array;
+      const data = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) data[i] = Number(d[i].toPrecision(9));
+      out[name] = { shape: v.shape, data };
+    }
+    return out;
+  }
+
+  loadStateDict(sd: StateDict): void {
+    for (const [name, v] of this.named()) {
+      const e = sd[name];
+      if (!e || e.shape.join(',') !== v.shape.join(',') || e.data.length !== v.size) {
+        throw new Error(`state_dict entry ${name}: expected shape [${v.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
+      }
+      const t = tf.tensor(e.data, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.encoderEmbedding.dispose();
+    this.encoder.dispose();
+    this.decoderEmbedding.dispose();
+    this.decoder.dispose();
+    this.out.dispose();
+    this.attention?.dispose();
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * The seq2seq flow end to end, shared by the CLI and (later) the extension: read the sentence
+ * pairs, build the vocabularies, split off the test pairs, train the GRU encoder-decoder, measure
+ * greedy translations (token accuracy, exact match, corpus BLEU-4), and save or load the whole
+ * thing as a folder.
+ *
+ * Two training modes:
+ *  - iterations (the course's lab 11-5): each step draws `batchSize` random training pairs. With
+ *    batch size 1 the loss is the SUM over the target tokens of the per-token NLL, as the course
+ *    backpropagates it; the value reported (events, finalLoss) is that sum / target length, as the
+ *    course records it. Progress is reported every 1,000 steps (the course's print_every).
+ *  - epochs: passes over the shuffled training pairs in mini-batches; the loss is the mean over
+ *    the batch's real target tokens.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend';
+import { RnnLabError } from '../errors';
+import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pairs';
+import { Vocab, EOS, type VocabJSON } from '../data/vocab';
+import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
+import type { StateDict } from '../models/forecaster';
+import { train, type TrainTask } from '../train/trainer';
+import type { RunControl, TrainEvent, TranslationSample } from '../train/events';
+import { translationAccuracy, corpusBleu } from '../metrics';
+import { Rng } from '../random';
+import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
+import {
+  AUTO_TEST_MIN_PAIRS,
+  SEQ2SEQ_DEFAULTS,
+  type Seq2SeqOptions,
+  type Seq2SeqResult,
+  type Seq2SeqSample,
+  type Translation,
+  type TranslationMetrics,
+} from './types';
+
+/** Steps per progress report in iteration mode (the course's print_every). */
+export const REPORT_EVERY = 1000;
+/** Sentences decoded together when measuring. */
+const DECODE_BATCH = 64;
+/** Samples kept in the result. */
+const RESULT_SAMPLES = 10;
+
+function bad(message: string, hint?: string): RnnLabError {
+  return new RnnLabError('BAD_OPTION', message, hint);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Check every option, so a typo fails at once with a message instead of deep in training. */
+export function resolveSeq2SeqOptions(options: Partial<Seq2SeqOptions>): Seq2SeqOptions {
+  const o: Seq2SeqOptions = { ...SEQ2SEQ_DEFAULTS, ...stripUndefined(options) };
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`);
+  };
+  int('hidden', o.hidden, 1);
+  int('iterations', o.iterations, 1);
+  if (o.epochs !== undefined) int('epochs', o.epochs, 1);
+  int('batch-size', o.batchSize, 1);
+  int('source-max-length', o.sourceMaxLength, 2);
+  int('target-max-length', o.targetMaxLength, 2);
+  int('min-count', o.minCount, 1);
+  int('seed', o.seed, 0);
+  int('sample-every', o.sampleEvery, 0);
+  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw bad(`optimizer must be sgd or adam, got ${String(o.optimizer)}.`);
+  if (!(o.lr > 0 && Number.isFinite(o.lr))) throw bad(`lr must be a positive number, got ${o.lr}.`, 'The course uses SGD with 0.01; the kor-eng bench Adam with 0.001.');
+  if (!(o.teacherForcing >= 0 && o.teacherForcing <= 1)) throw bad(`teacher-forcing must be between 0 and 1, got ${o.teacherForcing}.`, 'The course always teacher-forces (1).');
+  if (!['none', 'dot', 'general'].includes(o.attention)) throw bad(`attention must be none, dot or general, got ${String(o.attention)}.`);
+  if (o.testFraction !== undefined && !(o.testFraction >= 0 && o.testFraction < 1)) throw bad(`test-fraction must be in [0, 1), got ${o.testFraction}.`);
+  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`);
+  return o;
+}
+
+/** Python's round(): halves to even, so the split sizes match the reference scripts. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+export interface Seq2SeqData {
+  sourceVocab: Vocab;
+  targetVocab: Vocab;
+  train: PairIds[];
+  test: PairIds[];
+  /** The text of the test pairs (or the training pairs when measuredOn is 'train'), for samples. */
+  measured: { ids: PairIds; pair: SentencePair }[];
+  measuredOn: 'test' | 'train';
+  pairs: number;
+  testFraction: number;
+}
+
+/**
+ * Vocabularies over all kept pairs (as the course and the reference do), then a seeded shuffle and
+ * the first round(n · testFraction) pairs held out.
+ */
+export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions): Seq2SeqData {
+  const sourceVocab = Vocab.build(pairs.map((p) => p.source), { minCount: o.minCount });
+  const targetVocab = Vocab.build(pairs.map((p) => p.target), { minCount: o.minCount });
+  const items = pairs.map((pair) => ({ pair, ids: { source: sourceVocab.encode(pair.source), target: targetVocab.encode(pair.target) } }));
+  const fraction = o.testFraction ?? (pairs.length >= AUTO_TEST_MIN_PAIRS ? 0.1 : 0);
+  const shuffled = fraction > 0 ? new Rng(o.seed + 1).shuffle(items.slice()) : items;
+  const nTest = roundHalfEven(pairs.length * fraction);
+  if (fraction > 0 && (nTest < 1 || nTest >= pairs.length)) {
+    throw bad(
+      `test-fraction ${fraction} of ${pairs.length} pairs leaves ${nTest} test and ${pairs.length - nTest} training pairs.`,
+      'Use --test-fraction 0 to measure on the training pairs (as the course does), or a file with more pairs.',
+    );
+  }
+  const test = shuffled.slice(0, nTest);
+  const trainItems = shuffled.slice(nTest);
+  const measured = nTest > 0 ? test : trainItems;
+  return {
+    sourceVocab,
+    targetVocab,
+    train: trainItems.map((x) => x.ids),
+    test: test.map((x) => x.ids),
+    measured,
+    measuredOn: nTest > 0 ? 'test' : 'train',
+    pairs: pairs.length,
+    testFraction: fraction,
+  };
+}
+
+/**
+ * The course's loss with the course's bookkeeping: differentiate the SUM of per-token NLL, but
+ * report it per token (sum / target tokens), as lab 11-5 records `loss.item() / target_length`.
+ */
+function sumGradientPerTokenValue(sum: tf.Scalar, tokens: number): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.div(args[0] as tf.Tensor, tokens),
+    gradFunc: (dy: tf.Tensor) => tf.mul(dy, tokens),
+  }));
+  return op(sum as tf.Tensor) as tf.Scalar;
+}
+
+interface Step {
+  batch: Seq2SeqBatch;
+  teacherForced: boolean;
+}
+
+function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples: () => TranslationSample[]): { task: TrainTask<Step>; epochs: number } {
+  const nTrain = data.train.length;
+  const B = Math.min(o.batchSize, nTrain);
+  const batchRng = new Rng(o.seed + 2);
+  const forceRng = new Rng(o.seed + 3);
+  const courseLoss = o.batchSize === 1;
+  // Batch 1: every pair's layout is made once.
+  const single = courseLoss ? data.train.map((p) => makeBatch([p])) : null;
+  const draw = (): boolean => forceRng.next() < o.teacherForcing;
+  let epochs: number;
+  let batchesPerEpoch: number;
+  let epochBatches: (epoch: number) => Iterable<Step>;
+  if (o.epochs !== undefined) {
+    epochs = o.epochs;
+    batchesPerEpoch = Math.ceil(nTrain / B);
+    const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+    epochBatches = function* () {
+      batchRng.shuffle(order);
+      for (let k = 0; k < nTrain; k += B) {
+        const idx = order.subarray(k, Math.min(nTrain, k + B));
+        yield { batch: single ? single[idx[0]] : makeBatch(Array.from(idx, (i) => data.train[i])), teacherForced: draw() };
+      }
+    };
+  } else {
+    const chunk = Math.min(REPORT_EVERY, o.iterations);
+    epochs = Math.ceil(o.iterations / chunk);
+    batchesPerEpoch = chunk;
+    epochBatches = function* (epoch: number) {
+      const n = Math.min(chunk, o.iterations - epoch * chunk);
+      for (let s = 0; s < n; s++) {
+        if (single) {
+          yield { batch: single[batchRng.int(nTrain)], teacherForced: draw() };
+        } else {
+          const picked: PairIds[] = [];
+          for (let j = 0; j < B; j++) picked.push(data.train[batchRng.int(nTrain)]);
+          yield { batch: makeBatch(picked), teacherForced: draw() };
+        }
+      }
+    };
+  }
+  const task: TrainTask<Step> = {
+    variables: model.variables,
+    batchesPerEpoch,
+    trainExamples: nTrain,
+    validationExamples: 0,
+    epochBatches,
+    // Batch 1: each step counts once (the course's running average of per-pair losses); batched:
+    // token-weighted, so an epoch's loss is the mean NLL per real target token.
+    sizeOf: (s) => (courseLoss ? 1 : s.batch.tokens),
+    loss: (s) => {
+      if (!courseLoss) return model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'mean' });
+      return sumGradientPerTokenValue(model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'sum' }), s.batch.tokens);
+    },
+    samples: () => samples(),
+  };
+  return { task, epochs };
+}
+
+/** Greedy translations of `items` in batches; ids without <EOS>. */
+function decodeAll(model: Seq2Seq, sources: readonly Int32Array[], maxSteps: number): { ids: Int32Array[]; ended: boolean[]; attention?: number[][][] } {
+  const ids: Int32Array[] = [];
+  const ended: boolean[] = [];
+  const attention: number[][][] = [];
+  for (let k = 0; k < sources.length; k += DECODE_BATCH) {
+    const r = model.greedy(sources.slice(k, k + DECODE_BATCH), maxSteps);
+    ids.push(...r.ids);
+    ended.push(...r.endedWithEos);
+    if (r.attention) attention.push(...r.attention);
+  }
+  return { ids, ended, attention: model.attention ? attention : undefined };
+}
+
+/** Token accuracy, exact match and corpus BLEU-4 of greedy translations against the references. */
+export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], maxSteps: number): TranslationMetrics & { predictions: Int32Array[] } {
+  const { ids, ended } = decodeAll(model, items.map((p) => p.source), maxSteps);
+  const withEos = (a: ArrayLike<number>, eos: boolean) => {
+    const out = new Int32Array(a.length + (eos ? 1 : 0));
+    out.set(a as Int32Array);
+    if (eos) out[a.length] = EOS;
+    return out;
+  };
+  const acc = translationAccuracy(
+    items.map((p) => withEos(p.target, true)),
+    ids.map((a, i) => withEos(a, ended[i])),
+    EOS,
+  );
+  const bleu = corpusBleu(
+    items.map((p) => Array.from(p.target)),
+    ids.map((a) => Array.from(a)),
+  );
+  return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, predictions: ids };
+}
+
+interface SavedConfig {
+  kind: 'seq2seq';
+  version: number;
+  model: Seq2SeqConfig;
+  /** Greedy decoding limit (the course: target_max_length, 12). */
+  maxDecodeSteps: number;
+  splitPunctuation: boolean;
+  options: Omit<Seq2SeqOptions, 'backend'>;
+  source: string;
+}
+
+/** A trained (or loaded) translator: the model and its vocabularies. */
+export class Translator {
+  constructor(
+    readonly model: Seq2Seq,
+    readonly sourceVocab: Vocab,
+    readonly targetVocab: Vocab,
+    readonly maxDecodeSteps: number,
+    readonly splitPunctuation: boolean,
+  ) {}
+
+  /**
+   * Greedy translations of sentences, normalised as the training pairs were (lower-cased, split on
+   * spaces). Words missing from the source vocabulary are read as <UNK> and listed in `unknown`.
+   */
+  translate(sentences: readonly string[]): Translation[] {
+    const words = sentences.map((s) => normalizeSentence(s, this.splitPunctuation).filter((w) => w !== ''));
+    words.forEach((w, i) => {
+      if (w.length === 0) throw bad(`Nothing to translate in sentence ${i + 1} ("${sentences[i]}").`, 'Give a sentence with at least one word.');
+    });
+    const r = decodeAll(this.model, words.map((w) => this.sourceVocab.encode(w)), this.maxDecodeSteps);
+    return words.map((w, i) => {
+      const t: Translation = {
+        source: w.join(' '),
+        unknown: [...new Set(w.filter((x) => !this.sourceVocab.has(x)))],
+        prediction: this.targetVocab.decode(r.ids[i]).join(' '),
+        ids: Array.from(r.ids[i]),
+        endedWithEos: r.ended[i],
+      };
+      if (r.attention) t.attention = r.attention[i];
+      return t;
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export interface Seq2SeqRun {
+  result: Seq2SeqResult;
+  translator: Translator;
+  /** Save config, weights and both vocabularies into `dir` (atomically). */
+  save(dir: string): Promise<void>;
+  /** Free the model's tensors. */
+  dispose(): void;
+}
+
+export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: RunControl = {}): Promise<Seq2SeqRun> {
+  const o = resolveSeq2SeqOptions(options);
+  const backend = await initBackend(o.backend ?? 'auto');
+  const { pairs } = await readPairsFile(file, { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
+  const data = prepareSeq2SeqData(pairs, o);
+  const config: Seq2SeqConfig = { sourceVocab: data.sourceVocab.size, targetVocab: data.targetVocab.size, hidden: o.hidden, attention: o.attention };
+  const model = new Seq2Seq(config, o.seed);
+  const translator = new Translator(model, data.sourceVocab, data.targetVocab, o.targetMaxLength, o.splitPunctuation);
+  const sampleOf = (k: number, prediction: Int32Array): Seq2SeqSample => ({
+    source: data.measured[k].pair.source.join(' '),
+    target: data.measured[k].pair.target.join(' '),
+    prediction: data.targetVocab.decode(prediction).join(' '),
+  });
+  const samples = (): TranslationSample[] => {
+    const few = data.measured.slice(0, 3);
+    const r = decodeAll(model, few.map((m) => m.ids.source), o.targetMaxLength);
+    return few.map((_, k) => sampleOf(k, r.ids[k]));
+  };
+  try {
+    const { task, epochs } = makeTask(model, data, o, samples);
+    let steps = 0;
+    const onEvent = (e: TrainEvent) => {
+      if (e.type === 'batchEnd') steps = e.step;
+      control.onEvent?.(e);
+    };
+    const summary = await train(
+      task,
+      { epochs, optimizer: { name: o.optimizer, lr: o.lr }, clipNorm: o.clipNorm, sampleEvery: o.sampleEvery, backend },
+      { onEvent, signal: control.signal },
+    );
+    const measured = measureTranslations(model, data.measured.map((m) => m.ids), o.targetMaxLength);
+    const { backend: _b, ...savedOptions } = o;
+    const result: Seq2SeqResult = {
+      backend,
+      trainSeconds: summary.seconds,
+      finalLoss: summary.finalLoss,
+      steps,
+      msPerStep: steps > 0 ? (summary.seconds * 1000) / steps : 0,
+      pairs: data.pairs,
+      trainPairs: data.train.length,
+      testPairs: data.test.length,
+      sourceVocab: data.sourceVocab.size,
+      targetVocab: data.targetVocab.size,
+      measuredOn: data.measuredOn,
+      test: { tokenAccuracy: measured.tokenAccuracy, exactMatch: measured.exactMatch, bleu: measured.bleu },
+      samples: measured.predictions.slice(0, RESULT_SAMPLES).map((p, k) => sampleOf(k, p)),
+      history: summary.history,
+      options: { ...savedOptions, testFraction: data.testFraction },
+    };
+    const saved: SavedConfig = {
+      kind: 'seq2seq',
+      version: MODEL_FORMAT_VERSION,
+      model: config,
+      maxDecodeSteps: o.targetMaxLength,
+      splitPunctuation: o.splitPunctuation,
+      options: result.options,
+      source: file,
+    };
+    return {
+      result,
+      translator,
+      save: (dir) =>
+        writeModelDir(dir, {
+          'config.json': saved,
+          'weights.json': model.stateDict(),
+          'source_vocab.json': data.sourceVocab.toJSON(),
+          'target_vocab.json': data.targetVocab.toJSON(),
+        }),
+      dispose: () => model.dispose(),
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** Load a saved seq2seq folder as a Translator. */
+export async function loadTranslator(dir: string): Promise<Translator> {
+  const config = await readModelFile<SavedConfig>(dir, 'config.json');
+  if (config.kind !== 'seq2seq' || config.version !== MODEL_FORMAT_VERSION) {
+    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a seq2seq model (kind ${String(config.kind)}, version ${String(config.version)}).`, 'Choose a folder saved by `rnn-lab seq2seq … --save DIR`.', { file: dir });
+  }
+  const sourceVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'source_vocab.json'));
+  const targetVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'target_vocab.json'));
+  if (sourceVocab.size !== config.model.sourceVocab || targetVocab.size !== config.model.targetVocab) {
+    throw new RnnLabError('BAD_MODEL', `${dir}: the vocabularies (${sourceVocab.size}, ${targetVocab.size} words) do not match the model (${config.model.sourceVocab}, ${config.model.targetVocab}).`, 'Save the model again.', { file: dir });
+  }
+  const weights = await readModelFile<StateDict>(dir, 'weights.json');
+  const model = new Seq2Seq(config.model, 0);
+  try {
+    model.loadStateDict(weights);
+  } catch (e) {
+    model.dispose();
+    throw new RnnLabError('BAD_MODEL', `${dir}/weights.json does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: dir });
+  }
+  return new Translator(model, sourceVocab, targetVocab, config.maxDecodeSteps, config.splitPunctuation);
+}
+
+/** Load a saved model, translate sentences, free the model. */
+export async function translateWithSaved(dir: string, sentences: readonly string[], options: { backend?: Seq2SeqOptions['backend'] } = {}): Promise<{ backend: string; translations: Translation[] }> {
+  const backend = await initBackend(options.backend ?? 'auto');
+  const t = await loadTranslator(dir);
+  try {
+    return { backend, translations: t.translate(sentences) };
+  } finally {
+    t.dispose();
+  }
+}

@@ -76,15 +76,6 @@ function pytorch(script: string, argv: string[]): Record<string, unknown> | null
   return out;
 }
 
-function best<T>(n: number, f: (i: number) => T, key: (t: T) => number): T {
-  let b: T | null = null;
-  for (let i = 0; i < n; i++) {
-    const t = f(i);
-    if (b === null || key(t) < key(b)) b = t;
-  }
-  return b as T;
-}
-
 function add(row: Omit<Row, 'ratio' | 'pass'> & { ratio?: number | null; pass?: boolean | null }): void {
   rows.push({ ratio: null, pass: null, ...row });
 }
@@ -113,49 +104,43 @@ function lab114(): void {
   add({ workload: 'lab 11-4', metric: 'persistence RMSE, $', pytorch: pt ? Number(pt.naiveRmse) : null, ours: Number((ours!.naive as { rmse: number }).rmse), target: 'same windows: equal', pass: pt ? Math.abs(Number(pt.naiveRmse) - Number((ours!.naive as { rmse: number }).rmse)) < 1e-3 : null });
 }
 
-function memory(): void {
+/** A synthetic minute-by-minute CSV: a date column and five numeric columns. */
+async function writeBigCsv(file: string, n: number): Promise<void> {
+  const out = createWriteStream(file);
+  let buf = 'date,a,b,c,d,target\n';
+  const t0 = Date.UTC(2000, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const d = new Date(t0 + i * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    const s = Math.sin(i / 50);
+    buf += `${d},${(s + 1).toFixed(5)},${(s * 2).toFixed(5)},${((i % 97) / 97).toFixed(5)},${Math.cos(i / 30).toFixed(5)},${(s * 10 + 50).toFixed(4)}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  await new Promise<void>((r) => out.end(buf, () => r()));
+}
+
+async function memoryRun(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-bench-'));
   try {
     const n = args.quick ? 200_000 : 1_000_000;
     const file = join(dir, `rows_${n}.csv`);
-    const out = createWriteStream(file);
-    let buf = 'date,a,b,c,d,target\n';
-    const t0 = Date.UTC(2000, 0, 1);
-    for (let i = 0; i < n; i++) {
-      const d = new Date(t0 + i * 60_000).toISOString().slice(0, 16).replace('T', ' ');
-      const s = Math.sin(i / 50);
-      buf += `${d},${(s + 1).toFixed(5)},${(s * 2).toFixed(5)},${(i % 97) / 97},${Math.cos(i / 30).toFixed(5)},${(s * 10 + 50).toFixed(4)}\n`;
-      if (buf.length > 1 << 20) {
-        out.write(buf);
-        buf = '';
-      }
-    }
-    out.end(buf);
-    return void new Promise<void>((r) => out.on('finish', () => r())).then(() => {});
-  } finally {
-    memoryDir = dir;
-  }
-}
-let memoryDir: string | null = null;
-
-async function memoryRun(): Promise<void> {
-  memory();
-  await new Promise((r) => setTimeout(r, 500));
-  const dir = memoryDir!;
-  const n = args.quick ? 200_000 : 1_000_000;
-  const file = join(dir, `rows_${n}.csv`);
-  const probe = join(dir, 'probe.cjs');
-  // Runs the CLI in-process and reports its peak resident set size.
-  writeFileSync(probe, `const { main } = require(${JSON.stringify(cli)});
+    await writeBigCsv(file, n);
+    const probe = join(dir, 'probe.cjs');
+    // Runs the CLI in-process and reports its peak resident set size.
+    writeFileSync(probe, `const { main } = require(${JSON.stringify(cli)});
 main(process.argv.slice(2)).then((code) => { process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'); process.exit(code); });\n`);
-  const r = spawnSync(process.execPath, [probe, 'forecast', file, '--epochs', '1', '--batch-size', '1024', '--horizon', '0', '--json', '--quiet'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`memory run failed:\n${r.stderr.slice(-2000)}`);
-  const kb = Number(/MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
-  const mib = kb / 1024;
-  const o = lastJson(r.stdout, 'memory');
-  add({ workload: `forecast, ${n.toLocaleString('en')} rows × 5 columns`, metric: 'peak RSS, MiB (1 epoch, batch 1024)', pytorch: null, ours: Math.round(mib), target: '< 1024 MiB', pass: mib < 1024 });
-  add({ workload: `forecast, ${n.toLocaleString('en')} rows × 5 columns`, metric: 'epoch seconds', pytorch: null, ours: Number(o.trainSeconds), target: '—', pass: null });
+    const r = spawnSync(process.execPath, [probe, 'forecast', file, '--epochs', '1', '--batch-size', '1024', '--horizon', '0', '--json', '--quiet'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`memory run failed:\n${r.stderr.slice(-2000)}`);
+    const mib = Number(/MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]) / 1024;
+    const o = lastJson(r.stdout, 'memory');
+    const label = `forecast, ${n.toLocaleString('en')} rows × 5 columns`;
+    add({ workload: label, metric: 'peak RSS, MiB (1 epoch, batch 1024)', pytorch: null, ours: Math.round(mib), target: '< 1024 MiB', pass: mib < 1024 });
+    add({ workload: label, metric: 'epoch seconds', pytorch: null, ours: Number(o.trainSeconds), target: '—', pass: null });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function leaks(): Promise<void> {

@@ -20,6 +20,13 @@ import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './
 
 /** Windows per forward pass when predicting, to bound memory on large files. */
 const PREDICT_CHUNK = 8192;
+/** Activation memory one training batch may take (forward and backward). */
+const BATCH_BYTES_LIMIT = 768 << 20;
+
+/** Bytes of activations for one batch: per packed row, ~14·H floats per layer (gates, states and their gradients) plus the input. */
+function batchBytes(windows: number, o: ForecastOptions, features: number): number {
+  return windows * o.seqLength * (14 * o.hidden * o.layers + 2 * features) * 4;
+}
 
 export interface ForecastRun {
   result: ForecastResult;
@@ -225,6 +232,18 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   const table = await readCsvFile(file, { file, missing: o.missing, order: o.order });
   const data = prepareForecastData(table, { seqLength: o.seqLength, trainFraction: o.trainFraction, validationFraction: o.validationFraction, features: o.features, target: o.target });
   const F = data.features.length;
+  const batchWindows = o.batchSize === 'full' ? data.train.size : Math.min(o.batchSize, data.train.size);
+  if (batchBytes(batchWindows, o, F) > BATCH_BYTES_LIMIT) {
+    const gib = batchBytes(batchWindows, o, F) / (1 << 30);
+    let fit = 1024;
+    while (fit > 16 && batchBytes(fit, o, F) > BATCH_BYTES_LIMIT) fit >>= 1;
+    throw new RnnLabError(
+      'BAD_OPTION',
+      `A batch of ${batchWindows.toLocaleString('en')} windows from ${file} would need about ${gib.toFixed(1)} GiB for training.`,
+      `Train in mini-batches: set the batch size to ${fit} (--batch-size ${fit}).`,
+      { file },
+    );
+  }
   const config: ForecasterConfig = { inputSize: F, hidden: o.hidden, layers: o.layers, seqLength: o.seqLength };
   const model = new Forecaster(config, o.seed);
   const { task, dispose: disposeTask } = makeTask(model, data, o);
@@ -310,6 +329,9 @@ export async function predictWithSaved(
   options: RunControl & { horizon?: number; backend?: ForecastOptions['backend'] } = {},
 ): Promise<ForecastResult> {
   if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
+  if (options.horizon !== undefined && !(Number.isInteger(options.horizon) && options.horizon >= 0)) {
+    throw bad(`horizon must be a whole number ≥ 0, got ${options.horizon}.`, 'Pass --horizon a whole number of at least 0.');
+  }
   const backend = await initBackend(options.backend ?? 'auto');
   const { model, config, scaler } = await loadForecaster(modelDir);
   try {

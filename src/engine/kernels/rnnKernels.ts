@@ -3,14 +3,15 @@
  * into a differentiable op with tf.customGrad, so they take part in tfjs autodiff like any op
  * (`tf.grads`, `tf.variableGrads` and tidy all work).
  *
- * One kernel call runs a whole packed sequence through one layer in the SIMD module. The forward
- * kernel also returns the activations the backward kernel needs (gates, cell states, …). They go
- * through customGrad's `save`, not out as op outputs: tfjs materialises a zero gradient for every
- * output not on the backprop path, which for these buffers cost more than the arithmetic. So the
- * op has one output, the layer's outputs and final states stacked by rows: [hs; hn; cn].
+ * One kernel call runs a whole packed sequence through one layer in the SIMD module. What the
+ * backward pass needs (the input, the weights, gate activations, cell states) stays in the kernel
+ * module's memory, in a "stash" the forward fills and the backward consumes: moving ~1 MB of
+ * activations out to tfjs and back in every step cost as much as computing them. A forward that no
+ * gradient tape records (inference) keeps nothing. The op has one output: the layer's outputs and
+ * final states stacked by rows, [hs; hn; cn], or just hn for many-to-one models.
  *
- * Registered for every backend by reading inputs with `readSync` and writing outputs with
- * `makeTensorInfo`, so the same numbers come out on wasm, cpu and tensorflow.
+ * Registered for every backend (inputs read through tensorIO.peek, outputs made with emit), so the
+ * same numbers come out on wasm, cpu and tensorflow.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -30,32 +31,27 @@ interface RnnAttrs {
   inputGrad: boolean;
   /** True: the op's output is just hn [B, H] (Keras return_sequences=False), no [hs; hn; cn] to slice. */
   finalOnly: boolean;
+  /** Stash id holding what backward needs (0: none, the forward is not recorded). */
+  stash: number;
+  /** Input size (the backward kernel has no x tensor to read it from). */
+  inputSize: number;
+  hiddenSize: number;
 }
 
 function attrsOf(attrs: NamedAttrMap | undefined): RnnAttrs {
-  const a = attrs as unknown as RnnAttrs;
-  return { batchSizes: a.batchSizes, inputGrad: a.inputGrad !== false, finalOnly: a.finalOnly === true };
+  return attrs as unknown as RnnAttrs;
 }
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
 
 /** Kernel inputs by name; every kernel here requires all of its inputs. */
 function need(inputs: tf.NamedTensorInfoMap): Record<string, TensorInfo> {
   return inputs as Record<string, TensorInfo>;
 }
 
-type Reader = (t: TensorInfo | null | undefined, n: number) => number;
-
-/** Copies tensors into kernel scratch; a missing (null) gradient becomes zeros. */
-function readerFor(backend: KernelBackend): Reader {
-  const km = kernels();
-  return (t, n) => {
-    if (t == null) {
-      const ptr = km.scratch(n);
-      km.f32(ptr, n).fill(0);
-      return ptr;
-    }
-    // put() may grow kernel memory, but peek's view is into the backend's memory, so it stays valid.
-    return km.put(peek(backend, t));
-  };
+/** Copy a tensor into kernel memory at `ptr` (n floats). */
+function copyIn(backend: KernelBackend, t: TensorInfo, ptr: number, n: number): void {
+  kernels().f32(ptr, n).set(peek(backend, t));
 }
 
 function output(backend: KernelBackend, shape: number[], ptr: number): TensorInfo {
@@ -63,14 +59,46 @@ function output(backend: KernelBackend, shape: number[], ptr: number): TensorInf
   return emit(backend, shape, kernels().f32(ptr, n));
 }
 
+function zeros(n: number): number {
+  const km = kernels();
+  const p = km.scratch(n);
+  km.f32(p, n).fill(0);
+  return p;
+}
+
+function sum(a: number[]): number {
+  let n = 0;
+  for (const v of a) n += v;
+  return n;
+}
+
+/** Float offsets of the parts of a stash, laid out back to back. */
+function parts(sizes: Record<string, number>): Record<string, number> & { total: number } {
+  const out: Record<string, number> = {};
+  let o = 0;
+  for (const [k, n] of Object.entries(sizes)) {
+    out[k] = o;
+    o += (n + 3) & ~3; // keep every part 16-byte aligned
+  }
+  return Object.assign(out, { total: o });
+}
+
+function lstmStashLayout(N: number, I: number, H: number, B: number) {
+  const G = 4 * H;
+  return parts({ x: N * I, wih: G * I, whh: G * H, c0: B * H, gates: N * G, cs: N * H, tcs: N * H, hprev: N * H });
+}
+
+function gruStashLayout(N: number, I: number, H: number) {
+  const G = 3 * H;
+  return parts({ x: N * I, wih: G * I, whh: G * H, gates: N * G, ghn: N * H, hprev: N * H });
+}
+
 // ---------------------------------------------------------------------------------------------
 // LSTM
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
-
-/** Outputs: [hs; hn; cn] [N+2B, H] (or hn [B, H] when finalOnly), then saved activations gates [N,4H], cs, tcs, hprev [N,H]. */
+/** Output: [hs; hn; cn] [N+2B, H], or hn [B, H] when finalOnly. Fills the stash when one is given. */
 function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, finalOnly } = attrsOf(attrs);
+  const { batchSizes, finalOnly, stash } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0, c0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -78,56 +106,53 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   const B = batchSizes[0];
   const G = 4 * H;
   const km = kernels();
+  const L = lstmStashLayout(N, I, H, B);
   km.beginScratch();
-  const read = readerFor(backend);
+  const base = stash ? km.stashPtr(stash) : km.scratch(L.total);
+  const at = (part: number) => base + part * 4;
+  copyIn(backend, x, at(L.x), N * I);
+  copyIn(backend, wih, at(L.wih), G * I);
+  copyIn(backend, whh, at(L.whh), G * H);
+  copyIn(backend, c0, at(L.c0), B * H);
+  const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
   const bs = km.put(batchSizes, true);
-  const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
-  const pbih = read(bih, G), pbhh = read(bhh, G), ph0 = read(h0, B * H), pc0 = read(c0, B * H);
-  const gates = km.scratch(N * G), cs = km.scratch(N * H), tcs = km.scratch(N * H), hprev = km.scratch(N * H);
   const out = km.scratch((N + 2 * B) * H); // hs, hn, cn back to back
   const hs = out, hn = out + N * H * 4, cn = hn + B * H * 4;
   const scratch = km.scratch((I + H + 1) * G);
-  km.k.lstmForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, pc0, gates, cs, tcs, hprev, hs, hn, cn, scratch);
-  return [
-    finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out),
-    output(backend, [N, G], gates),
-    output(backend, [N, H], cs),
-    output(backend, [N, H], tcs),
-    output(backend, [N, H], hprev),
-  ];
+  km.k.lstmForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), hs, hn, cn, scratch);
+  return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out)];
 }
 
-/** Inputs: the forward's inputs and saved activations, and dout [N+2B, H] (or [B, H] when finalOnly). Outputs: dx, dwih, dwhh, db, dh0, dc0. */
+/** Input: dout (shaped like the forward's output). Outputs: dx, dwih, dwhh, db, dh0, dc0. */
 function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, inputGrad, finalOnly } = attrsOf(attrs);
-  const { x, wih, whh, c0, gates, cs, tcs, hprev, dout } = need(inputs);
-  const [N, I] = x.shape;
-  const H = whh.shape[1];
+  const { batchSizes, inputGrad, finalOnly, stash, inputSize: I, hiddenSize: H } = attrsOf(attrs);
+  const { dout } = need(inputs);
   const T = batchSizes.length;
   const B = batchSizes[0];
+  const N = sum(batchSizes);
   const G = 4 * H;
   const km = kernels();
+  const L = lstmStashLayout(N, I, H, B);
   km.beginScratch();
-  const read = readerFor(backend);
-  const bs = km.put(batchSizes, true);
-  const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H), pc0 = read(c0, B * H);
-  const pg = read(gates, N * G), pcs = read(cs, N * H), ptcs = read(tcs, N * H), php = read(hprev, N * H);
+  const base = km.stashPtr(stash);
+  const at = (part: number) => base + part * 4;
   let pdhs: number, pdhn: number, pdcn: number;
   if (finalOnly) {
-    pdhn = read(dout, B * H);
-    pdhs = read(null, N * H); // zeros: the per-step outputs were not used
-    pdcn = read(null, B * H);
+    pdhn = km.put(peek(backend, dout));
+    pdhs = zeros(N * H); // the per-step outputs were not used
+    pdcn = zeros(B * H);
   } else {
-    const pdout = read(dout, (N + 2 * B) * H);
+    const pdout = km.put(peek(backend, dout));
     pdhs = pdout;
     pdhn = pdout + N * H * 4;
     pdcn = pdhn + B * H * 4;
   }
-  const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
+  const bs = km.put(batchSizes, true);
+  const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
+  const dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
   const scratch = km.scratch(N * G + 2 * B * H + Math.max(I, H) * G);
-  if (!inputGrad) km.f32(dx, N * I).fill(0);
-  km.k.lstmBackward(N, I, H, T, bs, px, pwih, pwhh, pc0, pg, pcs, ptcs, php, pdhs, pdhn, pdcn, inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0, scratch);
+  km.k.lstmBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), pdhs, pdhn, pdcn, inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0, scratch);
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),
@@ -141,9 +166,9 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
 // ---------------------------------------------------------------------------------------------
 // GRU
 
-/** Outputs: [hs; hn] [N+B, H] (or hn [B, H] when finalOnly), then saved activations gates [N,3H], ghn, hprev [N,H]. */
+/** Output: [hs; hn] [N+B, H], or hn [B, H] when finalOnly. Fills the stash when one is given. */
 function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, finalOnly } = attrsOf(attrs);
+  const { batchSizes, finalOnly, stash } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
@@ -151,53 +176,50 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
   const B = batchSizes[0];
   const G = 3 * H;
   const km = kernels();
+  const L = gruStashLayout(N, I, H);
   km.beginScratch();
-  const read = readerFor(backend);
+  const base = stash ? km.stashPtr(stash) : km.scratch(L.total);
+  const at = (part: number) => base + part * 4;
+  copyIn(backend, x, at(L.x), N * I);
+  copyIn(backend, wih, at(L.wih), G * I);
+  copyIn(backend, whh, at(L.whh), G * H);
+  const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
   const bs = km.put(batchSizes, true);
-  const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
-  const pbih = read(bih, G), pbhh = read(bhh, G), ph0 = read(h0, B * H);
-  const gates = km.scratch(N * G), ghn = km.scratch(N * H), hprev = km.scratch(N * H);
   const out = km.scratch((N + B) * H);
   const hs = out, hn = out + N * H * 4;
   const scratch = km.scratch((I + H) * G + B * G);
-  km.k.gruForward(N, I, H, T, bs, px, pwih, pwhh, pbih, pbhh, ph0, gates, ghn, hprev, hs, hn, scratch);
-  return [
-    finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out),
-    output(backend, [N, G], gates),
-    output(backend, [N, H], ghn),
-    output(backend, [N, H], hprev),
-  ];
+  km.k.gruForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.gates), at(L.ghn), at(L.hprev), hs, hn, scratch);
+  return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out)];
 }
 
-/** Inputs: the forward's inputs and saved activations, and dout [N+B, H] (or [B, H] when finalOnly). Outputs: dx, dwih, dwhh, dbih, dbhh, dh0. */
+/** Input: dout. Outputs: dx, dwih, dwhh, dbih, dbhh, dh0. */
 function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { batchSizes, inputGrad, finalOnly } = attrsOf(attrs);
-  const { x, wih, whh, gates, ghn, hprev, dout } = need(inputs);
-  const [N, I] = x.shape;
-  const H = whh.shape[1];
+  const { batchSizes, inputGrad, finalOnly, stash, inputSize: I, hiddenSize: H } = attrsOf(attrs);
+  const { dout } = need(inputs);
   const T = batchSizes.length;
   const B = batchSizes[0];
+  const N = sum(batchSizes);
   const G = 3 * H;
   const km = kernels();
+  const L = gruStashLayout(N, I, H);
   km.beginScratch();
-  const read = readerFor(backend);
-  const bs = km.put(batchSizes, true);
-  const px = read(x, N * I), pwih = read(wih, G * I), pwhh = read(whh, G * H);
-  const pg = read(gates, N * G), pghn = read(ghn, N * H), php = read(hprev, N * H);
+  const base = km.stashPtr(stash);
+  const at = (part: number) => base + part * 4;
   let pdhs: number, pdhn: number;
   if (finalOnly) {
-    pdhn = read(dout, B * H);
-    pdhs = read(null, N * H);
+    pdhn = km.put(peek(backend, dout));
+    pdhs = zeros(N * H);
   } else {
-    const pdout = read(dout, (N + B) * H);
+    const pdout = km.put(peek(backend, dout));
     pdhs = pdout;
     pdhn = pdout + N * H * 4;
   }
-  const dx = km.scratch(N * I), dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
+  const bs = km.put(batchSizes, true);
+  const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
+  const dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
   const dbih = km.scratch(G), dbhh = km.scratch(G), dh0 = km.scratch(B * H);
   const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
-  if (!inputGrad) km.f32(dx, N * I).fill(0);
-  km.k.gruBackward(N, I, H, T, bs, px, pwih, pwhh, pg, pghn, php, pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch);
+  km.k.gruBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.gates), at(L.ghn), at(L.hprev), pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch);
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),
@@ -261,6 +283,11 @@ export interface LayerResult {
   hn: tf.Tensor;
 }
 
+/** True when a gradient tape is recording ops issued here (so a backward pass may follow). */
+function recording(): boolean {
+  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
+}
+
 /**
  * One LSTM layer over packed rows.
  * x [N, I] time-major packed; h0, c0 [B, H] in sorted (packed) order; batchSizes per step.
@@ -269,56 +296,57 @@ export interface LayerResult {
  */
 export function lstmLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, c0: tf.Tensor, opts: LayerOptions = {}): LayerResult & { cn?: tf.Tensor } {
   registerRnnKernels();
+  const [N, I] = x.shape as [number, number];
+  const H = w.whh.shape[1] as number;
+  const B = h0.shape[0] as number;
   const finalOnly = opts.returnSequences === false;
-  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly } as unknown as NamedAttrMap;
+  // The stash must be taken before the kernel starts using scratch memory.
+  const stash = recording() ? kernels().stash(lstmStashLayout(N, I, H, B).total).id : 0;
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly, stash, inputSize: I, hiddenSize: H } as unknown as NamedAttrMap;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, wih, whh, bih, bhh, hh, cc] = args as tf.Tensor[];
-    const save = args[7] as tf.GradSaveFunc;
-    const [out, gates, cs, tcs, hprev] = tf.engine().runKernel(LSTM_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh, c0: cc }, attrs) as tf.Tensor[];
-    save([xx, wih, whh, cc, gates, cs, tcs, hprev]);
+    const [out] = tf.engine().runKernel(LSTM_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh, c0: cc }, attrs) as tf.Tensor[];
     return {
       value: out,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, swih, swhh, sc0, sg, scs, stcs, shp] = saved;
-        const [dx, dwih, dwhh, db, dh0, dc0] = tf.engine().runKernel(
-          LSTM_GRAD_KERNEL,
-          { x: sx, wih: swih, whh: swhh, c0: sc0, gates: sg, cs: scs, tcs: stcs, hprev: shp, dout: dy },
-          attrs,
-        ) as tf.Tensor[];
-        return [dx, dwih, dwhh, db, db.clone(), dh0, dc0];
+      gradFunc: (dy: tf.Tensor) => {
+        try {
+          const [dx, dwih, dwhh, db, dh0, dc0] = tf.engine().runKernel(LSTM_GRAD_KERNEL, { dout: dy }, attrs) as tf.Tensor[];
+          return [dx, dwih, dwhh, db, db.clone(), dh0, dc0];
+        } finally {
+          kernels().releaseStash(stash);
+        }
       },
     };
   });
   const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0, c0);
   if (finalOnly) return { hn: out };
-  const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
   return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]), cn: tf.slice(out, [N + B, 0], [B, H]) };
 }
 
 /** One GRU layer over packed rows; shapes as for lstmLayer, without the cell state. */
 export function gruLayer(x: tf.Tensor, batchSizes: ArrayLike<number>, w: RnnLayerWeights, h0: tf.Tensor, opts: LayerOptions = {}): LayerResult {
   registerRnnKernels();
+  const [N, I] = x.shape as [number, number];
+  const H = w.whh.shape[1] as number;
+  const B = h0.shape[0] as number;
   const finalOnly = opts.returnSequences === false;
-  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly } as unknown as NamedAttrMap;
+  const stash = recording() ? kernels().stash(gruStashLayout(N, I, H).total).id : 0;
+  const attrs = { batchSizes: Array.from(batchSizes), inputGrad: opts.inputGrad !== false, finalOnly, stash, inputSize: I, hiddenSize: H } as unknown as NamedAttrMap;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xx, wih, whh, bih, bhh, hh] = args as tf.Tensor[];
-    const save = args[6] as tf.GradSaveFunc;
-    const [out, gates, ghn, hprev] = tf.engine().runKernel(GRU_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh }, attrs) as tf.Tensor[];
-    save([xx, wih, whh, gates, ghn, hprev]);
+    const [out] = tf.engine().runKernel(GRU_KERNEL, { x: xx, wih, whh, bih, bhh, h0: hh }, attrs) as tf.Tensor[];
     return {
       value: out,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, swih, swhh, sg, sghn, shp] = saved;
-        return tf.engine().runKernel(
-          GRU_GRAD_KERNEL,
-          { x: sx, wih: swih, whh: swhh, gates: sg, ghn: sghn, hprev: shp, dout: dy },
-          attrs,
-        ) as tf.Tensor[];
+      gradFunc: (dy: tf.Tensor) => {
+        try {
+          return tf.engine().runKernel(GRU_GRAD_KERNEL, { dout: dy }, attrs) as tf.Tensor[];
+        } finally {
+          kernels().releaseStash(stash);
+        }
       },
     };
   });
   const out = op(x, w.wih, w.whh, w.bih, w.bhh, h0);
   if (finalOnly) return { hn: out };
-  const [N, B, H] = [x.shape[0] as number, h0.shape[0] as number, out.shape[1] as number];
   return { hs: tf.slice(out, [0, 0], [N, H]), hn: tf.slice(out, [N, 0], [B, H]) };
 }

@@ -43,13 +43,19 @@ export interface Block {
   readonly length: number;
 }
 
+/** Activation stashes kept for backward passes not yet run; beyond this the oldest is dropped. */
+const MAX_STASHES = 64;
+
 export class KernelModule {
   readonly k: KernelExports;
   private readonly memory: WebAssembly.Memory;
   /** End of the persistent region (start of scratch). */
   private persistentTop: number;
+  /** Free persistent ranges, sorted by address, adjacent ranges merged. */
   private free: { ptr: number; bytes: number }[] = [];
   private scratchTop = 0;
+  private stashes = new Map<number, Block>();
+  private nextStash = 1;
 
   constructor() {
     const bytes = Buffer.from(kernelsWasmBase64, 'base64');
@@ -90,8 +96,12 @@ export class KernelModule {
     return ptr;
   }
 
-  /** A persistent block that survives kernel calls until released. Zero-filled. */
-  allocBlock(length: number): Block {
+  /**
+   * A persistent block that survives kernel calls until released; zero-filled unless `zero` is
+   * false. Never call between beginScratch and the end of that call's use of scratch: the
+   * persistent region may grow into it.
+   */
+  allocBlock(length: number, zero = true): Block {
     const bytes = alignUp(Math.max(length, 1) * 4);
     const i = this.free.findIndex((f) => f.bytes >= bytes);
     let ptr: number;
@@ -105,12 +115,68 @@ export class KernelModule {
       this.persistentTop += bytes;
       this.ensure(this.persistentTop + SLACK);
     }
-    this.f32(ptr, length).fill(0);
+    if (zero) this.f32(ptr, length).fill(0);
     return { ptr, length };
   }
 
   releaseBlock(b: Block): void {
-    this.free.push({ ptr: b.ptr, bytes: alignUp(Math.max(b.length, 1) * 4) });
+    const range = { ptr: b.ptr, bytes: alignUp(Math.max(b.length, 1) * 4) };
+    let i = 0;
+    while (i < this.free.length && this.free[i].ptr < range.ptr) i++;
+    this.free.splice(i, 0, range);
+    // merge with the neighbours
+    if (i + 1 < this.free.length && range.ptr + range.bytes === this.free[i + 1].ptr) {
+      range.bytes += this.free[i + 1].bytes;
+      this.free.splice(i + 1, 1);
+    }
+    if (i > 0 && this.free[i - 1].ptr + this.free[i - 1].bytes === range.ptr) {
+      this.free[i - 1].bytes += range.bytes;
+      this.free.splice(i, 1);
+      i--;
+    }
+    // a free range at the top gives its memory back to scratch
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.bytes === this.persistentTop) {
+      this.persistentTop = last.ptr;
+      this.free.pop();
+    }
+  }
+
+  /**
+   * Keep `length` floats for a backward pass (not zero-filled). Returns an id for takeStash. A
+   * recorded forward whose backward never runs would hold its stash forever, so past
+   * MAX_STASHES the oldest is dropped (takeStash then reports it).
+   */
+  stash(length: number): { id: number; ptr: number } {
+    while (this.stashes.size >= MAX_STASHES) {
+      const [oldest, block] = this.stashes.entries().next().value as [number, Block];
+      this.stashes.delete(oldest);
+      this.releaseBlock(block);
+    }
+    const block = this.allocBlock(length, false);
+    const id = this.nextStash++;
+    this.stashes.set(id, block);
+    return { id, ptr: block.ptr };
+  }
+
+  /** The stash's pointer, for the one backward pass that consumes it (then releaseStash). */
+  stashPtr(id: number): number {
+    const b = this.stashes.get(id);
+    if (!b) throw new Error(`RNN activations ${id} were released before their backward pass (more than ${MAX_STASHES} recorded forward passes without backward, or a second backward through the same op).`);
+    return b.ptr;
+  }
+
+  releaseStash(id: number): void {
+    const b = this.stashes.get(id);
+    if (b) {
+      this.stashes.delete(id);
+      this.releaseBlock(b);
+    }
+  }
+
+  /** Stashes waiting for a backward pass (tests check this returns to 0). */
+  get pendingStashes(): number {
+    return this.stashes.size;
   }
 
   /** A Float32Array view; make it after the call's allocations (growth detaches views). */

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { PackLayout } from '../packing';
-import { Linear } from './linear';
+import { LinearT } from './linearT';
 import type { Rng } from '../random';
 
 export type LuongScore = 'dot' | 'general';
@@ -26,28 +26,19 @@ export interface AttentionMemory {
   lengths: Int32Array;
 }
 
-let uid = 0;
-
 export class LuongAttention {
   /** W_a [H, H] (general only), no bias as in Luong et al. */
-  readonly attn: tf.Variable | null;
+  readonly attn: LinearT | null;
   /** W_c [H, 2H] and b_c [H]: combines [context; hidden]. */
-  readonly concat: Linear;
+  readonly concat: LinearT;
 
   constructor(readonly score: LuongScore, readonly hidden: number, rng: Rng) {
-    if (score === 'general') {
-      const bound = 1 / Math.sqrt(hidden);
-      const w = tf.tensor(rng.fillUniform(new Float32Array(hidden * hidden), bound), [hidden, hidden]);
-      this.attn = tf.variable(w, true, `decoder.attn.weight_${uid++}`);
-      w.dispose();
-    } else {
-      this.attn = null;
-    }
-    this.concat = new Linear(2 * hidden, hidden, rng, 'decoder.concat');
+    this.attn = score === 'general' ? new LinearT(hidden, hidden, rng, 'decoder.attn', { bias: false }) : null;
+    this.concat = new LinearT(2 * hidden, hidden, rng, 'decoder.concat');
   }
 
   get variables(): tf.Variable[] {
-    return this.attn ? [this.attn, ...this.concat.variables] : this.concat.variables;
+    return this.attn ? [...this.attn.variables, ...this.concat.variables] : this.concat.variables;
   }
 
   /**
@@ -77,7 +68,7 @@ export class LuongAttention {
       const withZero = tf.concat([encoderOutput, tf.zeros([1, H])], 0);
       const values = tf.reshape(tf.gather(withZero, tf.tensor1d(index, 'int32')), [B, S, H]) as tf.Tensor3D; // [B, S, H]
       const keys = this.attn
-        ? (tf.reshape(tf.matMul(tf.reshape(values, [B * S, H]) as tf.Tensor2D, this.attn as tf.Tensor2D, false, true), [B, S, H]) as tf.Tensor3D)
+        ? (tf.reshape(this.attn.apply(tf.reshape(values, [B * S, H])), [B, S, H]) as tf.Tensor3D) // W_a·s_i
         : values;
       const out = { values, keys, mask: tf.tensor3d(mask, [B, 1, S]), lengths };
       return out as unknown as tf.TensorContainerObject;

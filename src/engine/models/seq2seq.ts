@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RNN } from '../nn/rnn';
 import { packLayout, paddedRowsForPacked, type PackLayout } from '../packing';
-import { Linear } from './linear';
+import { LinearT } from './linearT';
 import { LuongAttention, type AttentionMemory } from './attention';
 import { softmaxCrossEntropy } from '../kernels/xent';
 import { Rng } from '../random';
@@ -162,7 +162,8 @@ export class Seq2Seq {
   readonly encoder: RNN;
   readonly decoderEmbedding: tf.Variable;
   readonly decoder: RNN;
-  readonly out: Linear;
+  /** Output projection H → V, stored transposed (see linearT.ts: the fast matMul path on wasm). */
+  readonly out: LinearT;
   readonly attention: LuongAttention | null;
 
   constructor(readonly config: Seq2SeqConfig, seed: number) {
@@ -173,7 +174,7 @@ export class Seq2Seq {
     this.encoder = new RNN({ mode: 'gru', inputSize: H, hiddenSize: H, numLayers: 1 }, rng, 'encoder.gru.');
     this.decoderEmbedding = embedding(targetVocab, H, rng, 'decoder.embedding.weight');
     this.decoder = new RNN({ mode: 'gru', inputSize: H, hiddenSize: H, numLayers: 1 }, rng, 'decoder.gru.');
-    this.out = new Linear(H, targetVocab, rng, 'decoder.out');
+    this.out = new LinearT(H, targetVocab, rng, 'decoder.out');
     this.attention = config.attention === 'none' ? null : new LuongAttention(config.attention, H, rng);
   }
 
@@ -354,16 +355,35 @@ export class Seq2Seq {
     return result;
   }
 
-  /** Weights by PyTorch-style names: encoder.embedding.weight, encoder.gru.weight_ih_l0, …, decoder.out.bias. */
-  private named(): [string, tf.Variable][] {
-    const list: [string, tf.Variable][] = [['encoder.embedding.weight', this.encoderEmbedding]];
-    for (const [k, v] of this.encoder.params) list.push([`encoder.gru.${k}`, v]);
-    list.push(['decoder.embedding.weight', this.decoderEmbedding]);
-    for (const [k, v] of this.decoder.params) list.push([`decoder.gru.${k}`, v]);
-    list.push(['decoder.out.weight', this.out.weight], ['decoder.out.bias', this.out.bias]);
+  /**
+   * Every parameter by its PyTorch-style name (encoder.embedding.weight, encoder.gru.weight_ih_l0,
+   * …, decoder.out.weight, decoder.out.bias), with readers and writers in PyTorch's layout
+   * (transposed layers are transposed back).
+   */
+  private named(): { name: string; shape: number[]; read(): Float32Array; write(d: ArrayLike<number>): void }[] {
+    const plain = (name: string, v: tf.Variable) => ({
+      name,
+      shape: v.shape,
+      read: () => v.dataSync() as Float32Array,
+      write: (d: ArrayLike<number>) => {
+        const t = tf.tensor(Float32Array.from(d), v.shape);
+        v.assign(t);
+        t.dispose();
+      },
+    });
+    const linear = (prefix: string, l: LinearT) => {
+      const out = [{ name: `${prefix}.weight`, shape: [l.outFeatures, l.inFeatures], read: () => l.weightData(), write: (d: ArrayLike<number>) => l.setWeight(d) }];
+      if (l.bias) out.push(plain(`${prefix}.bias`, l.bias));
+      return out;
+    };
+    const list = [plain('encoder.embedding.weight', this.encoderEmbedding)];
+    for (const [k, v] of this.encoder.params) list.push(plain(`encoder.gru.${k}`, v));
+    list.push(plain('decoder.embedding.weight', this.decoderEmbedding));
+    for (const [k, v] of this.decoder.params) list.push(plain(`decoder.gru.${k}`, v));
+    list.push(...linear('decoder.out', this.out));
     if (this.attention) {
-      if (this.attention.attn) list.push(['decoder.attn.weight', this.attention.attn]);
-      list.push(['decoder.concat.weight', this.attention.concat.weight], ['decoder.concat.bias', this.attention.concat.bias]);
+      if (this.attention.attn) list.push(...linear('decoder.attn', this.attention.attn));
+      list.push(...linear('decoder.concat', this.attention.concat));
     }
     return list;
   }
@@ -374,25 +394,25 @@ export class Seq2Seq {
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, v] of this.named()) {
-      const d = v.dataSync() as Float32Array;
+    for (const p of this.named()) {
+      const d = p.read();
       const data = new Array<number>(d.length);
       for (let i = 0; i < d.length; i++) data[i] = Number(d[i].toPrecision(9));
-      out[name] = { shape: v.shape, data };
+      out[p.name] = { shape: p.shape, data };
     }
     return out;
   }
 
   loadStateDict(sd: StateDict): void {
-    for (const [name, v] of this.named()) {
-      const e = sd[name];
-      if (!e || e.shape.join(',') !== v.shape.join(',') || e.data.length !== v.size) {
-        throw new Error(`state_dict entry ${name}: expected shape [${v.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
+    const list = this.named();
+    for (const p of list) {
+      const e = sd[p.name];
+      const size = p.shape.reduce((a, b) => a * b, 1);
+      if (!e || !Array.isArray(e.shape) || e.shape.join(',') !== p.shape.join(',') || !Array.isArray(e.data) || e.data.length !== size) {
+        throw new Error(`state_dict entry ${p.name}: expected shape [${p.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
       }
-      const t = tf.tensor(e.data, v.shape);
-      v.assign(t);
-      t.dispose();
     }
+    for (const p of list) p.write(sd[p.name].data);
   }
 
   dispose(): void {

@@ -114,6 +114,10 @@ export class RNN {
   forwardPacked(data: tf.Tensor, layout: PackLayout, init?: Partial<RnnState>, opts: RnnRunOptions = {}): RnnOutput | RnnLastOutput {
     const { mode, hiddenSize: H, numLayers: L } = this.config;
     const B = layout.sortedIndices.length;
+    // The kernels trust these sizes: a mismatch would read past the data instead of failing.
+    if (data.rank !== 2 || data.shape[0] !== layout.total || data.shape[1] !== this.config.inputSize) {
+      throw new RnnLabError('BAD_OPTION', `RNN packed input must be [${layout.total}, ${this.config.inputSize}] (rows = sum of batch sizes, input size), got [${data.shape.join(', ')}].`, 'Keep data and batchSizes from the same PackedSequence.');
+    }
     // Already sorted (equal lengths, or sorted by the caller): skip the permutation gathers.
     const identity = layout.sortedIndices.every((v, i) => v === i);
     return tf.tidy(() => {

@@ -1,0 +1,164 @@
+// The `rnn-lab` CLI as a user runs it: `node dist/cli.js …` in a child process. Checks the --json
+// contract on the course's stock_daily.csv (with the persistence baseline computed here from the
+// file), save + predict, and that errors are one line on stderr with a non-zero exit code.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, SHARED_DATA, FILES } from './data/helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const STOCK = path.join(SHARED_DATA, 'stock_daily.csv');
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, RNN_LAB_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trimEnd().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** stderr of a failed run: exactly one line, no stack trace, not an internal error. */
+function oneLineError(r: Run, label: string): string {
+  assert.notEqual(r.code, 0, `${label}: exits non-zero`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `${label}: one line on stderr, got:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, `${label}: no stack trace`);
+  assert.doesNotMatch(r.stderr, /internal error/, `${label}: an expected error, not a crash`);
+  return lines[0];
+}
+
+/** Persistence baseline on stockDaily's test windows, from the file: course order (reversed), Close is the last column. */
+function stockBaseline(): { rows: number; testWindows: number; rmse: number; mae: number; mape: number } {
+  const close = readFileSync(STOCK, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => Number(l.split(',').at(-1)))
+    .reverse();
+  const rows = close.length;
+  const trainRows = Math.floor(rows * 0.7);
+  let se = 0, ae = 0, ape = 0;
+  for (let r = trainRows; r < rows; r++) {
+    const d = close[r - 1] - close[r];
+    se += d * d;
+    ae += Math.abs(d);
+    ape += Math.abs(d / close[r]);
+  }
+  const n = rows - trainRows;
+  return { rows, testWindows: n, rmse: Math.sqrt(se / n), mae: ae / n, mape: (100 * ape) / n };
+}
+
+const KEYS = ['backend', 'finalLoss', 'forecast', 'naive', 'rows', 'test', 'testWindows', 'trainSeconds'];
+
+describe('rnn-lab CLI', () => {
+  let tmp: string;
+  before(async () => {
+    // `npm test` builds first; when run alone, build if dist/cli.js is missing or older than the engine.
+    if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'src', 'engine'))) {
+      const b = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(b.status, 0, `build failed:\n${b.stderr}`);
+    }
+    tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-cli-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('forecast stock_daily.csv --order reverse --epochs 30 --json, then --save and predict', async () => {
+    const model = path.join(tmp, 'model');
+    const r = await cli(['forecast', STOCK, '--order', 'reverse', '--epochs', '30', '--json', '--save', model]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = lastJsonLine(r.stdout);
+    assert.deepEqual(Object.keys(j).sort(), KEYS);
+    const hand = stockBaseline();
+    assert.equal(j.rows, 732);
+    assert.equal(hand.rows, 732);
+    assert.equal(j.testWindows, 220);
+    assert.equal(hand.testWindows, 220);
+    const naive = j.naive as Record<string, number>;
+    const testM = j.test as Record<string, number>;
+    assert.deepEqual(Object.keys(naive).sort(), ['mae', 'mape', 'rmse']);
+    assert.deepEqual(Object.keys(testM).sort(), ['mae', 'mape', 'rmse']);
+    // The course's reference: persistence RMSE $7.97 on these windows.
+    assert.ok(Math.abs(naive.rmse - 7.968) < 1e-3, `naive RMSE ${naive.rmse}`);
+    assert.ok(Math.abs(naive.rmse - hand.rmse) <= 1e-9 * hand.rmse, `naive RMSE ${naive.rmse} vs ${hand.rmse} by hand`);
+    assert.ok(Math.abs(naive.mae - hand.mae) <= 1e-9 * hand.mae, `naive MAE ${naive.mae} vs ${hand.mae}`);
+    assert.ok(Math.abs(naive.mape - hand.mape) <= 1e-9 * hand.mape, `naive MAPE ${naive.mape} vs ${hand.mape}`);
+    for (const v of Object.values(testM)) assert.ok(Number.isFinite(v) && v > 0);
+    assert.ok(typeof j.finalLoss === 'number' && Number.isFinite(j.finalLoss));
+    assert.ok(typeof j.trainSeconds === 'number' && j.trainSeconds > 0);
+    const forecast = j.forecast as number[];
+    assert.equal(forecast.length, 7, 'horizon 7 by default');
+    assert.ok(forecast.every((v) => Number.isFinite(v) && v > 100), 'forecasts are prices');
+    assert.ok(['wasm', 'cpu', 'tensorflow'].includes(j.backend as string));
+    assert.match(r.stderr, /saved model to/);
+
+    // predict with the saved model: every window of the file, the same forecast.
+    const p = await cli(['predict', model, STOCK, '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    const pj = lastJsonLine(p.stdout);
+    assert.deepEqual(Object.keys(pj).sort(), KEYS);
+    assert.equal(pj.rows, 732);
+    assert.equal(pj.testWindows, 732 - 7);
+    assert.equal(pj.finalLoss, null);
+    assert.deepEqual(pj.forecast, j.forecast, 'the saved model forecasts what the trained one did');
+    const h = await cli(['predict', model, STOCK, '--json', '--horizon', '2']);
+    assert.deepEqual(lastJsonLine(h.stdout).forecast, forecast.slice(0, 2));
+    assert.match(oneLineError(await cli(['predict', model, STOCK, '--horizon=-1']), 'predict --horizon=-1'), /horizon/);
+  });
+
+  test('errors: one line on stderr naming the place, no stack trace, non-zero exit', async () => {
+    const text = path.join(FILES, 'text_in_numeric.csv');
+    const e1 = oneLineError(await cli(['forecast', text, '--epochs', '1']), 'text in a numeric column');
+    assert.ok(e1.includes(`${text}:3:2`), `names file:line:col: ${e1}`);
+    assert.match(e1, /abc/);
+
+    const missing = path.join(tmp, 'nope.csv');
+    const e2 = oneLineError(await cli(['forecast', missing]), 'missing file');
+    assert.ok(e2.includes(missing), e2);
+
+    const empty = path.join(tmp, 'empty.csv');
+    await writeFile(empty, '');
+    const e3 = oneLineError(await cli(['forecast', empty]), 'empty CSV');
+    assert.ok(e3.includes(empty), e3);
+
+    const e4 = oneLineError(await cli(['predict', path.join(tmp, 'no-model'), STOCK]), 'missing model folder');
+    assert.match(e4, /config\.json/);
+
+    // A usage error: exit 2, the message first, then the usage text.
+    const u = await cli(['forecast', STOCK, '--lr', 'abc']);
+    assert.equal(u.code, 2);
+    assert.match(u.stderr.split('\n')[0], /--lr .*abc/);
+    assert.match(u.stderr, /Usage:/);
+    assert.doesNotMatch(u.stderr, /^\s+at /m);
+    assert.equal(u.stdout, '');
+  });
+});

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RNN } from '../nn/rnn';
 import { packLayout, type PackLayout } from '../packing';
 import { Linear } from './linear';
+import { denseMse } from '../nn/losses';
 import { Rng } from '../random';
 
 export interface ForecasterConfig {
@@ -65,7 +66,10 @@ export class Forecaster {
 
   /** Mean squared error (torch.nn.MSELoss) of packed windows x [T·B, F] against y [B]. */
   lossPacked(x: tf.Tensor, y: tf.Tensor, B: number): tf.Scalar {
-    return tf.tidy(() => tf.mean(tf.squaredDifference(this.predictPacked(x, B), y)) as tf.Scalar);
+    return tf.tidy(() => {
+      const { last } = this.rnn.forwardPacked(x, this.layoutFor(B), undefined, { inputGrad: false, returnSequences: false }); // [B, H]
+      return denseMse(last, this.fc.weight, this.fc.bias, y); // the head and the loss as one op
+    });
   }
 
   stateDict(): StateDict {

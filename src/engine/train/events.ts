@@ -13,9 +13,11 @@ export type TrainEvent =
       trainExamples: number;
       validationExamples: number;
     }
+  /** epoch and batch count from 1 (as Keras prints them); step counts batches since the start. */
   | { type: 'batchEnd'; epoch: number; batch: number; step: number; loss: number }
   | {
       type: 'epochEnd';
+      /** From 1. */
       epoch: number;
       loss: number;
       /** null when there is no validation split. */

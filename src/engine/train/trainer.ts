@@ -42,6 +42,7 @@ export interface TrainerConfig {
 export interface TrainSummary {
   epochs: number;
   finalLoss: number;
+  /** One entry per epoch; epoch counts from 1. */
   history: { epoch: number; loss: number; valLoss: number | null }[];
   stoppedEarly: boolean;
   seconds: number;
@@ -101,7 +102,7 @@ export async function train<B>(task: TrainTask<B>, config: TrainerConfig, contro
         sum += loss * n;
         count += n;
         step++;
-        onEvent?.({ type: 'batchEnd', epoch, batch: batchIndex, step, loss });
+        onEvent?.({ type: 'batchEnd', epoch: epoch + 1, batch: batchIndex + 1, step, loss });
         batchIndex++;
         const now = performance.now();
         if (now - lastYield > YIELD_MS) {
@@ -111,11 +112,11 @@ export async function train<B>(task: TrainTask<B>, config: TrainerConfig, contro
       }
       const loss = count > 0 ? sum / count : NaN;
       const valLoss = task.validationLoss ? task.validationLoss() : null;
-      history.push({ epoch, loss, valLoss });
-      onEvent?.({ type: 'epochEnd', epoch, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
+      history.push({ epoch: epoch + 1, loss, valLoss });
+      onEvent?.({ type: 'epochEnd', epoch: epoch + 1, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
       const last = epoch === epochs - 1;
       if (task.samples && sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
-        onEvent?.({ type: 'samples', epoch, samples: task.samples(epoch) });
+        onEvent?.({ type: 'samples', epoch: epoch + 1, samples: task.samples(epoch) });
       }
       if (patience > 0 && valLoss !== null) {
         if (valLoss < best) {

@@ -1,0 +1,28 @@
+// npm run test:e2e: package the .vsix, set up code-server (cached under ~/.cache/rnn-lab), then
+// run test/e2e/*.e2e.ts with Node's test runner. Options:
+//   --skip-package   reuse the existing rnn-lab-<version>.vsix
+//   KEEP_E2E=1       keep the temporary user-data-dir and workspace under .e2e/ for inspection
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = dirname(dirname(new URL(import.meta.url).pathname));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const vsix = process.env.RNN_LAB_VSIX ?? join(root, `${pkg.name}-${pkg.version}.vsix`);
+
+if (!process.argv.includes('--skip-package') && !process.env.RNN_LAB_VSIX) {
+  execFileSync(process.execPath, [join(root, 'scripts/package.mjs')], { stdio: 'inherit', cwd: root });
+}
+const entry = execFileSync('bash', [join(root, 'scripts/setup-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .pop();
+
+mkdirSync(join(root, '.e2e'), { recursive: true });
+const files = readdirSync(join(root, 'test/e2e')).filter((f) => f.endsWith('.e2e.ts')).map((f) => join('test/e2e', f));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...process.env, RNN_LAB_VSIX: vsix, CODE_SERVER_ENTRY: entry },
+});
+process.exit(r.status ?? 1);

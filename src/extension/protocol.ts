@@ -1,0 +1,222 @@
+/**
+ * The one contract between the extension host and its webviews, in both directions. Both the
+ * extension bundle and the webview bundles import this file, so it must not import `vscode`, the
+ * DOM, or any engine code that has runtime weight (types only from the engine).
+ *
+ * Every message is discriminated on `type`. Everything that arrives from a webview is untrusted
+ * input: `parseSetupMessage` / `parseRunMessage` check it at run time and reject unknown types.
+ */
+import type { ForecastResult, MissingPolicy, RowOrder } from '../engine/forecast/types';
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+/** The hyperparameters the setup form edits. Defaults come from the `rnnLab.*` settings. */
+export interface FormValues {
+  target: string;
+  features: string[];
+  seqLength: number;
+  hidden: number;
+  layers: number;
+  epochs: number;
+  batchSize: number | 'full';
+  lr: number;
+  trainFraction: number;
+  horizon: number;
+  seed: number;
+  /** Row order: from the dates, as stored, or reversed (the course reverses stock_daily.csv). */
+  order: RowOrder;
+  /** Empty cells: stop with an error, drop the row, or fill from the previous row. */
+  missing: MissingPolicy;
+}
+
+/** What the setup form shows about the CSV before training. Dataset text is shown via textContent only. */
+export interface CsvPreview {
+  /** File name for display (not a path the webview could use). */
+  fileName: string;
+  columns: string[];
+  rows: { line: number; date: string | null; values: number[] }[];
+  totalRows: number;
+  dateColumn: string | null;
+  ignoredColumns: string[];
+  order: { detected: 'oldest-first' | 'newest-first' | 'unknown'; reversed: boolean };
+  stats: { column: string; min: number; max: number; missing: number }[];
+}
+
+export interface LossPoint {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+}
+
+/** Where a run is in its life. Crosses the boundary, so it is a discriminated union. */
+export type RunPhase =
+  | { kind: 'training'; epochs: number; backend: string | null }
+  | { kind: 'done'; result: ForecastResult; runDir: string | null }
+  | { kind: 'failed'; message: string }
+  | { kind: 'cancelled' }
+  /** The window reloaded while training ran: the worker died with the old extension host. */
+  | { kind: 'interrupted' };
+
+/** Everything the run panel needs to draw itself; also what it keeps in `setState`. */
+export interface RunViewState {
+  runId: string;
+  /** What was trained on, for display. */
+  fileName: string;
+  /** 'train': trained here. 'saved': a saved model applied to a CSV. */
+  source: 'train' | 'saved';
+  history: LossPoint[];
+  phase: RunPhase;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup form (viewType rnnLab.forecastSetup)
+
+export type HostToSetup =
+  | { type: 'init'; preview: CsvPreview; values: FormValues }
+  /** Training is starting (or failed to start). `error` is shown in the form; the form stays usable. */
+  | { type: 'starting'; busy: boolean; error?: string };
+
+export type SetupToHost =
+  | { type: 'ready' }
+  | { type: 'start'; values: FormValues }
+  | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+// ---------------------------------------------------------------------------------------------
+// Run panel (viewType rnnLab.forecastRun)
+
+export type HostToRun =
+  | { type: 'state'; state: RunViewState }
+  /** New epochs since the last message (the host batches them, at most ~10 messages a second). */
+  | { type: 'epochs'; runId: string; points: LossPoint[] }
+  | { type: 'pong'; id: number }
+  | { type: 'notice'; message: string };
+
+export type RunToHost =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { type: 'saveModel' }
+  | { type: 'forecastWithSaved' }
+  | { type: 'exportImage'; format: 'png' | 'svg'; dataUrl: string }
+  /** Round trip through the extension host, for the responsiveness benchmark. */
+  | { type: 'ping'; id: number }
+  | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+// ---------------------------------------------------------------------------------------------
+// Runtime validation of messages from webviews
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(x: unknown, what: string): Obj {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ProtocolError(`${what} must be an object`);
+  return x as Obj;
+}
+function str(o: Obj, k: string, maxLen = 10_000): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new ProtocolError(`${k} must be a string`);
+  if (v.length > maxLen) throw new ProtocolError(`${k} is too long`);
+  return v;
+}
+function num(o: Obj, k: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(`${k} must be a finite number`);
+  return v;
+}
+function int(o: Obj, k: string): number {
+  const v = num(o, k);
+  if (!Number.isInteger(v)) throw new ProtocolError(`${k} must be an integer`);
+  return v;
+}
+/** Rejects keys the message type does not define, so nothing unchecked rides along. */
+function onlyKeys(o: Obj, keys: string[]): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ProtocolError(`unexpected field ${k}`);
+}
+
+export function parseFormValues(x: unknown): FormValues {
+  const o = obj(x, 'values');
+  onlyKeys(o, ['target', 'features', 'seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed', 'order', 'missing']);
+  const features = o.features;
+  if (!Array.isArray(features) || features.length > 1000 || !features.every((f) => typeof f === 'string')) {
+    throw new ProtocolError('features must be an array of strings');
+  }
+  const batchSize = o.batchSize === 'full' ? 'full' : int(o, 'batchSize');
+  return {
+    target: str(o, 'target', 1000),
+    features: features as string[],
+    seqLength: int(o, 'seqLength'),
+    hidden: int(o, 'hidden'),
+    layers: int(o, 'layers'),
+    epochs: int(o, 'epochs'),
+    batchSize,
+    lr: num(o, 'lr'),
+    trainFraction: num(o, 'trainFraction'),
+    horizon: int(o, 'horizon'),
+    seed: int(o, 'seed'),
+    order: oneOf(o, 'order', ['auto', 'as-is', 'reverse'] as const),
+    missing: oneOf(o, 'missing', ['error', 'drop', 'ffill'] as const),
+  };
+}
+
+function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
+  const v = o[k];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new ProtocolError(`${k} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function parseViolation(o: Obj): { type: 'cspViolation'; directive: string; blockedURI: string } {
+  onlyKeys(o, ['type', 'directive', 'blockedURI']);
+  return { type: 'cspViolation', directive: str(o, 'directive', 500), blockedURI: str(o, 'blockedURI', 2000) };
+}
+
+/** Validates a message from the setup form. Throws ProtocolError on anything unexpected. */
+export function parseSetupMessage(x: unknown): SetupToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+      onlyKeys(o, ['type']);
+      return { type: 'ready' };
+    case 'start':
+      onlyKeys(o, ['type', 'values']);
+      return { type: 'start', values: parseFormValues(o.values) };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}
+
+/** Largest exported image accepted from the run panel (a data: URL). */
+export const MAX_IMAGE_DATA_URL = 20 * 1024 * 1024;
+
+/** Validates a message from the run panel. Throws ProtocolError on anything unexpected. */
+export function parseRunMessage(x: unknown): RunToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+    case 'cancel':
+    case 'saveModel':
+    case 'forecastWithSaved':
+      onlyKeys(o, ['type']);
+      return { type: o.type };
+    case 'exportImage': {
+      onlyKeys(o, ['type', 'format', 'dataUrl']);
+      const format = o.format;
+      if (format !== 'png' && format !== 'svg') throw new ProtocolError('format must be png or svg');
+      const dataUrl = str(o, 'dataUrl', MAX_IMAGE_DATA_URL);
+      const prefix = format === 'png' ? 'data:image/png;base64,' : 'data:image/svg+xml,';
+      if (!dataUrl.startsWith(prefix)) throw new ProtocolError(`dataUrl must start with ${prefix}`);
+      return { type: 'exportImage', format, dataUrl };
+    }
+    case 'ping':
+      onlyKeys(o, ['type', 'id']);
+      return { type: 'ping', id: int(o, 'id') };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}

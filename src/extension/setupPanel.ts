@@ -1,0 +1,126 @@
+/**
+ * The setup form: a CSV preview and the hyperparameters, before training starts.
+ * Short-lived (no serializer): after a reload the user simply runs the command again.
+ */
+import * as vscode from 'vscode';
+import { parseSetupMessage, type CsvPreview, type FormValues, type HostToSetup } from './protocol';
+import { pageHtml, webviewOptions } from './webviewPage';
+
+const BODY = `
+<main class="setup">
+  <h1 id="title">Forecast with LSTM</h1>
+  <p id="summary" class="muted"></p>
+  <section>
+    <h2>Preview</h2>
+    <div class="table-wrap"><table id="preview"></table></div>
+    <h3>Columns</h3>
+    <div class="table-wrap"><table id="stats"></table></div>
+    <p id="ignored" class="muted"></p>
+  </section>
+  <form id="form" novalidate>
+    <h2>Model</h2>
+    <div class="grid">
+      <vscode-form-group variant="vertical"><vscode-label for="target">Target column</vscode-label><vscode-single-select id="target" name="target"></vscode-single-select></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label>Feature columns</vscode-label><div id="features" class="checks"></div></vscode-form-group>
+    </div>
+    <div class="grid">
+      <vscode-form-group variant="vertical"><vscode-label for="order">Row order</vscode-label><vscode-single-select id="order" name="order">
+        <vscode-option value="auto">Automatic (from the dates)</vscode-option>
+        <vscode-option value="as-is">As stored (oldest first)</vscode-option>
+        <vscode-option value="reverse">Reverse (file is newest first)</vscode-option>
+      </vscode-single-select><vscode-form-helper id="order-help">Training needs the oldest row first.</vscode-form-helper></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label for="missing">Empty cells</vscode-label><vscode-single-select id="missing" name="missing">
+        <vscode-option value="error">Stop with an error</vscode-option>
+        <vscode-option value="drop">Drop the row</vscode-option>
+        <vscode-option value="ffill">Fill from the previous row</vscode-option>
+      </vscode-single-select><vscode-form-helper id="missing-help"></vscode-form-helper></vscode-form-group>
+    </div>
+    <div class="grid" id="hyper"></div>
+    <p id="error" class="error" role="alert" hidden></p>
+    <div class="actions">
+      <vscode-button id="start" type="submit">Start training</vscode-button>
+      <span class="muted">Enter starts training.</span>
+    </div>
+  </form>
+</main>`;
+
+export interface SetupHandlers {
+  /** Called with validated values; resolves when training started, rejects with a message for the form. */
+  start(values: FormValues): Promise<void>;
+  onCspViolation(directive: string, blockedURI: string): void;
+  onDispose(): void;
+}
+
+export class SetupPanel {
+  static readonly viewType = 'rnnLab.forecastSetup';
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  /** What the user last submitted and why it failed: a hidden webview is rebuilt on reveal, so the host keeps them. */
+  private lastValues: FormValues | null = null;
+  private lastError: string | undefined;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly preview: CsvPreview,
+    private readonly values: FormValues,
+    private readonly handlers: SetupHandlers,
+    private readonly log: (line: string) => void,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(SetupPanel.viewType, `RNN Lab: ${preview.fileName}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'rnn-lab.svg');
+    this.panel.webview.html = pageHtml(this.panel.webview, extensionUri, 'forecastSetupPage', 'RNN Lab setup', BODY);
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m) => this.receive(m)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private readonly panel: vscode.WebviewPanel;
+
+  private post(m: HostToSetup): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    let m;
+    try {
+      m = parseSetupMessage(raw);
+    } catch (e) {
+      this.log(`Rejected a message from the setup form: ${(e as Error).message}`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        // The page says ready before it gets data, so nothing is lost while it loads.
+        this.post({ type: 'init', preview: this.preview, values: this.lastValues ?? this.values });
+        if (this.lastError) this.post({ type: 'starting', busy: false, error: this.lastError });
+        return;
+      case 'start':
+        this.lastValues = m.values;
+        this.lastError = undefined;
+        this.post({ type: 'starting', busy: true });
+        this.handlers.start(m.values).then(
+          () => this.dispose(),
+          (e: Error) => {
+            this.lastError = e.message;
+            if (!this.disposed) {
+              this.panel.reveal();
+              this.post({ type: 'starting', busy: false, error: e.message });
+            }
+          },
+        );
+        return;
+      case 'cspViolation':
+        this.handlers.onCspViolation(m.directive, m.blockedURI);
+        return;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.handlers.onDispose();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Messages between the extension host and the training worker (dist/worker.js). Types only, so
+ * the host bundle stays light: the engine (and tfjs) load in the worker, never in the host.
+ */
+import type { ErrorCode, ErrorLocation } from '../engine/errors';
+import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
+import type { TrainEvent } from '../engine/train/events';
+import type { CsvPreview } from './protocol';
+import type { RunConfig } from './runStorage';
+
+export type HostToWorker =
+  | { type: 'preview'; file: string; fileName: string }
+  | {
+      type: 'forecast';
+      file: string;
+      fileName: string;
+      options: Partial<ForecastOptions>;
+      /** Where runs are stored; the run is written there atomically when training completes. */
+      runsRoot: string;
+      config: RunConfig;
+    }
+  | { type: 'predictSaved'; modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }
+  | { type: 'cancel' }
+  /** Load the model code (and tfjs) now, while the run panel loads; no answer. */
+  | { type: 'warmup' };
+
+/** An error as it crosses the thread boundary. `text` is RnnLabError.toString() (one line). */
+export interface WireError {
+  code: ErrorCode | 'INTERNAL';
+  message: string;
+  hint?: string;
+  location: ErrorLocation;
+  text: string;
+  stack?: string;
+}
+
+export type WorkerToHost =
+  | { type: 'preview'; preview: CsvPreview }
+  | { type: 'event'; event: TrainEvent }
+  | { type: 'done'; result: ForecastResult; runDir: string | null; saveError?: string }
+  | { type: 'error'; error: WireError }
+  | { type: 'log'; message: string };

@@ -1,0 +1,195 @@
+/** The setup form: CSV preview, target and features, hyperparameters. Enter starts training. */
+import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../extension/protocol';
+import { byId, el, reportCspViolations, vscodeApi } from './common';
+import { fmt } from './format';
+
+const vscode = vscodeApi<never, SetupToHost>();
+
+type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;
+const FIELDS: { key: HyperKey; label: string; help: string }[] = [
+  { key: 'seqLength', label: 'seq_length', help: 'Rows per input window' },
+  { key: 'hidden', label: 'Hidden size', help: 'LSTM units per layer' },
+  { key: 'layers', label: 'Layers', help: 'Stacked LSTM layers' },
+  { key: 'epochs', label: 'Epochs', help: 'Passes over the training windows' },
+  { key: 'batchSize', label: 'Batch size', help: '"full" or a number of windows' },
+  { key: 'lr', label: 'Learning rate', help: 'Adam step size' },
+  { key: 'trainFraction', label: 'Training fraction', help: 'Chronological share used for training' },
+  { key: 'horizon', label: 'Horizon', help: 'Future steps to forecast' },
+  { key: 'seed', label: 'Seed', help: 'Same seed, same numbers' },
+];
+
+interface TextField extends HTMLElement {
+  value: string;
+}
+interface Checkbox extends HTMLElement {
+  checked: boolean;
+  value: string;
+}
+
+let preview: CsvPreview | null = null;
+let busy = false;
+
+function renderPreview(p: CsvPreview): void {
+  byId('title').textContent = `Forecast ${p.fileName} with an LSTM`;
+  const order =
+    p.order.detected === 'newest-first'
+      ? `newest row first${p.order.reversed ? ', reversed to oldest first for training' : ''}`
+      : p.order.detected === 'oldest-first'
+        ? 'oldest row first'
+        : 'order unknown (no dates), used as stored';
+  byId('summary').textContent = `${p.totalRows} rows · ${p.columns.length} numeric columns · ${p.dateColumn ? `dates in “${p.dateColumn}”` : 'no date column'} · ${order}`;
+
+  const table = byId<HTMLTableElement>('preview');
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  head.append(el('th', 'line'));
+  if (p.dateColumn) head.append(el('th', p.dateColumn));
+  for (const c of p.columns) head.append(el('th', c));
+  const body = table.createTBody();
+  for (const r of p.rows) {
+    const tr = body.insertRow();
+    tr.append(el('td', r.line, 'num muted'));
+    if (p.dateColumn) tr.append(el('td', r.date ?? ''));
+    for (const v of r.values) tr.append(el('td', fmt(v, 6), 'num'));
+  }
+
+  const stats = byId<HTMLTableElement>('stats');
+  stats.replaceChildren();
+  const sh = stats.createTHead().insertRow();
+  for (const h of ['column', 'min', 'max', 'missing']) sh.append(el('th', h));
+  const sb = stats.createTBody();
+  for (const s of p.stats) {
+    const tr = sb.insertRow();
+    tr.append(el('td', s.column), el('td', fmt(s.min, 6), 'num'), el('td', fmt(s.max, 6), 'num'), el('td', s.missing, 'num'));
+  }
+  byId('ignored').textContent = p.ignoredColumns.length ? `Not used (text columns): ${p.ignoredColumns.join(', ')}` : '';
+}
+
+function renderForm(p: CsvPreview, v: FormValues): void {
+  const target = byId('target') as HTMLElement & { value: string };
+  target.replaceChildren(...p.columns.map((c) => Object.assign(el('vscode-option' as 'option', c), { value: c })));
+  target.value = v.target;
+
+  const features = byId('features');
+  features.replaceChildren(
+    ...p.columns.map((c) => {
+      const box = document.createElement('vscode-checkbox') as Checkbox;
+      box.textContent = c;
+      box.value = c;
+      box.checked = v.features.includes(c);
+      box.dataset.feature = c;
+      return box;
+    }),
+  );
+
+  const order = byId('order') as HTMLElement & { value: string };
+  order.value = v.order;
+  byId('order-help').textContent = p.dateColumn
+    ? 'Automatic puts the oldest date first.'
+    : 'No date column, so the order cannot be detected. stock_daily.csv is stored newest first: the course reverses it.';
+  const missing = byId('missing') as HTMLElement & { value: string };
+  missing.value = v.missing;
+  const gaps = p.stats.reduce((n, s) => n + s.missing, 0);
+  byId('missing-help').textContent = gaps ? `${gaps} empty cell${gaps === 1 ? '' : 's'} in this file.` : 'This file has none.';
+
+  const hyper = byId('hyper');
+  hyper.replaceChildren(
+    ...FIELDS.map((f) => {
+      const group = document.createElement('vscode-form-group');
+      group.setAttribute('variant', 'vertical');
+      const label = el('vscode-label' as 'label', f.label);
+      label.setAttribute('for', `f-${f.key}`);
+      const input = document.createElement('vscode-textfield') as TextField;
+      input.id = `f-${f.key}`;
+      input.setAttribute('name', f.key);
+      input.value = String(v[f.key]);
+      const help = el('vscode-form-helper' as 'div', f.help);
+      group.append(label, input, help);
+      return group;
+    }),
+  );
+  (document.getElementById('f-epochs') as TextField | null)?.focus();
+}
+
+function readValues(): FormValues | string {
+  const num = (key: HyperKey): number => Number((byId(`f-${key}`) as TextField).value.trim());
+  const batchRaw = (byId('f-batchSize') as TextField).value.trim().toLowerCase();
+  const values: FormValues = {
+    target: (byId('target') as HTMLElement & { value: string }).value,
+    features: [...document.querySelectorAll<Checkbox>('#features vscode-checkbox')].filter((b) => b.checked).map((b) => b.dataset.feature ?? ''),
+    seqLength: num('seqLength'),
+    hidden: num('hidden'),
+    layers: num('layers'),
+    epochs: num('epochs'),
+    batchSize: batchRaw === 'full' ? 'full' : Number(batchRaw),
+    lr: num('lr'),
+    trainFraction: num('trainFraction'),
+    horizon: num('horizon'),
+    seed: num('seed'),
+    order: (byId('order') as HTMLElement & { value: string }).value as FormValues['order'],
+    missing: (byId('missing') as HTMLElement & { value: string }).value as FormValues['missing'],
+  };
+  for (const f of FIELDS) {
+    const x = values[f.key];
+    if (x !== 'full' && !Number.isFinite(x)) return `${f.label} must be a number.`;
+  }
+  return values;
+}
+
+function showError(message: string | undefined): void {
+  const e = byId('error');
+  e.textContent = message ?? '';
+  e.hidden = !message;
+}
+
+function setBusy(b: boolean): void {
+  busy = b;
+  const start = byId('start');
+  start.toggleAttribute('disabled', b);
+  start.textContent = b ? 'Starting…' : 'Start training';
+}
+
+function start(): void {
+  if (busy || !preview) return;
+  const values = readValues();
+  if (typeof values === 'string') {
+    showError(values);
+    return;
+  }
+  showError(undefined);
+  setBusy(true);
+  vscode.post({ type: 'start', values });
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'init':
+      preview = m.preview;
+      renderPreview(m.preview);
+      renderForm(m.preview, m.values);
+      document.body.dataset.ready = 'true';
+      return;
+    case 'starting':
+      setBusy(m.busy);
+      showError(m.error);
+      return;
+  }
+});
+
+byId('form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  start();
+});
+byId('start').addEventListener('click', start);
+document.addEventListener('keydown', (e) => {
+  // Enter starts training, except where Enter means something else (an open dropdown, a button).
+  if (e.key !== 'Enter' || e.isComposing) return;
+  const tag = (e.target as Element | null)?.tagName ?? '';
+  if (tag === 'VSCODE-SINGLE-SELECT' || tag === 'VSCODE-BUTTON' || tag === 'VSCODE-CHECKBOX') return;
+  e.preventDefault();
+  start();
+});
+
+reportCspViolations(vscode.post);
+vscode.post({ type: 'ready' });

@@ -1,0 +1,25 @@
+/** Number formatting and the verdict sentence: pure, so tested in Node. */
+import type { ForecastResult } from '../engine/forecast/types';
+
+/** A number for tables: 4 significant digits, thousands kept readable. */
+export function fmt(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined) return '–';
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e7 || a < 1e-4)) return x.toExponential(digits - 1);
+  return a >= 1000 ? x.toFixed(2) : x.toPrecision(digits);
+}
+
+/** An honest sentence: persistence is the bar a forecaster has to clear. */
+export function verdict(r: ForecastResult): string {
+  const m = r.test.rmse;
+  const n = r.naive.rmse;
+  if (!Number.isFinite(m) || !Number.isFinite(n)) return 'The metrics are not finite numbers: the model diverged. Lower the learning rate and try again.';
+  if (m > n) {
+    return `The LSTM loses to the persistence baseline: its test RMSE is ${fmt(m)} against ${fmt(n)} for simply repeating the last value. ` +
+      'On this series it has not learned anything beyond "the next value is the last one"; do not trust its forecast more than that.';
+  }
+  const gain = n > 0 ? ((n - m) / n) * 100 : 0;
+  return `The LSTM beats the persistence baseline: test RMSE ${fmt(m)} against ${fmt(n)} (${gain.toFixed(1)}% lower).`;
+}
+

@@ -1,0 +1,248 @@
+/**
+ * The run panel: live loss, then prediction vs actual with persistence, the metrics table and the
+ * forecast. Keeps its RunViewState with setState so a reload (or hiding the tab) restores it.
+ */
+import type { ForecastResult } from '../engine/forecast/types';
+import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../extension/protocol';
+import { byId, el, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
+import { fmt, verdict } from './format';
+
+// plotly.js-dist, loaded by its own <script> tag (dist/media/plotly.min.js), sets window.Plotly.
+interface PlotlyApi {
+  react(div: HTMLElement, data: object[], layout: object, config?: object): Promise<unknown>;
+  relayout(div: HTMLElement, update: object): Promise<unknown>;
+  toImage(fig: HTMLElement | { data: object[]; layout: object }, opts: { format: 'png' | 'svg'; width: number; height: number }): Promise<string>;
+}
+declare const Plotly: PlotlyApi;
+interface PlotDiv extends HTMLElement {
+  data?: object[];
+  layout?: object;
+}
+
+const vscode = vscodeApi<RunViewState, RunToHost>();
+
+let state: RunViewState | null = vscode.getState() ?? null;
+let logScale = false;
+
+const PLOT_CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  // Plotly's own download button writes through an <a download>, which webviews do not allow;
+  // the Export buttons go through the extension host instead.
+  modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'],
+};
+
+function baseLayout(extra: object): object {
+  const t = themeColors();
+  const axis = { gridcolor: t.grid, linecolor: t.grid, zerolinecolor: t.grid, color: t.foreground };
+  return {
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { color: t.foreground, family: 'var(--vscode-font-family), sans-serif', size: 12 },
+    colorway: t.series,
+    margin: { l: 60, r: 20, t: 10, b: 40 },
+    legend: { orientation: 'h', y: -0.18 },
+    xaxis: { ...axis },
+    yaxis: { ...axis },
+    modebar: { bgcolor: 'rgba(0,0,0,0)', color: t.foreground, activecolor: t.accent },
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loss
+
+function drawLoss(history: LossPoint[]): void {
+  const div = byId<PlotDiv>('loss-plot');
+  const t = themeColors();
+  const traces: object[] = [
+    { type: 'scatter', mode: 'lines', name: 'training loss', x: history.map((p) => p.epoch), y: history.map((p) => p.loss), line: { color: t.series[0] } },
+  ];
+  if (history.some((p) => p.valLoss !== null)) {
+    traces.push({ type: 'scatter', mode: 'lines', name: 'validation loss', x: history.map((p) => p.epoch), y: history.map((p) => p.valLoss), line: { color: t.series[1] } });
+  }
+  const layout = baseLayout({
+    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: 'epoch' } },
+    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: 'MSE (scaled)' }, type: logScale ? 'log' : 'linear' },
+  });
+  void Plotly.react(div, traces, layout, PLOT_CONFIG);
+  div.dataset.points = String(history.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+function drawForecast(r: ForecastResult): void {
+  const div = byId<PlotDiv>('forecast-plot');
+  const t = themeColors();
+  const s = r.testSeries;
+  const traces: object[] = [
+    { type: 'scatter', mode: 'lines', name: `actual ${r.target}`, x: s.x, y: s.actual, line: { color: t.foreground, width: 1.5 } },
+    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x: s.x, y: s.predicted, line: { color: t.series[0], width: 1.5 } },
+    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x: s.x, y: s.naive, line: { color: t.series[1], width: 1, dash: 'dot' } },
+  ];
+  if (r.forecast.values.length) {
+    // Join the forecast to the last actual value so the line continues.
+    const lastX = s.x[s.x.length - 1];
+    const lastY = s.actual[s.actual.length - 1];
+    traces.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `forecast (${r.forecast.values.length} steps)`,
+      x: [lastX, ...r.forecast.x],
+      y: [lastY, ...r.forecast.values],
+      line: { color: t.series[2], width: 2, dash: 'dash' },
+      marker: { size: 5 },
+    });
+  }
+  const dates = typeof s.x[0] === 'string';
+  const layout = baseLayout({
+    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: dates ? 'date' : 'row' }, type: dates ? 'date' : 'linear' },
+    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: `${r.target} (original units)` } },
+  });
+  void Plotly.react(div, traces, layout, PLOT_CONFIG);
+  div.dataset.points = String(s.x.length);
+}
+
+function drawMetrics(r: ForecastResult): void {
+  const table = byId<HTMLTableElement>('metrics');
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  for (const h of ['', 'LSTM', 'Persistence']) head.append(el('th', h));
+  const body = table.createTBody();
+  const rows: [string, string, number | null, number | null][] = [
+    ['rmse', 'RMSE', r.test.rmse, r.naive.rmse],
+    ['mae', 'MAE', r.test.mae, r.naive.mae],
+    ['mape', 'MAPE (%)', r.test.mape, r.naive.mape],
+  ];
+  for (const [id, label, model, naive] of rows) {
+    const tr = body.insertRow();
+    tr.append(el('th', label));
+    const m = el('td', fmt(model), 'num');
+    m.id = `metric-${id}-model`;
+    const n = el('td', fmt(naive), 'num');
+    n.id = `metric-${id}-naive`;
+    if (model !== null && naive !== null) (model <= naive ? m : n).classList.add('better');
+    tr.append(m, n);
+  }
+  byId('verdict').textContent = verdict(r);
+  const note = r.test.mapeNote ?? r.naive.mapeNote;
+  const info = [
+    `${r.testWindows} test windows, ${r.rows} rows, features ${r.features.join(', ')}.`,
+    `Backend ${r.backend}, trained in ${r.trainSeconds.toFixed(1)} s, final loss ${fmt(r.finalLoss)}${r.stoppedEarly ? ' (stopped early)' : ''}.`,
+    note ?? '',
+  ];
+  byId('run-info').textContent = info.filter(Boolean).join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+function statusText(s: RunViewState): string {
+  switch (s.phase.kind) {
+    case 'training': {
+      const last = s.history[s.history.length - 1];
+      const what = s.source === 'saved' ? 'Forecasting with a saved model' : `Training${s.phase.backend ? ` on ${s.phase.backend}` : ''}`;
+      return last ? `${what}: epoch ${last.epoch}/${s.phase.epochs}, loss ${fmt(last.loss)}` : `${what}…`;
+    }
+    case 'done':
+      return s.phase.runDir ? 'Done. The run is saved in the workspace (.rnnlab/runs).' : 'Done.';
+    case 'failed':
+      return `Failed: ${s.phase.message}`;
+    case 'cancelled':
+      return 'Cancelled. Earlier runs are untouched.';
+    case 'interrupted':
+      return 'Interrupted: the window reloaded while this run was training. Start it again from the CSV.';
+  }
+}
+
+function render(s: RunViewState): void {
+  byId('title').textContent = `${s.source === 'saved' ? 'Saved model on' : 'LSTM forecast of'} ${s.fileName}`;
+  byId('status').textContent = statusText(s);
+  document.body.dataset.phase = s.phase.kind;
+  byId('cancel').hidden = s.phase.kind !== 'training';
+  const done = s.phase.kind === 'done';
+  byId('save-model').toggleAttribute('disabled', !(done && s.source === 'train' && s.phase.kind === 'done' && s.phase.runDir));
+  byId('forecast-saved').toggleAttribute('disabled', s.phase.kind === 'training');
+  drawLoss(s.history);
+  byId('results').hidden = !done;
+  if (s.phase.kind === 'done') {
+    drawForecast(s.phase.result);
+    drawMetrics(s.phase.result);
+  }
+}
+
+function redrawAll(): void {
+  if (state) render(state);
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToRun>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'state':
+      state = m.state;
+      vscode.setState(state);
+      render(state);
+      return;
+    case 'epochs':
+      if (!state || state.runId !== m.runId) return;
+      state.history.push(...m.points);
+      vscode.setState(state);
+      byId('status').textContent = statusText(state);
+      drawLoss(state.history);
+      return;
+    case 'pong':
+      pongs.get(m.id)?.();
+      pongs.delete(m.id);
+      return;
+    case 'notice':
+      byId('status').textContent = m.message;
+      return;
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Controls
+
+byId('cancel').addEventListener('click', () => vscode.post({ type: 'cancel' }));
+byId('save-model').addEventListener('click', () => vscode.post({ type: 'saveModel' }));
+byId('forecast-saved').addEventListener('click', () => vscode.post({ type: 'forecastWithSaved' }));
+byId('log-scale').addEventListener('change', (e) => {
+  logScale = (e.target as HTMLElement & { checked: boolean }).checked;
+  if (state) drawLoss(state.history);
+});
+
+async function exportChart(format: 'png' | 'svg'): Promise<void> {
+  const results = !byId('results').hidden;
+  const div = byId<PlotDiv>(results ? 'forecast-plot' : 'loss-plot');
+  if (!div.data || !div.layout) return;
+  // Exported images get the theme's background instead of transparency, so they read anywhere.
+  const bg = themeColors().background;
+  const dataUrl = await Plotly.toImage({ data: div.data, layout: { ...div.layout, paper_bgcolor: bg, plot_bgcolor: bg } }, { format, width: 1200, height: 600 });
+  vscode.post({ type: 'exportImage', format, dataUrl });
+}
+byId('export-png').addEventListener('click', () => void exportChart('png'));
+byId('export-svg').addEventListener('click', () => void exportChart('svg'));
+
+// Round trips through the extension host, for the responsiveness benchmark (see test/e2e).
+const pongs = new Map<number, () => void>();
+let nextPing = 1;
+function ping(): Promise<number> {
+  const id = nextPing++;
+  const t0 = performance.now();
+  return new Promise((resolve) => pongs.set(id, () => resolve(performance.now() - t0)));
+}
+(window as unknown as { rnnLabPing: (n: number) => Promise<number[]> }).rnnLabPing = async (n: number) => {
+  const times: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const p = ping();
+    vscode.post({ type: 'ping', id: nextPing - 1 });
+    times.push(await p);
+  }
+  return times;
+};
+
+onThemeChange(redrawAll);
+reportCspViolations(vscode.post);
+if (state) render(state);
+vscode.post({ type: 'ready' });

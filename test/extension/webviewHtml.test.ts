@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCsp, buildWebviewHtml, createNonce, escapeHtml } from '../../src/extension/webviewHtml';
+
+const CSP_SOURCE = 'https://*.vscode-cdn.net';
+
+function page(nonce = createNonce()) {
+  return buildWebviewHtml({
+    cspSource: CSP_SOURCE,
+    nonce,
+    title: 'T <x>',
+    styles: [{ href: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/media/plotly.css', id: 'plotly.js-style-global', className: 'no-inline-styles' }],
+    scripts: [{ src: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/runPage.js', module: true }],
+    body: '<main></main>',
+  });
+}
+
+function csp(html: string): string {
+  const m = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+  assert.ok(m, 'CSP meta tag present');
+  return m[1].replace(/&#39;/g, "'");
+}
+
+test('nonces are 128-bit base64 and differ every time', () => {
+  const a = createNonce();
+  const b = createNonce();
+  assert.notEqual(a, b);
+  assert.equal(Buffer.from(a, 'base64').length, 16);
+});
+
+test('CSP: default-src none, nonce-only scripts, no unsafe-eval or unsafe-inline, no remote hosts', () => {
+  const nonce = createNonce();
+  const policy = csp(page(nonce));
+  const directives = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(directives['default-src'], ["'none'"]);
+  assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`]);
+  assert.deepEqual(directives['style-src'], [CSP_SOURCE]);
+  assert.ok(!policy.includes('unsafe-eval'));
+  assert.ok(!policy.includes('unsafe-inline'));
+  assert.ok(!/https?:\/\/(?!\*\.vscode-cdn\.net)/.test(policy), 'no remote origins');
+  assert.equal(policy, buildCsp(CSP_SOURCE, nonce));
+});
+
+test('every script tag carries the nonce; plotly styles are linked with its opt-out hook', () => {
+  const nonce = createNonce();
+  const html = page(nonce);
+  const scripts = html.match(/<script[^>]*>/g) ?? [];
+  assert.ok(scripts.length >= 2);
+  for (const s of scripts) assert.ok(s.includes(`nonce="${nonce}"`), s);
+  assert.match(html, /<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" href="[^"]+plotly.css">/);
+  assert.ok(html.includes('securitypolicyviolation'), 'violation recorder present');
+  assert.ok(!/ style="/.test(html), 'no inline style attributes');
+});
+
+test('text is escaped; bad nonces are refused', () => {
+  assert.ok(page().includes('<title>T &lt;x&gt;</title>'));
+  assert.equal(escapeHtml(`<img src=x onerror="a">'`), '&lt;img src=x onerror=&quot;a&quot;&gt;&#39;');
+  assert.throws(() => page('abc'), /nonce/);
+  assert.throws(() => page('"><script>alert(1)</script>'), /nonce/);
+});

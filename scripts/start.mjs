@@ -28,7 +28,7 @@ const extensions = join(base, 'extensions');
 const examples = join(base, 'examples');
 mkdirSync(examples, { recursive: true });
 const shared = join(root, '..', 'shared', 'data');
-for (const f of ['stock_daily.csv']) {
+for (const f of ['stock_daily.csv', 'kor-eng.txt']) {
   if (existsSync(join(shared, f))) copyFileSync(join(shared, f), join(examples, f));
 }
 execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], { stdio: 'inherit' });

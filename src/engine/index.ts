@@ -29,3 +29,29 @@ export { errorMetrics } from './metrics';
 
 export { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult, type ErrorMetrics } from './forecast/types';
 export { runForecast, predictWithSaved, loadForecaster, resolveForecastOptions, type ForecastRun } from './forecast/run';
+
+export { Seq2Seq, makeBatch, type Seq2SeqConfig, type Seq2SeqBatch, type PairIds, type GreedyResult, type TeacherForcedOutput } from './models/seq2seq';
+export { LuongAttention, type LuongScore, type AttentionMemory } from './models/attention';
+export { LinearT, linearT } from './models/linearT';
+export { translationAccuracy, corpusBleu } from './metrics';
+export {
+  SEQ2SEQ_DEFAULTS,
+  type Seq2SeqOptions,
+  type Seq2SeqResult,
+  type Seq2SeqSample,
+  type Translation,
+  type TranslationMetrics,
+  type AttentionKind,
+} from './seq2seq/types';
+export {
+  runSeq2Seq,
+  loadTranslator,
+  translateWithSaved,
+  prepareSeq2SeqData,
+  measureTranslations,
+  resolveSeq2SeqOptions,
+  Translator,
+  REPORT_EVERY,
+  type Seq2SeqRun,
+  type Seq2SeqData,
+} from './seq2seq/run';

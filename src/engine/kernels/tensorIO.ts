@@ -46,24 +46,21 @@ export function emit(backend: KernelBackend, shape: number[], src: Float32Array)
 }
 
 /**
- * Overwrite a variable's values in place when no other tensor shares its buffer (refCount 1),
- * else assign a fresh tensor. Optimisers call this once per variable per step.
+ * Give a variable new values. Optimisers call this once per variable per step.
+ *
+ * On wasm the values go into a fresh tensor that the variable is assigned (one copy): never into
+ * the variable's buffer in place, because tfjs-backend-wasm caches each XNNPACK matmul operator,
+ * with its right-hand matrix packed inside, under that tensor's id; an in-place update would leave
+ * later products multiplying by the old weights. Disposing the old buffer (which assign does)
+ * drops its cache entries. On cpu, which caches nothing, an unshared buffer is updated in place.
  */
 export function overwrite(v: tf.Variable, src: Float32Array): void {
   const backend = tf.backend();
-  const info: TensorInfo = { dataId: v.dataId, shape: v.shape, dtype: v.dtype };
-  if (v.dtype === 'float32' && backend.refCount(v.dataId) === 1) {
-    const w = asWasm(backend);
-    if (w) {
-      w.typedArrayFromHeap(info).set(src);
-      return;
-    }
-    if (isCpu(backend)) {
-      (backend.readSync(v.dataId) as Float32Array).set(src);
-      return;
-    }
+  if (v.dtype === 'float32' && isCpu(backend) && backend.refCount(v.dataId) === 1) {
+    (backend.readSync(v.dataId) as Float32Array).set(src);
+    return;
   }
-  const t = tf.tensor(src.slice(), v.shape, 'float32');
+  const t = tf.engine().makeTensorFromTensorInfo(emit(backend, v.shape, src));
   v.assign(t);
   t.dispose();
 }

@@ -25,6 +25,8 @@ export function linearT(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | null
     const b = bias ? (args[2] as tf.Tensor) : null;
     const save = args[bias ? 3 : 2] as tf.GradSaveFunc;
     save([xx, wt]);
+    // (The optimiser gives updated variables a fresh tensor id, so the operator tfjs-backend-wasm
+    // caches per right operand is rebuilt each step: see tensorIO.overwrite.)
     const y = tf.matMul(xx, wt);
     return {
       value: b ? tf.add(y, b) : y,
@@ -34,7 +36,9 @@ export function linearT(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | null
           tf.matMul(dy as tf.Tensor2D, tf.transpose(swt) as tf.Tensor2D), // dx [N, in]
           tf.matMul(tf.transpose(sx) as tf.Tensor2D, dy as tf.Tensor2D), // dWᵀ [in, out]
         ];
-        if (b) grads.push(tf.sum(dy, 0)); // db [out]
+        // db [out] = Σ_rows dy, as a ones-row product: tf.sum over axis 0 transposes the whole
+        // [N, out] gradient first on wasm, which for a 5,431-word vocabulary is the slower way.
+        if (b) grads.push(tf.reshape(tf.matMul(tf.ones([1, dy.shape[0] as number]) as tf.Tensor2D, dy as tf.Tensor2D), [dy.shape[1] as number]));
         return grads;
       },
     };

@@ -202,12 +202,22 @@ export class Seq2Seq {
     return l;
   }
 
-  /** Encoder over a sorted packed batch → packed outputs [Ns, H] and final hidden [B, H] (batch order). */
-  private encode(sourceIds: Int32Array, layout: PackLayout): { output: tf.Tensor; h: tf.Tensor } {
+  /**
+   * Encoder over a sorted packed batch → final hidden [B, H] (batch order), and the packed outputs
+   * [Ns, H] when attention reads them (else null: the fused op then emits only the final state,
+   * which spares the slices and their gradients).
+   */
+  private encode(sourceIds: Int32Array, layout: PackLayout): { output: tf.Tensor | null; h: tf.Tensor } {
     const B = layout.sortedIndices.length;
     const x = tf.gather(this.encoderEmbedding, tf.tensor1d(sourceIds, 'int32')); // [Ns, H], packed
+    if (!this.attention) return { output: null, h: this.encoder.forwardPacked(x, layout, undefined, { returnSequences: false }).last };
     const r = this.encoder.forwardPacked(x, layout);
     return { output: r.output, h: tf.reshape(r.h, [B, this.config.hidden]) };
+  }
+
+  /** One decoder GRU step for n sentences: x [n, H], h [n, H] → new hidden [n, H]. */
+  private decoderStep(x: tf.Tensor, h: tf.Tensor, n: number): tf.Tensor {
+    return this.decoder.forwardPacked(x, this.stepLayout(n), { h: tf.reshape(h, [1, n, this.config.hidden]) }, { returnSequences: false }).last;
   }
 
   /** Encoder state and attention memory, both in decoder order. */
@@ -215,7 +225,7 @@ export class Seq2Seq {
     const enc = this.encode(batch.sourceIds, batch.sourceLayout);
     const perm = batch.targetPerm;
     const h0 = perm ? tf.gather(enc.h, tf.tensor1d(perm, 'int32')) : enc.h; // [B, H], decoder order
-    const memory = this.attention ? this.attention.memory(enc.output, batch.sourceLayout, perm) : null;
+    const memory = this.attention && enc.output ? this.attention.memory(enc.output, batch.sourceLayout, perm) : null;
     return { h0, memory };
   }
 
@@ -258,7 +268,7 @@ export class Seq2Seq {
       const n = batchSizes[t];
       const hp = h.shape[0] === n ? h : tf.slice(h, [0, 0], [n, H]);
       const x = tf.gather(this.decoderEmbedding, tf.tensor1d(ids.subarray(0, n), 'int32')); // [n, H]
-      h = this.decoder.forwardPacked(x, this.stepLayout(n), { h: tf.reshape(hp, [1, n, H]) }).output; // [n, H]
+      h = this.decoderStep(x, hp, n); // [n, H]
       let feat = h;
       if (this.attention && memory) {
         const m = LuongAttention.head(memory, n);
@@ -303,14 +313,14 @@ export class Seq2Seq {
     const S = sourceLayout.maxLength;
     tf.tidy(() => {
       const enc = this.encode(batch.sourceIds, sourceLayout);
-      const memory = this.attention ? this.attention.memory(enc.output, sourceLayout, null) : null;
+      const memory = this.attention && enc.output ? this.attention.memory(enc.output, sourceLayout, null) : null;
       let h = tf.keep(enc.h); // [n, H], batch order
       let ids = new Int32Array(n).fill(SOS);
       let running = n;
       for (let s = 0; s < maxSteps && running > 0; s++) {
         const next = tf.tidy(() => {
           const x = tf.gather(this.decoderEmbedding, tf.tensor1d(ids, 'int32')); // [n, H]
-          const hn = this.decoder.forwardPacked(x, this.stepLayout(n), { h: tf.reshape(h, [1, n, H]) }).output; // [n, H]
+          const hn = this.decoderStep(x, h, n); // [n, H]
           let feat = hn;
           if (this.attention && memory) {
             const a = this.attention.attend(memory, tf.reshape(hn, [n, 1, H]) as tf.Tensor3D);

@@ -1,0 +1,110 @@
+// `rnn-lab seq2seq` and `rnn-lab translate` as a user runs them: `node dist/cli.js …` in a child
+// process. The --json contract on the course's four pairs, save + translate (with an unknown word),
+// and one-line errors for a malformed pairs file and bad options.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, FILES } from '../data/helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const COURSE = path.join(__dirname, 'files', 'course.txt');
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, RNN_LAB_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trimEnd().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+function oneLineError(r: Run, label: string): string {
+  assert.notEqual(r.code, 0, `${label}: exits non-zero`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `${label}: one line on stderr, got:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, `${label}: no stack trace`);
+  assert.doesNotMatch(r.stderr, /internal error/, `${label}: an expected error, not a crash`);
+  return lines[0];
+}
+
+describe('rnn-lab seq2seq / translate', () => {
+  let tmp: string;
+  before(async () => {
+    if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'src', 'engine'))) {
+      const b = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(b.status, 0, `build failed:\n${b.stderr}`);
+    }
+    tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-s2s-cli-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test("seq2seq on the course's four pairs --json, --save, then translate", async () => {
+    const model = path.join(tmp, 'model');
+    const r = await cli(['seq2seq', COURSE, '--json', '--save', model]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = lastJsonLine(r.stdout);
+    for (const k of ['trainSeconds', 'finalLoss', 'pairs', 'sourceVocab', 'targetVocab', 'test', 'samples', 'backend']) assert.ok(k in j, `has ${k}`);
+    assert.equal(j.pairs, 4);
+    assert.deepEqual(j.test, { tokenAccuracy: 1, exactMatch: 1, bleu: 1 });
+    const samples = j.samples as { source: string; target: string; prediction: string }[];
+    assert.equal(samples.length, 4);
+    for (const s of samples) assert.deepEqual(Object.keys(s).sort(), ['prediction', 'source', 'target']);
+    assert.ok(samples.every((s) => s.prediction === s.target));
+    assert.ok(['wasm', 'cpu', 'tensorflow'].includes(j.backend as string));
+    assert.match(r.stderr, /step 5000\/5000/);
+    assert.match(r.stderr, /saved model to/);
+
+    const t = await cli(['translate', model, 'I feel hungry.']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stdout, '나는 배가 고프다.\n');
+    const u = await cli(['translate', model, 'I feel sleepy.', '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.match(u.stderr, /not in the source vocabulary.*"sleepy\."/);
+    const uj = lastJsonLine(u.stdout) as { translations: { unknown: string[]; prediction: string }[] };
+    assert.deepEqual(uj.translations[0].unknown, ['sleepy.']);
+    assert.equal(typeof uj.translations[0].prediction, 'string');
+  });
+
+  test('errors: one line on stderr, non-zero exit', async () => {
+    const e1 = oneLineError(await cli(['seq2seq', path.join(FILES, 'pairs_no_tab.txt')]), 'pairs without a tab');
+    assert.match(e1, /pairs_no_tab\.txt:2: .*no tab/);
+    const e2 = oneLineError(await cli(['seq2seq', path.join(FILES, 'pairs_empty_target.txt'), '--iterations', '1']), 'empty target');
+    assert.match(e2, /empty target/);
+    const e3 = oneLineError(await cli(['translate', path.join(tmp, 'nowhere'), 'hi']), 'missing model');
+    assert.match(e3, /missing/);
+    const e4 = await cli(['seq2seq', COURSE, '--epochs', '2', '--iterations', '3']);
+    assert.equal(e4.code, 2);
+    assert.match(e4.stderr, /not both/);
+    oneLineError(await cli(['seq2seq', COURSE, '--teacher-forcing', '1.5']), '--teacher-forcing 1.5');
+  });
+});

@@ -68,9 +68,10 @@ const torch = torchAvailable();
 if (!torch.ok) console.error(`PyTorch reference unavailable: ${torch.why}. Ours will be measured alone; ratios are blank.`);
 let openblas: { gflops: number; openblas: boolean } | null = null;
 
-function pytorch(script: string, argv: string[]): Record<string, unknown> | null {
+/** Run a reference script; `withData` passes --data (lab11_5.py has its four pairs inline). */
+function pytorch(script: string, argv: string[], withData = true): Record<string, unknown> | null {
   if (!torch.ok) return null;
-  const out = run(PY, [join(root, 'bench', 'reference', script), '--data', data, ...argv], script);
+  const out = run(PY, [join(root, 'bench', 'reference', script), ...(withData ? ['--data', data] : []), ...argv], script);
   openblas = { gflops: Number(out.gflops), openblas: Boolean(out.openblas) };
   if (!out.openblas) console.error(`WARNING: torch ran at ${out.gflops} GFLOP/s on a 512² matmul: not OpenBLAS, the comparison does not count.`);
   return out;
@@ -102,6 +103,39 @@ function lab114(): void {
   const rel = ptRmse ? Math.abs(ourRmse - ptRmse) / ptRmse : null;
   add({ workload: 'lab 11-4', metric: `test RMSE, $ (${iters} iterations)`, pytorch: ptRmse, ours: ourRmse, ratio: ptRmse ? ourRmse / ptRmse : null, target: 'within 10% of PyTorch', pass: rel === null ? null : rel <= 0.1 });
   add({ workload: 'lab 11-4', metric: 'persistence RMSE, $', pytorch: pt ? Number(pt.naiveRmse) : null, ours: Number((ours!.naive as { rmse: number }).rmse), target: 'same windows: equal', pass: pt ? Math.abs(Number(pt.naiveRmse) - Number((ours!.naive as { rmse: number }).rmse)) < 1e-3 : null });
+}
+
+function lab115(): void {
+  const iters = args.quick ? 1000 : 5000;
+  const pairsFile = join(root, 'test', 'engine', 'seq2seq', 'files', 'course.txt'); // the course's four pairs
+  let pt: Record<string, unknown> | null = null;
+  let ours: Record<string, unknown> | null = null;
+  for (let i = 0; i < repeat; i++) {
+    const p = pytorch('lab11_5.py', ['--iterations', String(iters)], false);
+    if (p && (!pt || Number(p.seconds) < Number(pt.seconds))) pt = p;
+    const o = run(process.execPath, [cli, 'seq2seq', pairsFile, '--iterations', String(iters), '--json', '--quiet'], 'rnn-lab seq2seq (lab 11-5)');
+    if (!ours || Number(o.trainSeconds) < Number(ours.trainSeconds)) ours = o;
+  }
+  const ptS = pt ? Number(pt.seconds) : null;
+  const ourS = Number(ours!.trainSeconds);
+  const ratio = ptS ? ourS / ptS : null;
+  add({ workload: 'lab 11-5', metric: `seconds for ${iters} batch-1 iterations`, pytorch: ptS, ours: ourS, ratio, target: '≤ 0.5× PyTorch', pass: ratio === null ? null : ratio <= 0.5 });
+  const exact = Math.round(Number((ours!.test as { exactMatch: number }).exactMatch) * Number(ours!.pairs));
+  add({ workload: 'lab 11-5', metric: 'pairs translated exactly', pytorch: pt ? `${pt.exact}/${pt.pairs}` : null, ours: `${exact}/${ours!.pairs}`, target: 'all 4', pass: exact === 4 });
+}
+
+function batchedSeq2seq(): void {
+  const epochs = args.quick ? 2 : 20;
+  const file = join(data, 'kor-eng.txt');
+  const p = pytorch('seq2seq_batched.py', ['--epochs', String(epochs)]);
+  const o = run(process.execPath, [cli, 'seq2seq', file, '--hidden', '256', '--epochs', String(epochs), '--batch-size', '64', '--optimizer', 'adam', '--lr', '0.001', '--test-fraction', '0.1', '--json', '--quiet'], 'rnn-lab seq2seq (kor-eng)');
+  const ptEpoch = p ? Number(p.medianEpochSeconds) : null;
+  const ourEpoch = Number(o.trainSeconds) / epochs;
+  const ratio = ptEpoch ? ourEpoch / ptEpoch : null;
+  add({ workload: 'kor-eng, hidden 256, batches of 64', metric: 'seconds per epoch', pytorch: ptEpoch, ours: ourEpoch, ratio, target: '≤ 1× PyTorch', pass: ratio === null ? null : ratio <= 1 });
+  const ptAcc = p ? Number(p.tokenAccuracy) : null;
+  const ourAcc = Number((o.test as { tokenAccuracy: number }).tokenAccuracy);
+  add({ workload: 'kor-eng, hidden 256, batches of 64', metric: `held-out token accuracy after ${epochs} epochs`, pytorch: ptAcc, ours: ourAcc, target: '≥ PyTorch', pass: ptAcc === null || args.quick ? null : ourAcc >= ptAcc });
 }
 
 /** A synthetic minute-by-minute CSV: a date column and five numeric columns. */
@@ -165,6 +199,8 @@ function fmt(v: number | string | null): string {
 async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
   if (want('lab11-4')) lab114();
+  if (want('lab11-5')) lab115();
+  if (want('batched')) batchedSeq2seq();
   if (want('memory')) await memoryRun();
   if (want('leaks')) await leaks();
   const header = ['workload', 'metric', 'PyTorch', 'RNN Lab', 'ratio', 'target', 'pass'];

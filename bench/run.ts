@@ -124,15 +124,27 @@ function lab115(): void {
   add({ workload: 'lab 11-5', metric: 'pairs translated exactly', pytorch: pt ? `${pt.exact}/${pt.pairs}` : null, ours: `${exact}/${ours!.pairs}`, target: 'all 4', pass: exact === 4 });
 }
 
+/**
+ * Ours runs in a child process through the library, so the epoch time is the median of the
+ * engine's own per-epoch times, measured as PyTorch's script measures its epochs (the first
+ * epoch, which warms caches on both sides, counts as one sample of the median).
+ */
 function batchedSeq2seq(): void {
-  const epochs = args.quick ? 2 : 20;
+  const epochs = args.quick ? 3 : 20;
   const file = join(data, 'kor-eng.txt');
   const p = pytorch('seq2seq_batched.py', ['--epochs', String(epochs)]);
-  const o = run(process.execPath, [cli, 'seq2seq', file, '--hidden', '256', '--epochs', String(epochs), '--batch-size', '64', '--optimizer', 'adam', '--lr', '0.001', '--test-fraction', '0.1', '--json', '--quiet'], 'rnn-lab seq2seq (kor-eng)');
+  const script = `const e = require(${JSON.stringify(join(root, 'dist', 'engine', 'index.js'))});
+const times = []; let last = 0;
+e.runSeq2Seq(${JSON.stringify(file)}, { hidden: 256, epochs: ${epochs}, batchSize: 64, optimizer: 'adam', lr: 0.001, testFraction: 0.1, backend: 'wasm' }, {
+  onEvent: (ev) => { if (ev.type === 'epochEnd') { times.push(ev.elapsedSeconds - last); last = ev.elapsedSeconds; } },
+}).then((run) => { console.log(JSON.stringify({ times, test: run.result.test, trainSeconds: run.result.trainSeconds })); run.dispose?.(); })
+  .catch((err) => { console.error(err && err.message || err); process.exit(1); });`;
+  const o = run(process.execPath, ['-e', script], 'rnn-lab seq2seq (kor-eng)');
+  const times = (o.times as number[]).slice().sort((x, y) => x - y);
+  const ourEpoch = times[Math.floor((times.length - 1) / 2)];
   const ptEpoch = p ? Number(p.medianEpochSeconds) : null;
-  const ourEpoch = Number(o.trainSeconds) / epochs;
   const ratio = ptEpoch ? ourEpoch / ptEpoch : null;
-  add({ workload: 'kor-eng, hidden 256, batches of 64', metric: 'seconds per epoch', pytorch: ptEpoch, ours: ourEpoch, ratio, target: '≤ 1× PyTorch', pass: ratio === null ? null : ratio <= 1 });
+  add({ workload: 'kor-eng, hidden 256, batches of 64', metric: 'seconds per epoch (median)', pytorch: ptEpoch, ours: ourEpoch, ratio, target: '≤ 1× PyTorch', pass: ratio === null ? null : ratio <= 1 });
   const ptAcc = p ? Number(p.tokenAccuracy) : null;
   const ourAcc = Number((o.test as { tokenAccuracy: number }).tokenAccuracy);
   add({ workload: 'kor-eng, hidden 256, batches of 64', metric: `held-out token accuracy after ${epochs} epochs`, pytorch: ptAcc, ours: ourAcc, target: '≥ PyTorch', pass: ptAcc === null || args.quick ? null : ourAcc >= ptAcc });

@@ -14,6 +14,7 @@ export interface ErrorLocation {
 
 export type ErrorCode =
   | 'EMPTY_FILE'
+  | 'FILE_TOO_LARGE'
   | 'NOT_UTF8'
   | 'BAD_CSV'
   | 'NO_NUMERIC_COLUMN'

@@ -6,29 +6,20 @@
  * Every message is discriminated on `type`. Everything that arrives from a webview is untrusted
  * input: `parseSetupMessage` / `parseRunMessage` check it at run time and reject unknown types.
  */
-import type { ForecastResult, MissingPolicy, RowOrder } from '../engine/forecast/types';
+import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
 /** The hyperparameters the setup form edits. Defaults come from the `rnnLab.*` settings. */
-export interface FormValues {
+export type FormValues = Pick<
+  ForecastOptions,
+  'seqLength' | 'hidden' | 'layers' | 'epochs' | 'batchSize' | 'lr' | 'trainFraction' | 'horizon' | 'seed' | 'order' | 'missing'
+> & {
+  /** Column to predict (the engine's options make it optional; the form always names one). */
   target: string;
   features: string[];
-  seqLength: number;
-  hidden: number;
-  layers: number;
-  epochs: number;
-  batchSize: number | 'full';
-  lr: number;
-  trainFraction: number;
-  horizon: number;
-  seed: number;
-  /** Row order: from the dates, as stored, or reversed (the course reverses stock_daily.csv). */
-  order: RowOrder;
-  /** Empty cells: stop with an error, drop the row, or fill from the previous row. */
-  missing: MissingPolicy;
-}
+};
 
 /** What the setup form shows about the CSV before training. Dataset text is shown via textContent only. */
 export interface CsvPreview {

@@ -10,11 +10,10 @@
  *
  * Pure TypeScript: no vscode, no DOM, no tfjs.
  */
-import { readFile } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { RnnLabError } from '../errors';
 import type { MissingPolicy, RowOrder } from '../forecast/types';
-import { countChar, decodeText, quoteValue } from './text';
+import { countChar, decodeText, quoteValue, readInputFile } from './text';
 
 export interface CsvOptions {
   /** Path or name of the file, as the user gave it: used in every message. */
@@ -653,19 +652,7 @@ function findColumn(names: readonly string[], name: string): number {
 /** Reads a file and parses it with `parseCsv`. */
 export async function readCsvFile(path: string, opts: Omit<CsvOptions, 'file'> & { file?: string }): Promise<CsvTable> {
   const file = opts.file ?? path;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RnnLabError(
-      'BAD_OPTION',
-      code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder, not a file.` : `${file} cannot be read (${code ?? String(e)}).`,
-      'Check the path to the CSV file.',
-      { file },
-    );
-  }
-  return parseCsv(bytes, { ...opts, file });
+  return parseCsv(await readInputFile(path, file, 'CSV file'), { ...opts, file });
 }
 
 /**

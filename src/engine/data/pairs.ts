@@ -8,9 +8,8 @@
  * Pairs are kept when sourceWords < sourceMaxLength AND targetWords < targetMaxLength (the
  * course's filter_pair, strict inequalities).
  */
-import { readFile } from 'node:fs/promises';
 import { RnnLabError } from '../errors';
-import { decodeText, forEachLine, quoteValue } from './text';
+import { decodeText, forEachLine, quoteValue, readInputFile } from './text';
 
 export interface PairsOptions {
   file: string;
@@ -124,12 +123,5 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
 /** Reads a file and parses it with `parsePairs`. */
 export async function readPairsFile(path: string, opts: Omit<PairsOptions, 'file'> & { file?: string }): Promise<PairsResult> {
   const file = opts.file ?? path;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RnnLabError('BAD_OPTION', code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? String(e)}).`, 'Check the path to the sentence-pair file.', { file });
-  }
-  return parsePairs(bytes, { ...opts, file });
+  return parsePairs(await readInputFile(path, file, 'sentence-pair file'), { ...opts, file });
 }

@@ -3,6 +3,7 @@
  * decoding with a precise error, BOM stripping, the empty-file check and line utilities.
  * Pure TypeScript: no vscode, no DOM, no tfjs.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { RnnLabError } from '../errors';
 
 /**
@@ -134,4 +135,45 @@ export function countChar(text: string, code: number, from: number, to: number):
 export function quoteValue(v: string, max = 40): string {
   const s = v.length > max ? `${v.slice(0, max - 1)}…` : v;
   return JSON.stringify(s);
+}
+
+/** Largest input file read into memory (a 1,000,000-row CSV is ~60 MB). */
+export const MAX_INPUT_BYTES = 1 << 30;
+
+/**
+ * Reads a whole input file, with errors that name it and say what to do: missing, a folder,
+ * unreadable, or larger than MAX_INPUT_BYTES (checked before reading, so a huge file fails at
+ * once instead of exhausting memory). `what` names the kind of file in the hint.
+ */
+export async function readInputFile(path: string, file: string, what: string): Promise<Buffer> {
+  const cannot = (e: unknown): RnnLabError => {
+    const code = (e as NodeJS.ErrnoException).code;
+    return new RnnLabError(
+      'BAD_OPTION',
+      code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder, not a file.` : `${file} cannot be read (${code ?? String(e)}).`,
+      `Check the path to the ${what}.`,
+      { file },
+    );
+  };
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    throw cannot(e);
+  }
+  if (size > MAX_INPUT_BYTES) {
+    throw new RnnLabError(
+      'FILE_TOO_LARGE',
+      `${file} is ${(size / (1 << 30)).toFixed(1)} GiB; RNN Lab reads files of up to ${MAX_INPUT_BYTES / (1 << 30)} GiB.`,
+      `Use a shorter extract of the ${what} (for example its last rows).`,
+      { file },
+    );
+  }
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw cannot(e);
+  }
 }

@@ -303,3 +303,26 @@ test('single column, no-header dated rows, trailing delimiter, duplicate names',
   const dupe = parseCsv('a,a,b\n1,2,3\n4,5,6\n', { file: 'u.csv' });
   assert.deepEqual(dupe.columns, ['a', 'a_2', 'b']);
 });
+
+test('a file over the size limit fails at once with FILE_TOO_LARGE, naming the file and the fix', async () => {
+  const { mkdtemp, open, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readCsvFile } = await import('../../../src/engine/data/csv');
+  const { MAX_INPUT_BYTES } = await import('../../../src/engine/data/text');
+  const dir = await mkdtemp(join(tmpdir(), 'rnnlab-huge-'));
+  const path = join(dir, 'huge.csv');
+  const fh = await open(path, 'w');
+  await fh.truncate(MAX_INPUT_BYTES + 1); // sparse: no disk used
+  await fh.close();
+  try {
+    await assert.rejects(readCsvFile(path, { file: 'huge.csv' }), (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'FILE_TOO_LARGE');
+      assert.match(e.message, /huge\.csv is 1\.0 GiB/);
+      assert.match(e.hint ?? '', /shorter extract/);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

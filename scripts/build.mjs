@@ -40,9 +40,10 @@ function buildKernels() {
     asc, join(srcDir, 'index.ts'),
     '--outFile', wasmPath,
     '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge',
-    '--enable', 'simd',
+    '--enable', 'simd', '--enable', 'threads',
     '--runtime', 'stub', '--noAssert',
-    '--importMemory', '--initialMemory', '1',
+    // Shared memory, so a helper thread can run half of a large GEMM (kernels/parallel.ts).
+    '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '65536',
     '--exportRuntime',
   ], { stdio: 'inherit', cwd: root });
   const b64 = readFileSync(wasmPath).toString('base64');

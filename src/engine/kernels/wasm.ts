@@ -57,11 +57,15 @@ export class KernelModule {
   private stashes = new Map<number, Block>();
   private nextStash = 1;
 
+  /** The compiled module and its shared memory, for helper threads (kernels/parallel.ts). */
+  readonly module: WebAssembly.Module;
+
   constructor() {
     const bytes = Buffer.from(kernelsWasmBase64, 'base64');
-    this.memory = new WebAssembly.Memory({ initial: 16 });
-    const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory, abort: () => { throw new Error('kernel abort'); } } });
+    // Shared (a SharedArrayBuffer underneath) so a helper thread can work on the same buffers.
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    this.module = new WebAssembly.Module(bytes);
+    const inst = new WebAssembly.Instance(this.module, { env: { memory: this.memory, abort: () => { throw new Error('kernel abort'); } } });
     this.k = { ...(inst.exports as unknown as KernelExports), memory: this.memory };
     this.persistentTop = alignUp(this.k.heapBase());
   }
@@ -182,6 +186,10 @@ export class KernelModule {
   /** A Float32Array view; make it after the call's allocations (growth detaches views). */
   f32(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  get sharedMemory(): WebAssembly.Memory {
+    return this.memory;
   }
 
   /** Bytes of linear memory in use (for leak checks). */

@@ -1,49 +1,22 @@
 /**
- * torch.nn.Linear stored transposed, for wide layers (the seq2seq output projection, H → V).
- *
- * tfjs-backend-wasm 4.22 hands only untransposed matMuls to XNNPACK: with transposeA or
- * transposeB it falls back to a loop that is 10–15× slower (measured here: [320,256]·[5431,256]ᵀ
- * 509 ms vs 49 ms for the same product untransposed). tf.matMul's own gradient uses exactly those
- * flags. So the weight is kept as Wᵀ [in, out] and the gradient is written out by hand with plain
- * products only:
- *   y  = x·Wᵀ + b           matMul(x, Wᵀ)
- *   dx = dy·W               matMul(dy, transpose(Wᵀ))     (one [in, out] transpose)
- *   dWᵀ = xᵀ·dy             matMul(transpose(x), dy)      (one [N, in] transpose, small)
- *   db = Σ_rows dy
- * The state dict still holds `weight` as PyTorch's [out, in].
+ * torch.nn.Linear stored transposed (Wᵀ [in, out]), for wide layers: the seq2seq output
+ * projection H → V. The products run in the kernel module (kernels/projection.ts), on two threads
+ * when large; tfjs-backend-wasm would take a 10–15× slower path for the transposed products that
+ * tf.matMul's gradient uses. The state dict still holds `weight` as PyTorch's [out, in].
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { projection } from '../kernels/projection';
 import type { Rng } from '../random';
 
 let uid = 0;
 
-/** y = x·Wᵀ + b over 2-D x [N, in], with Wᵀ [in, out] given directly (bias optional). Differentiable in all inputs. */
+/**
+ * y = x·Wᵀ + b over 2-D x [N, in], with Wᵀ [in, out] given directly (bias optional). Differentiable
+ * in all inputs; runs on the kernel module's GEMM, on two threads for large products
+ * (kernels/projection.ts).
+ */
 export function linearT(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | null): tf.Tensor2D {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const xx = args[0] as tf.Tensor2D;
-    const wt = args[1] as tf.Tensor2D;
-    const b = bias ? (args[2] as tf.Tensor) : null;
-    const save = args[bias ? 3 : 2] as tf.GradSaveFunc;
-    save([xx, wt]);
-    // (The optimiser gives updated variables a fresh tensor id, so the operator tfjs-backend-wasm
-    // caches per right operand is rebuilt each step: see tensorIO.overwrite.)
-    const y = tf.matMul(xx, wt);
-    return {
-      value: b ? tf.add(y, b) : y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, swt] = saved;
-        const grads = [
-          tf.matMul(dy as tf.Tensor2D, tf.transpose(swt) as tf.Tensor2D), // dx [N, in]
-          tf.matMul(tf.transpose(sx) as tf.Tensor2D, dy as tf.Tensor2D), // dWᵀ [in, out]
-        ];
-        // db [out] = Σ_rows dy, as a ones-row product: tf.sum over axis 0 transposes the whole
-        // [N, out] gradient first on wasm, which for a 5,431-word vocabulary is the slower way.
-        if (b) grads.push(tf.reshape(tf.matMul(tf.ones([1, dy.shape[0] as number]) as tf.Tensor2D, dy as tf.Tensor2D), [dy.shape[1] as number]));
-        return grads;
-      },
-    };
-  });
-  return (bias ? op(x, weightT, bias) : op(x, weightT)) as tf.Tensor2D;
+  return projection(x, weightT, bias);
 }
 
 /** torch.nn.Linear(in, out) with the weight stored transposed; same init and the same random draws as models/linear.ts. */

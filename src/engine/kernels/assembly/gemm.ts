@@ -12,7 +12,35 @@ export function fp(p: usize, i: i32): usize {
   return p + (<usize>i << 2);
 }
 
+/**
+ * Columns of B per panel: a panel (K × 128 floats, 128 KB at K = 256) stays in L2 while every row
+ * block uses it. Without it a wide B (the 5,431-word output projection: 5.5 MB) streams from
+ * memory once per 4-row block.
+ */
+const PANEL: i32 = 128;
+/** Depth per pass: with K = 5,431 (a gradient through the output projection) one panel would be 2.8 MB. */
+const DEPTH: i32 = 256;
+
 export function gemm(
+  c: usize, ldc: i32,
+  a: usize, sAi: i32, sAk: i32,
+  b: usize, ldb: i32,
+  M: i32, K: i32, N: i32,
+  accumulate: bool,
+): void {
+  for (let k0 = 0; k0 < K; k0 += DEPTH) {
+    const depth = K - k0 < DEPTH ? K - k0 : DEPTH;
+    const acc = accumulate || k0 > 0; // later passes add to the partial sums
+    const ak = fp(a, k0 * sAk);
+    const bk = fp(b, k0 * ldb);
+    for (let jp = 0; jp < N; jp += PANEL) {
+      const width = N - jp < PANEL ? N - jp : PANEL;
+      gemmPanel(fp(c, jp), ldc, ak, sAi, sAk, fp(bk, jp), ldb, M, depth, width, acc);
+    }
+  }
+}
+
+function gemmPanel(
   c: usize, ldc: i32,
   a: usize, sAi: i32, sAk: i32,
   b: usize, ldb: i32,

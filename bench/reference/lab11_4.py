@@ -13,6 +13,9 @@ min/max, which leaks the future and cannot be inverted to dollars honestly).
 Here the scaler is fit on the training rows only and applied to both; the
 formula is the course's: (x - min) / (max - min + 1e-7), per column.
 
+The --threads option and BLAS check, log and the data folder are shared with
+the other scripts in common.py.
+
 Run with Debian's PyTorch: /usr/bin/python3 bench/reference/lab11_4.py
 Human-readable lines go to stderr; the last line of stdout is one JSON object.
 """
@@ -20,7 +23,6 @@ Human-readable lines go to stderr; the last line of stdout is one JSON object.
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
@@ -28,32 +30,7 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data")
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def check_openblas():
-    """Time a 512x512 float32 matmul. Debian's torch without libopenblas0-pthread
-    falls back to the reference BLAS (~2.5 GFLOP/s), which would flatter us."""
-    a, b = torch.randn(512, 512), torch.randn(512, 512)
-    for _ in range(3):
-        a @ b
-    best = float("inf")
-    for _ in range(10):
-        t = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t)
-    gflops = 2 * 512 ** 3 / best / 1e9
-    ok = gflops >= 20
-    log(f"matmul 512x512: {gflops:.1f} GFLOP/s")
-    if not ok:
-        log("WARNING: below 20 GFLOP/s -- torch is probably using the reference BLAS; "
-            "install libopenblas0-pthread. These timings do not count.")
-    return {"gflops": round(gflops, 2), "openblas": ok}
+from common import DEFAULT_DATA, log, parse_torch_args
 
 
 def minmax_fit(data):
@@ -89,13 +66,7 @@ def main():
     ap.add_argument("--seq-length", type=int, default=7)
     ap.add_argument("--hidden", type=int, default=10)
     ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--threads", type=int, default=0,
-                    help="torch.set_num_threads(N) if N > 0 (default: leave torch's default)")
-    args = ap.parse_args()
-
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    blas = check_openblas()
+    args, blas = parse_torch_args(ap)
 
     torch.manual_seed(0)
     seq_length = args.seq_length

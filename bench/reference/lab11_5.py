@@ -24,6 +24,9 @@ The course only seeds torch (notebook); here random and torch are both seeded
 with 0. Like the course, one random.choice(pairs) is drawn (and printed) before
 training.
 
+The preprocessing and Vocab, the --threads option and BLAS check and log are
+in common.py, shared with seq2seq_batched.py.
+
 Run with Debian's PyTorch: /usr/bin/python3 bench/reference/lab11_5.py
 Human-readable lines go to stderr; the last line of stdout is one JSON object.
 """
@@ -31,12 +34,14 @@ Human-readable lines go to stderr; the last line of stdout is one JSON object.
 import argparse
 import json
 import random
-import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.optim as optim
+
+from common import (EOS_token, SOS_token, SOURCE_MAX_LENGTH, TARGET_MAX_LENGTH, log,
+                    parse_torch_args, preprocess)
 
 RAW = [
     "I feel hungry.\t나는 배가 고프다.",
@@ -44,74 +49,6 @@ RAW = [
     "Pytorch is a framework for deep learning.\t파이토치는 딥러닝을 위한 프레임워크이다.",
     "Pytorch is very clear to use.\t파이토치는 사용하기 매우 직관적이다.",
 ]
-
-SOS_token = 0
-EOS_token = 1
-SOURCE_MAX_LENGTH = 10
-TARGET_MAX_LENGTH = 12
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def check_openblas():
-    """Time a 512x512 float32 matmul. Debian's torch without libopenblas0-pthread
-    falls back to the reference BLAS (~2.5 GFLOP/s), which would flatter us."""
-    a, b = torch.randn(512, 512), torch.randn(512, 512)
-    for _ in range(3):
-        a @ b
-    best = float("inf")
-    for _ in range(10):
-        t = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t)
-    gflops = 2 * 512 ** 3 / best / 1e9
-    ok = gflops >= 20
-    log(f"matmul 512x512: {gflops:.1f} GFLOP/s")
-    if not ok:
-        log("WARNING: below 20 GFLOP/s -- torch is probably using the reference BLAS; "
-            "install libopenblas0-pthread. These timings do not count.")
-    return {"gflops": round(gflops, 2), "openblas": ok}
-
-
-class Vocab:
-    """Word <-> index maps in first-seen order, after <SOS>=0 and <EOS>=1."""
-
-    def __init__(self):
-        self.vocab2index = {"<SOS>": SOS_token, "<EOS>": EOS_token}
-        self.index2vocab = {SOS_token: "<SOS>", EOS_token: "<EOS>"}
-        self.vocab_count = {}
-        self.n_vocab = len(self.vocab2index)
-
-    def add_vocab(self, sentence):
-        for word in sentence.split(" "):
-            if word not in self.vocab2index:
-                self.vocab2index[word] = self.n_vocab
-                self.vocab_count[word] = 1
-                self.index2vocab[self.n_vocab] = word
-                self.n_vocab += 1
-            else:
-                self.vocab_count[word] += 1
-
-
-def filter_pair(pair, source_max_length, target_max_length):
-    return (len(pair[0].split(" ")) < source_max_length
-            and len(pair[1].split(" ")) < target_max_length)
-
-
-def preprocess(corpus, source_max_length, target_max_length):
-    pairs = [line.strip().lower().split("\t") for line in corpus]
-    log(f"read {len(pairs)} sentence pairs")
-    pairs = [p for p in pairs if filter_pair(p, source_max_length, target_max_length)]
-    log(f"trimmed to {len(pairs)} sentence pairs")
-    source_vocab, target_vocab = Vocab(), Vocab()
-    for pair in pairs:
-        source_vocab.add_vocab(pair[0])
-        target_vocab.add_vocab(pair[1])
-    log(f"source vocab size = {source_vocab.n_vocab}, target vocab size = {target_vocab.n_vocab}")
-    return pairs, source_vocab, target_vocab
-
 
 class Encoder(nn.Module):
     def __init__(self, input_size, hidden_size):
@@ -230,13 +167,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=5000)
     ap.add_argument("--hidden", type=int, default=16)
     ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--threads", type=int, default=0,
-                    help="torch.set_num_threads(N) if N > 0 (default: leave torch's default)")
-    args = ap.parse_args()
-
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    blas = check_openblas()
+    args, blas = parse_torch_args(ap)
 
     random.seed(0)
     torch.manual_seed(0)

@@ -24,6 +24,9 @@ there (reference = target words + <EOS>; anything after a predicted <EOS>
 counts as wrong). tokenAccuracy = correct / reference tokens; exactMatch =
 share of sentences whose prediction up to its first <EOS> equals the reference.
 
+The preprocessing and Vocab, the --threads option and BLAS check, log and the
+data folder are in common.py, shared with lab11_5.py.
+
 Run with Debian's PyTorch: /usr/bin/python3 bench/reference/seq2seq_batched.py
 Human-readable lines go to stderr; the last line of stdout is one JSON object.
 """
@@ -33,7 +36,6 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 
 import torch
@@ -41,71 +43,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data")
-
-SOS_token = 0
-EOS_token = 1
-SOURCE_MAX_LENGTH = 10
-TARGET_MAX_LENGTH = 12
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def check_openblas():
-    """Time a 512x512 float32 matmul. Debian's torch without libopenblas0-pthread
-    falls back to the reference BLAS (~2.5 GFLOP/s), which would flatter us."""
-    a, b = torch.randn(512, 512), torch.randn(512, 512)
-    for _ in range(3):
-        a @ b
-    best = float("inf")
-    for _ in range(10):
-        t = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t)
-    gflops = 2 * 512 ** 3 / best / 1e9
-    ok = gflops >= 20
-    log(f"matmul 512x512: {gflops:.1f} GFLOP/s")
-    if not ok:
-        log("WARNING: below 20 GFLOP/s -- torch is probably using the reference BLAS; "
-            "install libopenblas0-pthread. These timings do not count.")
-    return {"gflops": round(gflops, 2), "openblas": ok}
-
-
-class Vocab:
-    """The course's Vocab: <SOS>=0, <EOS>=1, then words in first-seen order."""
-
-    def __init__(self):
-        self.vocab2index = {"<SOS>": SOS_token, "<EOS>": EOS_token}
-        self.index2vocab = {SOS_token: "<SOS>", EOS_token: "<EOS>"}
-        self.vocab_count = {}
-        self.n_vocab = len(self.vocab2index)
-
-    def add_vocab(self, sentence):
-        for word in sentence.split(" "):
-            if word not in self.vocab2index:
-                self.vocab2index[word] = self.n_vocab
-                self.vocab_count[word] = 1
-                self.index2vocab[self.n_vocab] = word
-                self.n_vocab += 1
-            else:
-                self.vocab_count[word] += 1
-
-
-def preprocess(lines):
-    pairs = [line.strip().lower().split("\t") for line in lines if line.strip()]
-    log(f"read {len(pairs)} sentence pairs")
-    pairs = [p for p in pairs
-             if len(p[0].split(" ")) < SOURCE_MAX_LENGTH and len(p[1].split(" ")) < TARGET_MAX_LENGTH]
-    log(f"trimmed to {len(pairs)} sentence pairs")
-    source_vocab, target_vocab = Vocab(), Vocab()
-    for p in pairs:
-        source_vocab.add_vocab(p[0])
-        target_vocab.add_vocab(p[1])
-    log(f"source vocab size = {source_vocab.n_vocab}, target vocab size = {target_vocab.n_vocab}")
-    return [(p[0], p[1]) for p in pairs], source_vocab, target_vocab
+from common import DEFAULT_DATA, EOS_token, SOS_token, log, parse_torch_args, preprocess
 
 
 class Encoder(nn.Module):
@@ -190,13 +128,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--test-fraction", type=float, default=0.1)
-    ap.add_argument("--threads", type=int, default=0,
-                    help="torch.set_num_threads(N) if N > 0 (default: leave torch's default)")
-    args = ap.parse_args()
-
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    blas = check_openblas()
+    args, blas = parse_torch_args(ap)
 
     random.seed(0)
     torch.manual_seed(0)

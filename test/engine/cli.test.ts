@@ -3,58 +3,14 @@
 // file), save + predict, and that errors are one line on stderr with a non-zero exit code.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHARED_DATA, FILES } from './data/helpers';
+import { SHARED_DATA, FILES } from './data/helpers';
+import { cli, ensureCliBuilt, lastJsonLine, oneLineError } from '../helpers/cli';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const STOCK = path.join(SHARED_DATA, 'stock_daily.csv');
-
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, RNN_LAB_DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function lastJsonLine(stdout: string): Record<string, unknown> {
-  const lines = stdout.trimEnd().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
-
-/** stderr of a failed run: exactly one line, no stack trace, not an internal error. */
-function oneLineError(r: Run, label: string): string {
-  assert.notEqual(r.code, 0, `${label}: exits non-zero`);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `${label}: one line on stderr, got:\n${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /^\s+at /m, `${label}: no stack trace`);
-  assert.doesNotMatch(r.stderr, /internal error/, `${label}: an expected error, not a crash`);
-  return lines[0];
-}
 
 /** Persistence baseline on stockDaily's test windows, from the file: course order (reversed), Close is the last column. */
 function stockBaseline(): { rows: number; testWindows: number; rmse: number; mae: number; mape: number } {
@@ -81,11 +37,7 @@ const KEYS = ['backend', 'finalLoss', 'forecast', 'naive', 'rows', 'test', 'test
 describe('rnn-lab CLI', () => {
   let tmp: string;
   before(async () => {
-    // `npm test` builds first; when run alone, build if dist/cli.js is missing or older than the engine.
-    if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'src', 'engine'))) {
-      const b = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(b.status, 0, `build failed:\n${b.stderr}`);
-    }
+    ensureCliBuilt();
     tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-cli-'));
   });
   after(async () => {

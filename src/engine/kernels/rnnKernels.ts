@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernels } from './wasm';
 import { emit, peek } from './tensorIO';
+import { gemmPool } from './parallel';
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'];
 
@@ -188,7 +189,12 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
   const out = km.scratch((N + B) * H);
   const hs = out, hn = out + N * H * 4;
   const scratch = km.scratch((I + H) * G + B * G);
-  km.k.gruForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.gates), at(L.ghn), at(L.hprev), hs, hn, scratch);
+  // The input projection of every step, x·W_ihᵀ, runs here on the GEMM pool (two threads when
+  // large); the kernel then adds the biases and runs the time loop.
+  const wihT = km.scratch(I * G);
+  km.k.transpose(wihT, at(L.wih), G, I);
+  gemmPool().gemm(at(L.gates), G, at(L.x), I, 1, wihT, G, N, I, G, false);
+  km.k.gruForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.gates), at(L.ghn), at(L.hprev), hs, hn, scratch, true);
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out)];
 }
 
@@ -219,7 +225,17 @@ function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   const dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
   const dbih = km.scratch(G), dbhh = km.scratch(G), dh0 = km.scratch(B * H);
   const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
-  km.k.gruBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.gates), at(L.ghn), at(L.hprev), pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch);
+  km.k.gruBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.gates), at(L.ghn), at(L.hprev), pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch, false);
+  // The products over all rows, on the GEMM pool: dWᵀ = inputᵀ·dgates, then back to [3H, ·].
+  const dgx = scratch, dgh = scratch + N * G * 4, tmpT = scratch + (2 * N * G + B * H) * 4;
+  const pool = gemmPool();
+  pool.gemm(tmpT, G, at(L.x), 1, I, dgx, G, I, N, G, false); // [I, 3H]
+  km.k.transpose(dwih, tmpT, I, G);
+  pool.gemm(tmpT, G, at(L.hprev), 1, H, dgh, G, H, N, G, false); // [H, 3H]
+  km.k.transpose(dwhh, tmpT, H, G);
+  km.k.colSum(dbih, dgx, N, G, false);
+  km.k.colSum(dbhh, dgh, N, G, false);
+  if (inputGrad) pool.gemm(dx, I, dgx, G, 1, at(L.wih), I, N, G, I, false); // [N, I]
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),

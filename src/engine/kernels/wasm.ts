@@ -18,8 +18,8 @@ export interface KernelExports {
   addRowVector(y: number, bias: number, rows: number, cols: number): void;
   lstmForward(...args: number[]): void;
   lstmBackward(...args: number[]): void;
-  gruForward(...args: number[]): void;
-  gruBackward(...args: number[]): void;
+  gruForward(...args: (number | boolean)[]): void;
+  gruBackward(...args: (number | boolean)[]): void;
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, weightDecay: number): void;
   sgd(p: number, g: number, n: number, lr: number, weightDecay: number): void;
   sumSquares(g: number, n: number): number;

@@ -210,21 +210,24 @@ export function lstmBackward(
 
 /**
  * Forward. Outputs: gates [N,3H] (activated r, z, n), ghn [N,H] (W_hn h + b_hn), hprev [N,H],
- * hs [N,H], hn [B,H]. scratch: (I + H)·3H + B·3H floats.
+ * hs [N,H], hn [B,H]. scratch: (I + H)·3H + B·3H floats. With `projected`, gates already holds
+ * x·W_ihᵀ (the caller ran that product, on two threads when large).
  */
 export function gruForward(
   N: i32, I: i32, H: i32, T: i32, bs: usize,
   x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize,
   gates: usize, ghn: usize, hprev: usize, hs: usize, hn: usize,
-  scratch: usize,
+  scratch: usize, projected: bool,
 ): void {
   const G = 3 * H;
   const wihT = scratch;              // [I, 3H]
   const whhT = fp(wihT, I * G);      // [H, 3H]
   const gh = fp(whhT, H * G);        // [B, 3H] recurrent projection of the current step
-  transpose(wihT, wih, G, I);
   transpose(whhT, whh, G, H);
-  gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);        // x·W_ihᵀ, all steps   [N, 3H]
+  if (!projected) {
+    transpose(wihT, wih, G, I);
+    gemm(gates, G, x, I, 1, wihT, G, N, I, G, false);      // x·W_ihᵀ, all steps   [N, 3H]
+  }
   addRowVector(gates, bih, N, G);
 
   const H4 = H & ~3;
@@ -275,7 +278,9 @@ export function gruForward(
 
 /**
  * Backward. Outputs dx [N,I] (skipped when 0), dwih [3H,I], dwhh [3H,H], dbih [3H], dbhh [3H],
- * dh0 [B,H]. scratch: 2·N·3H + B·H + max(I,H)·3H floats.
+ * dh0 [B,H]. scratch: 2·N·3H + B·H + max(I,H)·3H floats, laid out as dgx [N,3H], dgh [N,3H],
+ * dhState, tmp. Without `weightGrads` it stops after the time loop, leaving dgx and dgh in scratch
+ * for the caller's products (dW, db, dx).
  */
 export function gruBackward(
   N: i32, I: i32, H: i32, T: i32, bs: usize,
@@ -283,7 +288,7 @@ export function gruBackward(
   gates: usize, ghn: usize, hprev: usize,
   dhs: usize, dhn: usize,
   dx: usize, dwih: usize, dwhh: usize, dbih: usize, dbhh: usize, dh0: usize,
-  scratch: usize,
+  scratch: usize, weightGrads: bool,
 ): void {
   const G = 3 * H;
   const B = bsAt(bs, 0);
@@ -341,6 +346,7 @@ export function gruBackward(
     gemm(dhState, H, fp(dgh, off * G), G, 1, whh, H, bt, G, H, true);
   }
   copy(dh0, dhState, B * H);
+  if (!weightGrads) return;
 
   gemm(tmpT, G, x, 1, I, dgx, G, I, N, G, false);       // [I, 3H]
   transpose(dwih, tmpT, I, G);

@@ -5,7 +5,7 @@
  * best time of each and their ratio, plus the accuracy checks the targets ask for.
  *
  *   npm run bench                       all workloads
- *   npm run bench -- --only lab11-4     one workload (lab11-4, lab11-5, batched, memory, leaks)
+ *   npm run bench -- --only lab11-4     one workload (lab11-4, lab11-5, batched, memory, leaks, latency)
  *   npm run bench -- --quick            fewer iterations/epochs (a smoke run; ratios still valid per iteration)
  *
  * Results also go to bench/results/latest.json.
@@ -202,6 +202,16 @@ async function leaks(): Promise<void> {
   add({ workload: 'forecast, 20 epochs × 8 batches', metric: 'live tensors after each epoch', pytorch: null, ours: `${Math.min(...counts)}…${Math.max(...counts)}`, target: 'constant', pass: same });
 }
 
+/** The extension in code-server + Chromium: host round trips while training, and activation (bench/latency.ts). */
+async function latency(): Promise<void> {
+  const { measureLatency } = await import('./latency');
+  const r = await measureLatency();
+  const label = 'VS Code extension (code-server)';
+  add({ workload: label, metric: 'extension host round trip during training, p99 ms', pytorch: null, ours: r.p99, target: '< 50 ms', pass: r.p99 < 50 });
+  add({ workload: label, metric: 'extension host round trip during training, p50 ms', pytorch: null, ours: r.p50, target: '—', pass: null });
+  if (r.activationMs !== null) add({ workload: label, metric: 'activation, ms (as the extension logs it)', pytorch: null, ours: r.activationMs, target: '≤ 200 ms', pass: r.activationMs <= 200 });
+}
+
 function fmt(v: number | string | null): string {
   if (v === null) return '—';
   if (typeof v === 'string') return v;
@@ -215,6 +225,7 @@ async function main(): Promise<void> {
   if (want('batched')) batchedSeq2seq();
   if (want('memory')) await memoryRun();
   if (want('leaks')) await leaks();
+  if (want('latency')) await latency();
   const header = ['workload', 'metric', 'PyTorch', 'RNN Lab', 'ratio', 'target', 'pass'];
   const table = rows.map((r) => [r.workload, r.metric, fmt(r.pytorch), fmt(r.ours), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`, r.target, r.pass === null ? '—' : r.pass ? 'yes' : 'NO']);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));

@@ -6,7 +6,8 @@
  * See ../shared/notes/vscode-e2e.md for why code-server and not @vscode/test-electron.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -16,6 +17,8 @@ export const sharedData = resolve(repoRoot, '../shared/data');
 
 export interface Env {
   workspace: string;
+  /** code-server's --user-data-dir (its logs/ hold the extension's output channel). */
+  userDataDir: string;
   page: Page;
   browser: Browser;
   server: ChildProcess;
@@ -102,6 +105,7 @@ export async function launch(opts: { vsix: string; entry: string; scratch?: stri
 
   return {
     workspace,
+    userDataDir: userData,
     page,
     browser,
     server,
@@ -120,12 +124,12 @@ export async function launch(opts: { vsix: string; entry: string; scratch?: stri
   };
 }
 
-export async function waitFor<T>(f: () => Promise<T | false | null | undefined>, timeoutMs: number, what: string | (() => string), intervalMs = 100): Promise<T> {
+export async function waitFor<T>(f: () => Promise<T | false | null | undefined>, timeoutMs: number, what: string | (() => string | Promise<string>), intervalMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await f().catch(() => undefined);
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() > end) throw new Error(`timed out: ${typeof what === 'string' ? what : await what()}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -204,4 +208,192 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export function exists(p: string): boolean {
   return existsSync(p);
+}
+
+/**
+ * Types `text` into the open quick input (command palette, theme picker…) and accepts the entry
+ * whose label is exactly `text` (without a leading '>'): Enter when it is focused, else a click.
+ * The list filters and re-sorts as it is typed (recently used first, fuzzy matches), so Enter on
+ * whatever is focused first could run a neighbour such as "Browse Color Themes in Marketplace".
+ */
+export async function quickPick(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(text);
+  const want = text.replace(/^>/, '').trim().toLowerCase();
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  let seen: string[] = [];
+  const index = await waitFor(
+    async () => {
+      // aria-label: "Preferences: Color Theme, Control+K Control+T" (a keybinding or detail after the comma).
+      seen = await rows.evaluateAll((rs) => rs.map((r) => `${r.classList.contains('focused') ? '*' : ''}${r.getAttribute('aria-label') ?? ''}`));
+      const i = seen.findIndex((l) => l.replace(/^\*/, '').split(', ')[0].trim().toLowerCase() === want);
+      return i >= 0 ? i + 1 : null;
+    },
+    timeoutMs,
+    () => `no quick-pick entry "${text}" (shown: ${seen.join(' / ')})`,
+  );
+  if (seen[index - 1].startsWith('*')) await page.keyboard.press('Enter');
+  else await rows.nth(index - 1).click();
+}
+
+/** Runs a command by its palette title: F1, the title, Enter on the matching entry. */
+export async function paletteCommand(page: Page, title: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget .quick-input-box input');
+  await waitFor(
+    async () => {
+      // F1 reaches the workbench from a focused webview too (webviews forward keybindings).
+      await page.keyboard.press('F1');
+      try {
+        await widget.waitFor({ state: 'visible', timeout: 2000 });
+        return true;
+      } catch {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+    },
+    30_000,
+    'the command palette did not open',
+    500,
+  );
+  await quickPick(page, `>${title}`);
+}
+
+/** Closes every editor, webview panels included, so the next test starts from an empty editor area. */
+export async function closeAllEditors(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await paletteCommand(page, 'View: Close All Editors');
+  await waitFor(async () => (await page.locator('.part.editor .tabs-container .tab').count()) === 0, 30_000, 'editors still open');
+}
+
+export interface TrainOptions {
+  epochs: number;
+  /** 'full' or a number of windows. */
+  batchSize?: number | 'full';
+}
+
+/**
+ * Fills the setup form: row order reverse (stock_daily.csv is newest first), then the batch size
+ * and epochs, typed as a user would. Returns a reader of what the form shows, for failure messages.
+ */
+export async function fillSetupForm(page: Page, setup: Frame, opts: TrainOptions): Promise<() => Promise<Record<string, unknown>>> {
+  await setup.evaluate(() => {
+    (document.getElementById('order') as HTMLElement & { value: string }).value = 'reverse';
+  });
+  // Typing right after the click sometimes loses the first keys (the field is still taking focus),
+  // so each value is typed until the field holds it.
+  const setField = async (id: string, value: string) => {
+    const field = setup.locator(`#${id}`);
+    await waitFor(
+      async () => {
+        await field.click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(value);
+        return (await field.evaluate((e) => (e as HTMLElement & { value: string }).value)) === value;
+      },
+      30_000,
+      `the setup form's #${id} did not take ${value}`,
+      250,
+    );
+  };
+  if (opts.batchSize !== undefined) await setField('f-batchSize', String(opts.batchSize));
+  await setField('f-epochs', String(opts.epochs));
+  const form = () =>
+    // (No named helper functions inside evaluate callbacks: tsx would wrap them in __name(), which the page lacks.)
+    setup.evaluate(() => {
+      const [epochs, batchSize, order] = ['f-epochs', 'f-batchSize', 'order'].map((id) => (document.getElementById(id) as (HTMLElement & { value: string }) | null)?.value);
+      return { epochs, batchSize, order, start: document.getElementById('start')?.textContent, error: document.getElementById('error')?.textContent, focus: document.activeElement?.id || document.activeElement?.tagName, hasFocus: document.hasFocus() };
+    });
+  const typed = await form();
+  if (typed.epochs !== String(opts.epochs) || (opts.batchSize !== undefined && typed.batchSize !== String(opts.batchSize))) {
+    throw new Error(`the setup form did not take the values: ${JSON.stringify(typed)}`);
+  }
+  return form;
+}
+
+/**
+ * From the Explorer to a run panel: opens the setup form of `fileName`, sets the row order to
+ * reverse (stock_daily.csv is newest first), the epochs and the batch size, presses Enter, and
+ * returns the frame of the run panel that opens (a new one, not one already on screen).
+ */
+export async function startForecast(page: Page, fileName: string, opts: TrainOptions): Promise<Frame> {
+  const before = new Set<Frame>();
+  for (const f of page.frames()) if (await f.$('body[data-phase] #loss-plot').catch(() => null)) before.add(f);
+  await explorerCommand(page, fileName, 'Forecast with LSTM');
+  const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
+  const form = await fillSetupForm(page, setup, opts);
+  await page.keyboard.press('Enter');
+  return waitFor(
+    async () => {
+      for (const f of page.frames()) {
+        if (!before.has(f) && (await f.$('body[data-phase] #loss-plot').catch(() => null))) return f;
+      }
+      return null;
+    },
+    60_000,
+    async () => `no run panel opened; the form shows ${JSON.stringify(await form().catch((e) => String(e)))}`,
+  );
+}
+
+export interface RunView {
+  phase: string;
+  points: number;
+  status: string;
+}
+
+/** What the run panel shows: its phase (body[data-phase]), loss points drawn and status line. */
+export async function runView(run: Frame): Promise<RunView> {
+  return run.evaluate(() => ({
+    phase: document.body.dataset.phase ?? '',
+    points: Number(document.getElementById('loss-plot')?.dataset.points ?? 0),
+    status: document.getElementById('status')?.textContent ?? '',
+  }));
+}
+
+/** Waits until the run panel's phase is one of `phases`; returns what it shows then. */
+export async function waitForPhase(run: Frame, phases: string[], timeoutMs: number): Promise<RunView> {
+  let last: RunView | null = null;
+  return waitFor(
+    async () => {
+      last = await runView(run);
+      return phases.includes(last.phase) ? last : null;
+    },
+    timeoutMs,
+    () => `run panel never reached ${phases.join('/')}: last ${JSON.stringify(last)}`,
+  );
+}
+
+/** Every file under `dir` (recursively) with its size and content, for before/after comparisons. */
+export function treeSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out[`${r}/`] = 'dir';
+        walk(p, r);
+      } else {
+        const buf = readFileSync(p);
+        out[r] = `${buf.length}:${createHash('sha256').update(buf).digest('hex')}`;
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
+  return out;
+}
+
+/** The extension's output channel ("RNN Lab") as written to code-server's log folder, or null. */
+export function extensionLog(userDataDir: string): string | null {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'RNN Lab.log' || (e.name.endsWith('.log') && d.includes('rnn-lab'))) found.push(p);
+    }
+  };
+  const logs = join(userDataDir, 'logs');
+  if (existsSync(logs)) walk(logs);
+  return found.length ? found.map((p) => readFileSync(p, 'utf8')).join('\n') : null;
 }

@@ -1,0 +1,221 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser.)
+/**
+ * The run panel after (and during) training, in a real VS Code (code-server 4.100.3 + Chromium):
+ * Save model, surviving a window reload, Cancel, and the light theme. Each test starts from an
+ * empty editor area and trains its own run, so any one of them can run alone (`--test-name-pattern`).
+ * Run with `npm run test:e2e` (see forecast.e2e.ts).
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { closeAllEditors, findFrame, launch, paletteCommand, quickPick, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+
+const vsix = process.env.RNN_LAB_VSIX;
+const entry = process.env.CODE_SERVER_ENTRY;
+
+/** A short full-batch run: done in a few seconds, long enough to have a loss curve and metrics. */
+const SHORT = { epochs: 30, batchSize: 'full' as const };
+
+describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX and CODE_SERVER_ENTRY (npm run test:e2e does)' : false }, () => {
+  let env: Env;
+
+  before(async () => {
+    env = await launch({ vsix: vsix!, entry: entry! });
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  beforeEach(async () => {
+    if (env) await closeAllEditors(env.page);
+  });
+
+  async function shortRun(): Promise<Frame> {
+    const run = await startForecast(env.page, 'stock_daily.csv', SHORT);
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 120_000);
+    assert.equal(end.phase, 'done', `run ended as ${end.phase}: ${end.status}`);
+    await run.locator('#metrics td').first().waitFor({ timeout: 30_000 });
+    return run;
+  }
+
+  test('Save model writes a forecaster folder into the workspace', { timeout: 240_000 }, async () => {
+    const { page, workspace } = env;
+    const run = await shortRun();
+    const modelsDir = join(workspace, 'models');
+    const before = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
+
+    await run.locator('#save-model:not([disabled])').click();
+    // A save dialog (code-server: VS Code's own, a quick input holding the proposed path,
+    // <workspace>/models/stock_daily-lstm-<date>). Accept the proposal.
+    // The dialog fills its input in steps while it lists the folder: wait until it holds the
+    // proposal on two polls in a row.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    let proposed = '';
+    await waitFor(
+      async () => {
+        const before = proposed;
+        proposed = await input.inputValue({ timeout: 1000 });
+        return proposed === before && /\/models\/stock_daily-lstm-[\d-]+$/.test(proposed);
+      },
+      30_000,
+      () => `the save dialog does not propose models/stock_daily-lstm-<date> (shows "${proposed}")`,
+      300,
+    );
+    await page.keyboard.press('Enter');
+
+    // models/ does not exist yet in a fresh workspace: the dialog asks to create it (OK).
+    const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
+    const saved = await waitFor(
+      async () => {
+        if (await createPrompt.isVisible()) {
+          await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
+          return null;
+        }
+        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n));
+        if (added.length !== 1) return null;
+        const dir = join(modelsDir, added[0]);
+        return ['config.json', 'weights.json', 'scaler.json'].every((f) => existsSync(join(dir, f))) ? dir : null;
+      },
+      30_000,
+      () => `no model folder under ${modelsDir} (has: ${existsSync(modelsDir) ? readdirSync(modelsDir).join(', ') : 'nothing'})`,
+    );
+    assert.match(saved, /stock_daily-lstm-/);
+    const config = JSON.parse(readFileSync(join(saved, 'config.json'), 'utf8')) as { kind: string; columns: string[]; target: number };
+    assert.equal(config.kind, 'forecaster');
+    assert.equal(config.columns[config.target], 'Close', 'the target column is Close');
+    // The run it came from goes along.
+    assert.equal((JSON.parse(readFileSync(join(saved, 'run-config.json'), 'utf8')) as { kind: string }).kind, 'forecast');
+    const weights = JSON.parse(readFileSync(join(saved, 'weights.json'), 'utf8')) as Record<string, unknown>;
+    assert.ok(Object.keys(weights).length > 0, 'weights.json has tensors');
+    JSON.parse(readFileSync(join(saved, 'scaler.json'), 'utf8'));
+    // The panel says where it went.
+    await waitFor(async () => /Model saved to models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Model saved" notice in the panel');
+  });
+
+  test('the run panel survives a window reload with the same metrics', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    const run = await shortRun();
+    const metrics = await metricTexts(run);
+    const points = (await runView(run)).points;
+    assert.ok(Object.keys(metrics).length >= 6, `metrics table: ${JSON.stringify(metrics)}`);
+
+    await reloadWindow(page);
+
+    // The serializer rebuilds the panel from the state the page kept.
+    const revived = await findFrame(page, 'body[data-phase="done"] #metrics td', 90_000);
+    assert.notEqual(revived, run, 'a new frame after the reload');
+    assert.deepEqual(await metricTexts(revived), metrics);
+    assert.equal((await runView(revived)).points, points, 'loss curve restored');
+    assert.ok(Number(await revived.evaluate(() => document.getElementById('forecast-plot')?.dataset.points)) > 0, 'prediction plot redrawn');
+  });
+
+  test('Cancel ends the run as cancelled and leaves earlier runs untouched', { timeout: 300_000 }, async () => {
+    const { page, workspace } = env;
+    await shortRun();
+    const runsDir = join(workspace, '.rnnlab', 'runs');
+    const snapshot = treeSnapshot(runsDir);
+    assert.ok(Object.keys(snapshot).some((k) => k.endsWith('/config.json')), 'an earlier run is saved');
+
+    // Long enough that it cannot finish by itself while the test looks.
+    const run = await startForecast(page, 'stock_daily.csv', { epochs: 5000, batchSize: 16 });
+    await waitFor(async () => {
+      const v = await runView(run);
+      return v.phase === 'training' && v.points > 0;
+    }, 120_000, 'training did not start');
+
+    await paletteCommand(page, 'RNN Lab: Cancel Training');
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 60_000);
+    assert.equal(end.phase, 'cancelled', `run ended as ${end.phase}: ${end.status}`);
+    assert.match(end.status, /Cancelled/);
+    assert.ok(end.points > 0 && end.points < 5000, `stopped part-way (${end.points} epochs)`);
+    assert.equal(await run.locator('#cancel').isHidden(), true, 'Cancel button hidden');
+    assert.equal(await run.locator('#results').isHidden(), true, 'no results for a cancelled run');
+
+    // The worker is gone and nothing was written: same files, same bytes, no temporary folder.
+    await waitFor(async () => (await page.locator('.statusbar-item:has-text("RNN Lab")').count()) === 0, 30_000, 'training status bar item still shown');
+    assert.deepEqual(treeSnapshot(runsDir), snapshot);
+  });
+
+  test('the light theme: the panel follows it and the plots re-render', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    const run = await shortRun();
+    const dark = await themeLook(run);
+    assert.equal(dark.kind, 'vscode-dark');
+    try {
+      await paletteCommand(page, 'Preferences: Color Theme');
+      await quickPick(page, 'Light Modern');
+      let seen: ThemeLook | null = null;
+      const light = await waitFor(
+        async () => {
+          const l = (seen = await themeLook(run));
+          return l.kind === 'vscode-light' && l.lossTick !== dark.lossTick && l.forecastLegend !== dark.forecastLegend ? l : null;
+        },
+        30_000,
+        () => `the panel did not follow the theme: ${JSON.stringify(seen)} (dark: ${JSON.stringify(dark)})`,
+      );
+      assert.notEqual(light.background, dark.background, 'body background changed');
+      assert.ok(luminance(light.background) > luminance(dark.background), `light background ${light.background} vs dark ${dark.background}`);
+      assert.ok(luminance(light.lossTick) < luminance(dark.lossTick), `axis labels darker on light: ${light.lossTick} vs ${dark.lossTick}`);
+      await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
+      await screenshot(page, 'forecast-light');
+    } finally {
+      // Back to the harness's theme, whatever happened above.
+      await page.keyboard.press('Escape');
+      await paletteCommand(page, 'Preferences: Color Theme');
+      await quickPick(page, 'Dark Modern');
+      await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
+    }
+  });
+});
+
+/** The metrics table's cells, as shown. */
+async function metricTexts(run: Frame): Promise<Record<string, string>> {
+  return run.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('#metrics td[id]')).map((td) => [td.id, td.textContent ?? ''])));
+}
+
+/** Developer: Reload Window, then waits for the new workbench (not the old one still on screen). */
+async function reloadWindow(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __e2eBeforeReload: boolean }).__e2eBeforeReload = true));
+  await paletteCommand(page, 'Developer: Reload Window');
+  await waitFor(
+    async () => page.evaluate(() => !(window as unknown as { __e2eBeforeReload?: boolean }).__e2eBeforeReload && !!document.querySelector('.monaco-workbench')),
+    90_000,
+    'the window did not reload',
+    250,
+  );
+}
+
+interface ThemeLook {
+  kind: string;
+  background: string;
+  lossTick: string;
+  forecastLegend: string;
+}
+
+/** The page's theme class, its background, and colours plotly drew with (axis tick labels, legend text). */
+async function themeLook(run: Frame): Promise<ThemeLook> {
+  // (No named helper functions inside: tsx would wrap them in __name(), which the page lacks.)
+  return run.evaluate(() => {
+    const cls = document.body.classList;
+    const [lossTick, forecastLegend] = ['#loss-plot .xtick text', '#forecast-plot .legendtext'].map((sel) => {
+      const e = document.querySelector(sel);
+      return e ? getComputedStyle(e).fill : '';
+    });
+    return {
+      kind: ['vscode-high-contrast-light', 'vscode-high-contrast', 'vscode-light', 'vscode-dark'].find((c) => cls.contains(c)) ?? '',
+      background: getComputedStyle(document.body).backgroundColor,
+      lossTick,
+      forecastLegend,
+    };
+  });
+}
+
+function luminance(rgb: string): number {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(rgb);
+  if (!m) return NaN;
+  return 0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3]);
+}

@@ -11,7 +11,7 @@
  * The helper is unref'd, so it never keeps a process alive; it is started on first use.
  */
 import { Worker } from 'node:worker_threads';
-import { kernels, type KernelModule } from './wasm';
+import { kernels, setHostGemm, type KernelModule } from './wasm';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
 const MIN_PARALLEL_MACS = 8_000_000;
@@ -25,7 +25,8 @@ const ARGS = 2;
 const HELPER = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } });
+const env = { memory, abort() { throw new Error('kernel abort'); }, pgemm: (...a) => inst.exports.gemm(...a) };
+const inst = new WebAssembly.Instance(module, { env });
 const ctrl = new Int32Array(control);
 const args = new Uint32Array(control);
 let seen = 0;
@@ -112,3 +113,6 @@ export function gemmPool(): GemmPool {
   if (!pool) pool = new GemmPool(kernels());
   return pool;
 }
+
+// Kernels' own large products (the GRU's per-step recurrence) use the pool too.
+setHostGemm((c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc) => gemmPool().gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc));

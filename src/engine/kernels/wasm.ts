@@ -65,7 +65,18 @@ export class KernelModule {
     // Shared (a SharedArrayBuffer underneath) so a helper thread can work on the same buffers.
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     this.module = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(this.module, { env: { memory: this.memory, abort: () => { throw new Error('kernel abort'); } } });
+    const inst = new WebAssembly.Instance(this.module, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('kernel abort');
+        },
+        // Large products inside kernels go to the host's GEMM (the two-thread pool, once
+        // kernels/parallel.ts has registered it), else straight back to the kernel's own.
+        pgemm: (c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, acc: number) =>
+          hostGemm ? hostGemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc !== 0) : this.k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc !== 0),
+      },
+    });
     this.k = { ...(inst.exports as unknown as KernelExports), memory: this.memory };
     this.persistentTop = alignUp(this.k.heapBase());
   }
@@ -196,6 +207,14 @@ export class KernelModule {
   get bytesReserved(): number {
     return this.persistentTop;
   }
+}
+
+type GemmFn = (c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean) => void;
+let hostGemm: GemmFn | null = null;
+
+/** Where kernels send their large products (kernels/parallel.ts registers its pool). */
+export function setHostGemm(f: GemmFn | null): void {
+  hostGemm = f;
 }
 
 let instance: KernelModule | null = null;

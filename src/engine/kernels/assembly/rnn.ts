@@ -12,6 +12,14 @@
 import { fp, gemm, transpose, colSum, addRowVector, copy } from './gemm';
 import { sigmoid4, tanh4, sigmoid1, tanh1, tanhTo } from './math';
 
+/**
+ * The host's GEMM (kernels/parallel.ts): same contract as gemm, but a large product is split
+ * across two threads. Used for the GRU's per-step recurrent products ([64, 256]·[256, 768] in the
+ * batched seq2seq); the host runs small ones straight back here.
+ */
+@external("env", "pgemm")
+declare function pgemm(c: usize, ldc: i32, a: usize, sAi: i32, sAk: i32, b: usize, ldb: i32, M: i32, K: i32, N: i32, accumulate: bool): void;
+
 @inline
 function bsAt(bs: usize, t: i32): i32 {
   return load<i32>(bs + (<usize>t << 2));
@@ -236,7 +244,7 @@ export function gruForward(
   for (let t = 0; t < T; t++) {
     const bt = bsAt(bs, t);
     copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
-    gemm(gh, G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, false);   // [bt, 3H]
+    pgemm(gh, G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, false);  // [bt, 3H]
     addRowVector(gh, bhh, bt, G);
     for (let b = 0; b < bt; b++) {
       const r = off + b;
@@ -343,7 +351,7 @@ export function gruBackward(
       }
     }
     // dh_prev += dgh · W_hh                                           // [bt, H]
-    gemm(dhState, H, fp(dgh, off * G), G, 1, whh, H, bt, G, H, true);
+    pgemm(dhState, H, fp(dgh, off * G), G, 1, whh, H, bt, G, H, true);
   }
   copy(dh0, dhState, B * H);
   if (!weightGrads) return;

@@ -15,20 +15,29 @@ import { kernels, setHostGemm, type KernelModule } from './wasm';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
 const MIN_PARALLEL_MACS = 8_000_000;
+/** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
+const MIN_PARALLEL_ELEMS = 1_000_000;
 
 // Control block: Int32 [0] job sequence (posted by the caller), [1] done sequence (by the helper),
-// Uint32 [2..12] the gemm arguments.
+// [2] the operation; Uint32 [3..15] integer arguments; Float64 [8..15] float arguments.
 const SEQ = 0;
 const DONE = 1;
-const ARGS = 2;
+const OP = 2;
+const ARGS = 3;
+const FARGS = 8; // index into the Float64 view (byte 64)
+const OP_GEMM = 0;
+const OP_ADAM = 1;
+const OP_XENT = 2;
 
 const HELPER = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const env = { memory, abort() { throw new Error('kernel abort'); }, pgemm: (...a) => inst.exports.gemm(...a) };
 const inst = new WebAssembly.Instance(module, { env });
+const k = inst.exports;
 const ctrl = new Int32Array(control);
 const args = new Uint32Array(control);
+const fargs = new Float64Array(control);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
@@ -36,7 +45,12 @@ for (;;) {
   if (seq === seen) continue;
   seen = seq;
   const a = args.subarray(${ARGS}, ${ARGS} + 11);
-  inst.exports.gemm(a[0], a[1], a[2], a[3] | 0, a[4] | 0, a[5], a[6], a[7], a[8], a[9], a[10] !== 0);
+  const f = fargs.subarray(${FARGS}, ${FARGS} + 8);
+  switch (ctrl[${OP}]) {
+    case ${OP_GEMM}: k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] !== 0); break;
+    case ${OP_ADAM}: k.adam(a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]); break;
+    case ${OP_XENT}: k.softmaxXent(a[0], a[1], a[2], a[3], a[4], a[5], f[0]); break;
+  }
   Atomics.store(ctrl, ${DONE}, seq);
   Atomics.notify(ctrl, ${DONE});
 }
@@ -44,9 +58,10 @@ for (;;) {
 
 export class GemmPool {
   private worker: Worker | null = null;
-  private readonly control = new SharedArrayBuffer(64);
+  private readonly control = new SharedArrayBuffer(128);
   private readonly ctrl = new Int32Array(this.control);
   private readonly args = new Uint32Array(this.control);
+  private readonly fargs = new Float64Array(this.control);
   private seq = 0;
   private failed = false;
 
@@ -71,6 +86,27 @@ export class GemmPool {
     return this.worker;
   }
 
+  /**
+   * Run `op` with `ints`/`floats` on the helper while `mine` runs here; wait for both. If the
+   * helper has died, `theirs` runs its part here instead.
+   */
+  private split(op: number, ints: number[], floats: number[], mine: () => void, theirs: () => void): void {
+    this.ctrl[OP] = op;
+    for (let i = 0; i < ints.length; i++) this.args[ARGS + i] = ints[i] >>> 0;
+    for (let i = 0; i < floats.length; i++) this.fargs[FARGS + i] = floats[i];
+    const seq = ++this.seq;
+    Atomics.store(this.ctrl, SEQ, seq);
+    Atomics.notify(this.ctrl, SEQ);
+    mine();
+    while (Atomics.load(this.ctrl, DONE) !== seq) {
+      if (this.failed) {
+        theirs();
+        return;
+      }
+      Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 50);
+    }
+  }
+
   /** Same contract as the kernel's gemm (see assembly/gemm.ts); large products use two threads. */
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
@@ -90,19 +126,32 @@ export class GemmPool {
       job = [c + m0 * ldc * 4, ldc, a + m0 * sAi * 4, sAi, sAk, b, ldb, M - m0, K, N, accumulate ? 1 : 0];
       mine = () => k.gemm(c, ldc, a, sAi, sAk, b, ldb, m0, K, N, accumulate);
     }
-    for (let i = 0; i < job.length; i++) this.args[ARGS + i] = job[i] >>> 0;
-    const seq = ++this.seq;
-    Atomics.store(this.ctrl, SEQ, seq);
-    Atomics.notify(this.ctrl, SEQ);
-    mine();
-    while (Atomics.load(this.ctrl, DONE) !== seq) {
-      if (this.failed) {
-        // The helper died mid-job: do its half here.
-        k.gemm(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], job[9], job[10] !== 0);
-        return;
-      }
-      Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 50);
+    this.split(OP_GEMM, job, [], mine, () => k.gemm(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], job[9], job[10] !== 0));
+  }
+
+  /** The kernel's Adam over n parameters; above MIN_PARALLEL_ELEMS, half on each thread. */
+  adam(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, bc1: number, bc2: number, wd: number): void {
+    const k = this.km.k;
+    if (n < MIN_PARALLEL_ELEMS || !this.helper()) {
+      k.adam(p, g, m, v, n, lr, b1, b2, eps, bc1, bc2, wd);
+      return;
     }
+    const h = Math.floor(n / 8) * 4; // first half, a multiple of 4 floats
+    const o = h * 4;
+    const floats = [lr, b1, b2, eps, bc1, bc2, wd];
+    this.split(OP_ADAM, [p + o, g + o, m + o, v + o, n - h], floats, () => k.adam(p, g, m, v, h, lr, b1, b2, eps, bc1, bc2, wd), () => k.adam(p + o, g + o, m + o, v + o, n - h, lr, b1, b2, eps, bc1, bc2, wd));
+  }
+
+  /** The kernel's softmax cross-entropy over N rows of V; large ones split by rows. */
+  softmaxXent(logits: number, labels: number, N: number, V: number, losses: number, dlogits: number, scale: number): void {
+    const k = this.km.k;
+    if (N * V < MIN_PARALLEL_ELEMS || N < 2 || !this.helper()) {
+      k.softmaxXent(logits, labels, N, V, losses, dlogits, scale);
+      return;
+    }
+    const r = N >> 1;
+    const ints = [logits + r * V * 4, labels + r * 4, N - r, V, losses + r * 4, dlogits ? dlogits + r * V * 4 : 0];
+    this.split(OP_XENT, ints, [scale], () => k.softmaxXent(logits, labels, r, V, losses, dlogits, scale), () => k.softmaxXent(ints[0], ints[1], ints[2], V, ints[4], ints[5], scale));
   }
 }
 

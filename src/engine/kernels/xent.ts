@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernels } from './wasm';
 import { emit, peek } from './tensorIO';
+import { gemmPool } from './parallel';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -33,7 +34,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: Int32Array, reduc
     const plab = km.put(labels, true);
     const losses = km.scratch(N);
     const dl = km.scratch(N * V);
-    km.k.softmaxXent(pl, plab, N, V, losses, dl, scale);
+    gemmPool().softmaxXent(pl, plab, N, V, losses, dl, scale);
     let total = 0;
     const lv = km.f32(losses, N);
     for (let i = 0; i < N; i++) total += lv[i];

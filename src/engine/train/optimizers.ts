@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernels, type Block } from '../kernels/wasm';
 import { overwrite, peek } from '../kernels/tensorIO';
+import { gemmPool } from '../kernels/parallel';
 import { RnnLabError } from '../errors';
 
 export type OptimizerName = 'adam' | 'sgd';
@@ -107,7 +108,7 @@ export class FusedOptimizer {
     if (c.name === 'adam') {
       const bc1 = 1 - Math.pow(c.beta1, this.step);
       const bc2 = 1 - Math.pow(c.beta2, this.step);
-      km.k.adam(this.params.ptr, this.grads.ptr, this.m!.ptr, this.v!.ptr, this.total, c.lr, c.beta1, c.beta2, c.eps, bc1, bc2, c.weightDecay);
+      gemmPool().adam(this.params.ptr, this.grads.ptr, this.m!.ptr, this.v!.ptr, this.total, c.lr, c.beta1, c.beta2, c.eps, bc1, bc2, c.weightDecay);
     } else {
       km.k.sgd(this.params.ptr, this.grads.ptr, this.total, c.lr, c.weightDecay);
     }

@@ -17,6 +17,7 @@ import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
 import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
+import { badOption, requireInt, stripUndefined } from '../options';
 
 /** Windows per forward pass when predicting, to bound memory on large files. */
 const PREDICT_CHUNK = 8192;
@@ -48,38 +49,27 @@ interface SavedConfig {
   source: string;
 }
 
-function bad(message: string, hint?: string): RnnLabError {
-  return new RnnLabError('BAD_OPTION', message, hint);
-}
-
 /** Check every option, so a typo fails at once with a message instead of deep in training. */
 export function resolveForecastOptions(options: Partial<ForecastOptions>): ForecastOptions {
   const o: ForecastOptions = { ...FORECAST_DEFAULTS, ...stripUndefined(options) };
-  const int = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`, `Pass --${name} a whole number of at least ${min}.`);
-  };
-  int('seq-length', o.seqLength, 1);
-  int('hidden', o.hidden, 1);
-  int('layers', o.layers, 1);
-  int('epochs', o.epochs, 1);
-  int('horizon', o.horizon, 0);
-  int('seed', o.seed, 0);
-  int('patience', o.patience, 0);
-  if (o.batchSize !== 'full') int('batch-size', o.batchSize, 1);
-  if (!(o.lr > 0 && o.lr < 10)) throw bad(`lr must be between 0 and 10, got ${o.lr}.`, 'The course uses 0.01.');
-  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw bad(`train-fraction must be between 0 and 1, got ${o.trainFraction}.`, 'The course uses 0.7.');
-  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw bad(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`, 'Use 0 for no validation, or for example 0.1.');
-  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
+  requireInt('seq-length', o.seqLength, 1);
+  requireInt('hidden', o.hidden, 1);
+  requireInt('layers', o.layers, 1);
+  requireInt('epochs', o.epochs, 1);
+  requireInt('horizon', o.horizon, 0);
+  requireInt('seed', o.seed, 0);
+  requireInt('patience', o.patience, 0);
+  if (o.batchSize !== 'full') requireInt('batch-size', o.batchSize, 1);
+  if (!(o.lr > 0 && o.lr < 10)) throw badOption(`lr must be between 0 and 10, got ${o.lr}.`, 'The course uses 0.01.');
+  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw badOption(`train-fraction must be between 0 and 1, got ${o.trainFraction}.`, 'The course uses 0.7.');
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw badOption(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`, 'Use 0 for no validation, or for example 0.1.');
+  if (!(o.clipNorm >= 0)) throw badOption(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
   if (o.patience > 0 && o.validationFraction === 0) {
-    throw bad('Early stopping (patience) needs a validation split.', 'Add --validation-fraction 0.1, or set --patience 0.');
+    throw badOption('Early stopping (patience) needs a validation split.', 'Add --validation-fraction 0.1, or set --patience 0.');
   }
-  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw bad(`missing must be error, drop or ffill, got ${o.missing}.`, 'Use --missing error, drop or ffill.');
-  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw bad(`order must be auto, as-is or reverse, got ${o.order}.`, 'Use --order auto, as-is or reverse.');
+  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw badOption(`missing must be error, drop or ffill, got ${o.missing}.`, 'Use --missing error, drop or ffill.');
+  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw badOption(`order must be auto, as-is or reverse, got ${o.order}.`, 'Use --order auto, as-is or reverse.');
   return o;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Predictions (scaled) for every window of `set`, in chunks; plain numbers out, no tensors left. */
@@ -330,7 +320,7 @@ export async function predictWithSaved(
 ): Promise<ForecastResult> {
   if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
   if (options.horizon !== undefined && !(Number.isInteger(options.horizon) && options.horizon >= 0)) {
-    throw bad(`horizon must be a whole number ≥ 0, got ${options.horizon}.`, 'Pass --horizon a whole number of at least 0.');
+    throw badOption(`horizon must be a whole number ≥ 0, got ${options.horizon}.`, 'Pass --horizon a whole number of at least 0.');
   }
   const backend = await initBackend(options.backend ?? 'auto');
   const { model, config, scaler } = await loadForecaster(modelDir);

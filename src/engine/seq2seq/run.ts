@@ -24,6 +24,7 @@ import type { RunControl, TrainEvent, TranslationSample } from '../train/events'
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
 import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
+import { badOption, requireInt, stripUndefined } from '../options';
 import {
   AUTO_TEST_MIN_PAIRS,
   SEQ2SEQ_DEFAULTS,
@@ -41,35 +42,24 @@ const DECODE_BATCH = 64;
 /** Samples kept in the result. */
 const RESULT_SAMPLES = 10;
 
-function bad(message: string, hint?: string): RnnLabError {
-  return new RnnLabError('BAD_OPTION', message, hint);
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /** Check every option, so a typo fails at once with a message instead of deep in training. */
 export function resolveSeq2SeqOptions(options: Partial<Seq2SeqOptions>): Seq2SeqOptions {
   const o: Seq2SeqOptions = { ...SEQ2SEQ_DEFAULTS, ...stripUndefined(options) };
-  const int = (name: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw bad(`${name} must be a whole number ≥ ${min}, got ${v}.`);
-  };
-  int('hidden', o.hidden, 1);
-  int('iterations', o.iterations, 1);
-  if (o.epochs !== undefined) int('epochs', o.epochs, 1);
-  int('batch-size', o.batchSize, 1);
-  int('source-max-length', o.sourceMaxLength, 2);
-  int('target-max-length', o.targetMaxLength, 2);
-  int('min-count', o.minCount, 1);
-  int('seed', o.seed, 0);
-  int('sample-every', o.sampleEvery, 0);
-  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw bad(`optimizer must be sgd or adam, got ${String(o.optimizer)}.`);
-  if (!(o.lr > 0 && Number.isFinite(o.lr))) throw bad(`lr must be a positive number, got ${o.lr}.`, 'The course uses SGD with 0.01; the kor-eng bench Adam with 0.001.');
-  if (!(o.teacherForcing >= 0 && o.teacherForcing <= 1)) throw bad(`teacher-forcing must be between 0 and 1, got ${o.teacherForcing}.`, 'The course always teacher-forces (1).');
-  if (!['none', 'dot', 'general'].includes(o.attention)) throw bad(`attention must be none, dot or general, got ${String(o.attention)}.`);
-  if (o.testFraction !== undefined && !(o.testFraction >= 0 && o.testFraction < 1)) throw bad(`test-fraction must be in [0, 1), got ${o.testFraction}.`);
-  if (!(o.clipNorm >= 0)) throw bad(`clip-norm must be ≥ 0, got ${o.clipNorm}.`);
+  requireInt('hidden', o.hidden, 1);
+  requireInt('iterations', o.iterations, 1);
+  if (o.epochs !== undefined) requireInt('epochs', o.epochs, 1);
+  requireInt('batch-size', o.batchSize, 1);
+  requireInt('source-max-length', o.sourceMaxLength, 2);
+  requireInt('target-max-length', o.targetMaxLength, 2);
+  requireInt('min-count', o.minCount, 1);
+  requireInt('seed', o.seed, 0);
+  requireInt('sample-every', o.sampleEvery, 0);
+  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw badOption(`optimizer must be sgd or adam, got ${String(o.optimizer)}.`, 'Use --optimizer sgd (the course) or adam.');
+  if (!(o.lr > 0 && Number.isFinite(o.lr))) throw badOption(`lr must be a positive number, got ${o.lr}.`, 'The course uses SGD with 0.01; the kor-eng bench Adam with 0.001.');
+  if (!(o.teacherForcing >= 0 && o.teacherForcing <= 1)) throw badOption(`teacher-forcing must be between 0 and 1, got ${o.teacherForcing}.`, 'The course always teacher-forces (1).');
+  if (!['none', 'dot', 'general'].includes(o.attention)) throw badOption(`attention must be none, dot or general, got ${String(o.attention)}.`, 'Leave it out, or use --attention for Luong general attention.');
+  if (o.testFraction !== undefined && !(o.testFraction >= 0 && o.testFraction < 1)) throw badOption(`test-fraction must be in [0, 1), got ${o.testFraction}.`, 'Use 0 to measure on the training pairs, or for example 0.1.');
+  if (!(o.clipNorm >= 0)) throw badOption(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
   return o;
 }
 
@@ -106,7 +96,7 @@ export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions): Se
   const shuffled = fraction > 0 ? new Rng(o.seed + 1).shuffle(items.slice()) : items;
   const nTest = roundHalfEven(pairs.length * fraction);
   if (fraction > 0 && (nTest < 1 || nTest >= pairs.length)) {
-    throw bad(
+    throw badOption(
       `test-fraction ${fraction} of ${pairs.length} pairs leaves ${nTest} test and ${pairs.length - nTest} training pairs.`,
       'Use --test-fraction 0 to measure on the training pairs (as the course does), or a file with more pairs.',
     );
@@ -264,7 +254,7 @@ export class Translator {
   translate(sentences: readonly string[]): Translation[] {
     const words = sentences.map((s) => normalizeSentence(s, this.splitPunctuation).filter((w) => w !== ''));
     words.forEach((w, i) => {
-      if (w.length === 0) throw bad(`Nothing to translate in sentence ${i + 1} ("${sentences[i]}").`, 'Give a sentence with at least one word.');
+      if (w.length === 0) throw badOption(`Nothing to translate in sentence ${i + 1} ("${sentences[i]}").`, 'Give a sentence with at least one word.');
     });
     const r = decodeAll(this.model, words.map((w) => this.sourceVocab.encode(w)), this.maxDecodeSteps);
     return words.map((w, i) => {

@@ -128,6 +128,8 @@ def main():
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--test-fraction", type=float, default=0.1)
+    ap.add_argument("--test-out", default=None,
+                    help="write the held-out pairs here (source<TAB>target), so RNN Lab can be measured on the same ones")
     args, blas = parse_torch_args(ap)
 
     random.seed(0)
@@ -143,6 +145,13 @@ def main():
     random.Random(0).shuffle(items)
     n_test = int(round(len(items) * args.test_fraction))
     test_items, train_items = items[:n_test], items[n_test:]
+    if args.test_out:
+        # The same permutation applied to the texts (shuffle depends only on the length and the seed).
+        texts = list(pairs)
+        random.Random(0).shuffle(texts)
+        with open(args.test_out, "w", encoding="utf-8") as f:
+            for s, t in texts[:n_test]:
+                f.write(f"{s}\t{t}\n")
     log(f"train pairs {len(train_items)}, test pairs {len(test_items)}")
 
     encoder = Encoder(src_v, args.hidden, src_pad)

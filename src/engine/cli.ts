@@ -25,7 +25,7 @@ const USAGE = `Usage:
   rnn-lab predict MODEL_DIR FILE [--horizon N] [--backend B] [--json]
   rnn-lab seq2seq FILE [--hidden N] [--epochs N | --iterations N] [--batch-size N] [--optimizer sgd|adam]
                        [--lr X] [--teacher-forcing X] [--attention] [--source-max-length N]
-                       [--target-max-length N] [--test-fraction X] [--split-punctuation] [--reverse]
+                       [--target-max-length N] [--test-fraction X | --test-file PAIRS] [--split-punctuation] [--reverse]
                        [--min-count N] [--clip-norm X] [--seed N] [--backend B] [--save DIR] [--json]
   rnn-lab translate MODEL_DIR "sentence" ["sentence" …] [--backend B] [--json]
 
@@ -267,6 +267,7 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
       'source-max-length': { type: 'string' },
       'target-max-length': { type: 'string' },
       'test-fraction': { type: 'string' },
+      'test-file': { type: 'string' },
       'split-punctuation': { type: 'boolean' },
       reverse: { type: 'boolean' },
       'min-count': { type: 'string' },
@@ -296,6 +297,7 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
     sourceMaxLength: num('source-max-length', values['source-max-length']),
     targetMaxLength: num('target-max-length', values['target-max-length']),
     testFraction: num('test-fraction', values['test-fraction']),
+    testFile: values['test-file'],
     splitPunctuation: values['split-punctuation'],
     reverse: values.reverse,
     minCount: num('min-count', values['min-count']),

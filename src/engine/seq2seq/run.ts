@@ -88,10 +88,11 @@ export interface Seq2SeqData {
  * Vocabularies over all kept pairs (as the course and the reference do), then a seeded shuffle and
  * the first round(n · testFraction) pairs held out.
  */
-export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions): Seq2SeqData {
+export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions, heldOut?: { file: string; pairs: SentencePair[] }): Seq2SeqData {
   const sourceVocab = Vocab.build(pairs.map((p) => p.source), { minCount: o.minCount });
   const targetVocab = Vocab.build(pairs.map((p) => p.target), { minCount: o.minCount });
   const items = pairs.map((pair) => ({ pair, ids: { source: sourceVocab.encode(pair.source), target: targetVocab.encode(pair.target) } }));
+  if (heldOut) return splitByHeldOut(items, heldOut, sourceVocab, targetVocab);
   const fraction = o.testFraction ?? (pairs.length >= AUTO_TEST_MIN_PAIRS ? 0.1 : 0);
   const shuffled = fraction > 0 ? new Rng(o.seed + 1).shuffle(items.slice()) : items;
   const nTest = roundHalfEven(pairs.length * fraction);
@@ -113,6 +114,47 @@ export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions): Se
     measuredOn: nTest > 0 ? 'test' : 'train',
     pairs: pairs.length,
     testFraction: fraction,
+  };
+}
+
+/** Test set = the held-out file's pairs, each matched to one occurrence among the pairs (in order). */
+function splitByHeldOut(
+  items: { pair: SentencePair; ids: PairIds }[],
+  heldOut: { file: string; pairs: SentencePair[] },
+  sourceVocab: Vocab,
+  targetVocab: Vocab,
+): Seq2SeqData {
+  const key = (p: SentencePair) => `${p.source.join(' ')}\t${p.target.join(' ')}`;
+  const wanted = new Map<string, number>();
+  for (const p of heldOut.pairs) wanted.set(key(p), (wanted.get(key(p)) ?? 0) + 1);
+  const test: typeof items = [];
+  const train: typeof items = [];
+  for (const item of items) {
+    const k = key(item.pair);
+    const n = wanted.get(k) ?? 0;
+    if (n > 0) {
+      wanted.set(k, n - 1);
+      test.push(item);
+    } else {
+      train.push(item);
+    }
+  }
+  const missing = [...wanted.values()].reduce((a, b) => a + b, 0);
+  if (missing > 0 || train.length === 0) {
+    throw badOption(
+      `${missing} of the ${heldOut.pairs.length} pairs in ${heldOut.file} are not among the training file's pairs${train.length === 0 ? ', and no training pairs would remain' : ''}.`,
+      'The test file must hold pairs taken from the training file (after the same length filters).',
+    );
+  }
+  return {
+    sourceVocab,
+    targetVocab,
+    train: train.map((x) => x.ids),
+    test: test.map((x) => x.ids),
+    measured: test,
+    measuredOn: 'test',
+    pairs: items.length,
+    testFraction: test.length / items.length,
   };
 }
 
@@ -288,7 +330,9 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
   const o = resolveSeq2SeqOptions(options);
   const backend = await initBackend(o.backend ?? 'auto');
   const { pairs } = await readPairsFile(file, { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
-  const data = prepareSeq2SeqData(pairs, o);
+  const pairOptions = { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse };
+  const heldOut = o.testFile ? { file: o.testFile, pairs: (await readPairsFile(o.testFile, pairOptions)).pairs } : undefined;
+  const data = prepareSeq2SeqData(pairs, o, heldOut);
   const config: Seq2SeqConfig = { sourceVocab: data.sourceVocab.size, targetVocab: data.targetVocab.size, hidden: o.hidden, attention: o.attention };
   const model = new Seq2Seq(config, o.seed);
   const translator = new Translator(model, data.sourceVocab, data.targetVocab, o.targetMaxLength, o.splitPunctuation);

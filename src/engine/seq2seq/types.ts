@@ -34,6 +34,12 @@ export interface Seq2SeqOptions {
    * training pairs, as the course's evaluate does.
    */
   testFraction?: number;
+  /**
+   * A file of sentence pairs to hold out instead of a random fraction: each of its pairs is taken
+   * out of FILE's pairs (once per occurrence) and used as the test set; the rest train. This is
+   * how the bench evaluates RNN Lab and PyTorch on the same held-out pairs.
+   */
+  testFile?: string;
   /** Make punctuation separate tokens (the course keeps it attached). */
   splitPunctuation: boolean;
   /** Translate from the second column to the first. */

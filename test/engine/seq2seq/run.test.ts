@@ -140,3 +140,19 @@ describe('prepareSeq2SeqData', () => {
     assert.throws(() => prepareSeq2SeqData(pairs.slice(0, 4), resolveSeq2SeqOptions({ testFraction: 0.1 })), /test-fraction 0/);
   });
 });
+
+test('testFile: its pairs are the test set (once per occurrence), the rest train; unknown pairs are an error', () => {
+  const words = (s: string) => s.split(' ');
+  const pair = (s: string, t: string, line: number) => ({ source: words(s), target: words(t), line });
+  const pairs = [pair('a b', 'x', 1), pair('c', 'y', 2), pair('a b', 'x', 3), pair('d', 'z', 4)];
+  const o = resolveSeq2SeqOptions({});
+  const data = prepareSeq2SeqData(pairs, o, { file: 'held.txt', pairs: [pair('a b', 'x', 1)] });
+  assert.equal(data.test.length, 1, 'one occurrence held out, the duplicate still trains');
+  assert.equal(data.train.length, 3);
+  assert.equal(data.measuredOn, 'test');
+  assert.deepEqual(data.measured.map((m) => m.pair.line), [1]);
+  assert.throws(
+    () => prepareSeq2SeqData(pairs, o, { file: 'held.txt', pairs: [pair('q', 'r', 1)] }),
+    (e: Error & { code?: string; hint?: string }) => e.code === 'BAD_OPTION' && /held\.txt/.test(e.message) && /taken from the training file/.test(e.hint ?? ''),
+  );
+});

@@ -25,8 +25,6 @@ export interface KernelExports {
   sumSquares(g: number, n: number): number;
   scale(g: number, n: number, s: number): void;
   softmaxXent(logits: number, labels: number, N: number, V: number, losses: number, dlogits: number, scale: number): void;
-  sigmoidInPlace(p: number, n: number): void;
-  tanhInPlace(p: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -158,9 +156,9 @@ export class KernelModule {
   }
 
   /**
-   * Keep `length` floats for a backward pass (not zero-filled). Returns an id for takeStash. A
+   * Keep `length` floats for a backward pass (not zero-filled). Returns an id for stashPtr. A
    * recorded forward whose backward never runs would hold its stash forever, so past
-   * MAX_STASHES the oldest is dropped (takeStash then reports it).
+   * MAX_STASHES the oldest is dropped (stashPtr then reports it).
    */
   stash(length: number): { id: number; ptr: number } {
     while (this.stashes.size >= MAX_STASHES) {

@@ -184,8 +184,3 @@ export function addRowVector(y: usize, bias: usize, rows: i32, cols: i32): void 
 export function copy(dst: usize, src: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }
-
-/** dst[0..n) = 0. */
-export function zero(dst: usize, n: i32): void {
-  memory.fill(dst, 0, <usize>n << 2);
-}

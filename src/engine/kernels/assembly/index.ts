@@ -3,7 +3,6 @@
 export { gemm, transpose, colSum, addRowVector } from './gemm';
 export { lstmForward, lstmBackward, gruForward, gruBackward } from './rnn';
 export { adam, sgd, sumSquares, scale } from './optim';
-export { sigmoidInPlace, tanhInPlace } from './math';
 export { softmaxXent } from './xent';
 
 /** First byte free for the host's buffers (after static data). */

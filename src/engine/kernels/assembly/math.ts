@@ -74,32 +74,6 @@ export function tanh1(x: f32): f32 {
   return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
 }
 
-/** In place: p[0..n) = sigmoid(p). */
-export function sigmoidInPlace(p: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = p + (<usize>i << 2);
-    v128.store(a, sigmoid4(v128.load(a)));
-  }
-  for (; i < n; i++) {
-    const a = p + (<usize>i << 2);
-    store<f32>(a, sigmoid1(load<f32>(a)));
-  }
-}
-
-/** In place: p[0..n) = tanh(p). */
-export function tanhInPlace(p: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = p + (<usize>i << 2);
-    v128.store(a, tanh4(v128.load(a)));
-  }
-  for (; i < n; i++) {
-    const a = p + (<usize>i << 2);
-    store<f32>(a, tanh1(load<f32>(a)));
-  }
-}
-
 /** dst[0..n) = tanh(src[0..n)); dst may equal src. */
 export function tanhTo(dst: usize, src: usize, n: i32): void {
   let i = 0;

@@ -28,7 +28,7 @@ export type { TrainEvent, TrainEventListener, RunControl, TranslationSample } fr
 export { errorMetrics } from './metrics';
 
 export { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult, type ErrorMetrics } from './forecast/types';
-export { runForecast, predictWithSaved, loadForecaster, resolveForecastOptions, type ForecastRun } from './forecast/run';
+export { runForecast, checkForecastFile, predictWithSaved, loadForecaster, resolveForecastOptions, type ForecastRun, type ForecastControl } from './forecast/run';
 
 export { Seq2Seq, makeBatch, type Seq2SeqConfig, type Seq2SeqBatch, type PairIds, type GreedyResult, type TeacherForcedOutput } from './models/seq2seq';
 export { LuongAttention, type LuongScore, type AttentionMemory } from './models/attention';

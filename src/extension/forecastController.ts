@@ -66,6 +66,8 @@ export class ForecastController implements vscode.Disposable {
       return;
     }
     this.log(`${fileName}: ${preview.totalRows} rows, numeric columns ${preview.columns.join(', ')}; order ${preview.order.detected}${preview.order.reversed ? ' (reversed to oldest first)' : ''}`);
+    // The worker loads tfjs and the model code while the user fills in the form.
+    session.warmup();
     const config = vscode.workspace.getConfiguration('rnnLab');
     const values = initialFormValues((k) => config.get(k), preview);
     let started = false;
@@ -93,18 +95,24 @@ export class ForecastController implements vscode.Disposable {
   /**
    * Starts training in the session's worker. Resolves once the engine reports `start` (the run
    * panel is open then); rejects with a readable message when the run fails before that, so the
-   * setup form can show it and stay open.
+   * setup form can show it and stay open. The engine checks the file with these options first, so
+   * a file that cannot train (too few rows for the windows, say) fails before any panel opens.
    */
-  private train(session: WorkerSession, file: vscode.Uri, fileName: string, values: FormValues): Promise<void> {
+  private async train(session: WorkerSession, file: vscode.Uri, fileName: string, values: FormValues): Promise<void> {
     const options = formToOptions(values, backendFromSettings((k) => vscode.workspace.getConfiguration('rnnLab').get(k)));
     const runId = runIdFor(new Date());
     const config: RunConfig = { version: 1, id: runId, kind: 'forecast', file: file.fsPath, createdAt: new Date().toISOString(), options };
     const msg: HostToWorker = { type: 'forecast', file: file.fsPath, fileName, options, runsRoot: this.runsRootFor(file), config };
     const initial: RunViewState = { runId, fileName, source: 'train', history: [], phase: { kind: 'training', epochs: values.epochs, backend: null } };
     this.log(`Training on ${fileName}: ${JSON.stringify(options)}`);
+    try {
+      await session.check(file.fsPath, fileName, options);
+    } catch (e) {
+      this.showError(e, file);
+      throw new Error(errorText(e));
+    }
     // The run panel opens now and training starts once it has loaded (plotly takes a moment), so
-    // the live loss curve is seen from the first epoch; the worker loads tfjs meanwhile.
-    session.warmup();
+    // the live loss curve is seen from the first epoch.
     const panel = this.openPanel(initial);
     return panel.whenReady(10_000).then(() => {
       if (panel.isDisposed) throw new Error('The run panel was closed before training started.');

@@ -3,12 +3,14 @@
  * place the extension loads the engine, so tfjs and the model code never enter the extension
  * host: activation stays fast and the host stays responsive while training runs.
  *
- * One worker serves one session: a CSV preview, then at most one training run or prediction.
+ * One worker serves one session: a CSV preview, then at most one training run or prediction
+ * (checked first, so a file that cannot train fails before the run panel opens).
  * The model code is imported lazily (`await import`), so a preview does not initialise tfjs.
  */
 import { parentPort } from 'node:worker_threads';
 import { isRnnLabError } from '../engine/errors';
-import { preview as previewRows, readCsvFile } from '../engine/data/csv';
+import { preview as previewRows, readCsvFile, type CsvTable } from '../engine/data/csv';
+import type { ForecastOptions } from '../engine/forecast/types';
 import type { TrainEvent } from '../engine/train/events';
 import type { HostToWorker, WireError, WorkerToHost } from './workerProtocol';
 import { writeRun } from './runStorage';
@@ -29,6 +31,8 @@ export function toWireError(e: unknown): WireError {
 }
 
 let abort: AbortController | null = null;
+/** The last 'check': its file, the options that shape the table, and the table. */
+let checked: { file: string; missing: ForecastOptions['missing'] | undefined; order: ForecastOptions['order'] | undefined; table: CsvTable } | null = null;
 
 /** Forward engine events; per-batch events are dropped (the host shows epochs). */
 function onEvent(event: TrainEvent): void {
@@ -57,10 +61,21 @@ async function handle(msg: HostToWorker): Promise<void> {
       });
       return;
     }
+    case 'check': {
+      checked = null;
+      const { checkForecastFile } = await import('../engine/forecast/run');
+      const table = await checkForecastFile(msg.file, msg.options, { displayName: msg.fileName });
+      checked = { file: msg.file, missing: msg.options.missing, order: msg.options.order, table };
+      post({ type: 'checked' });
+      return;
+    }
     case 'forecast': {
       abort = new AbortController();
       const { runForecast } = await import('../engine/forecast/run');
-      const run = await runForecast(msg.file, msg.options, { onEvent, signal: abort.signal });
+      // The table the check read, when it was read the same way (the file is not read twice).
+      const table = checked && checked.file === msg.file && checked.missing === msg.options.missing && checked.order === msg.options.order ? checked.table : undefined;
+      checked = null;
+      const run = await runForecast(msg.file, msg.options, { onEvent, signal: abort.signal, displayName: msg.fileName, table });
       let runDir: string | null = null;
       let saveError: string | undefined;
       try {
@@ -76,7 +91,7 @@ async function handle(msg: HostToWorker): Promise<void> {
     case 'predictSaved': {
       abort = new AbortController();
       const { predictWithSaved } = await import('../engine/forecast/run');
-      const result = await predictWithSaved(msg.modelDir, msg.file, { onEvent, signal: abort.signal });
+      const result = await predictWithSaved(msg.modelDir, msg.file, { onEvent, signal: abort.signal, displayName: msg.fileName });
       let runDir: string | null = null;
       let saveError: string | undefined;
       try {

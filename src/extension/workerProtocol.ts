@@ -10,6 +10,12 @@ import type { RunConfig } from './runStorage';
 
 export type HostToWorker =
   | { type: 'preview'; file: string; fileName: string }
+  /**
+   * The engine's checks of the file against these options (columns, rows for the windows and the
+   * split), before the run panel opens. Answered by 'checked' or an error; the worker keeps the
+   * parsed table for the 'forecast' that follows.
+   */
+  | { type: 'check'; file: string; fileName: string; options: Partial<ForecastOptions> }
   | {
       type: 'forecast';
       file: string;
@@ -36,6 +42,7 @@ export interface WireError {
 
 export type WorkerToHost =
   | { type: 'preview'; preview: CsvPreview }
+  | { type: 'checked' }
   | { type: 'event'; event: TrainEvent }
   | { type: 'done'; result: ForecastResult; runDir: string | null; saveError?: string }
   | { type: 'error'; error: WireError }

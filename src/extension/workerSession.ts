@@ -1,10 +1,11 @@
 /**
  * Host side of the training worker: one Worker per session (preview, then one run), one request
  * at a time, every pending promise settled when the worker answers, fails or exits.
- * No `vscode` import, so it is tested with a fake worker script in plain Node.
+ * No `vscode` import, so it is tested against the real dist/worker.js in plain Node
+ * (test/extension/workerSession.test.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { ForecastResult } from '../engine/forecast/types';
+import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
 import type { TrainEvent } from '../engine/train/events';
 import type { CsvPreview } from './protocol';
 import type { HostToWorker, WireError, WorkerToHost } from './workerProtocol';
@@ -50,6 +51,13 @@ export class WorkerSession {
     return this.request({ type: 'preview', file, fileName }).then((m) => {
       if (m.type !== 'preview') throw new WorkerError(unexpected(m));
       return m.preview;
+    });
+  }
+
+  /** Runs the engine's pre-training checks of the file with these options; rejects with their error. */
+  check(file: string, fileName: string, options: Partial<ForecastOptions>): Promise<void> {
+    return this.request({ type: 'check', file, fileName, options }).then((m) => {
+      if (m.type !== 'checked') throw new WorkerError(unexpected(m));
     });
   }
 

@@ -152,6 +152,8 @@ export async function findFrame(page: Page, selector: string, timeoutMs = 30_000
 export async function cspViolations(page: Page): Promise<{ directive: string; blockedURI: string }[]> {
   const all: { directive: string; blockedURI: string }[] = [];
   for (const f of page.frames()) {
+    // A hidden webview's frame goes away; evaluating in it would wait for the default 30 s timeout.
+    if (f.isDetached()) continue;
     const raw = await f.evaluate(() => document.documentElement.getAttribute('data-csp-violations')).catch(() => null);
     if (raw) all.push(...(JSON.parse(raw) as { directive: string; blockedURI: string }[]));
   }
@@ -195,9 +197,11 @@ export async function errorNotifications(page: Page): Promise<string[]> {
 
 export async function clearNotifications(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
-  for (const b of await page.locator('.notifications-toasts .codicon-notifications-clear, .notifications-toasts .codicon-close').all()) {
-    await b.click().catch(() => {});
-  }
+  const toasts = page.locator('.notifications-toasts .notification-list-item');
+  if ((await toasts.count()) === 0) return;
+  // A toast's close button shows only on hover: a plain click would wait 30 s for it to be visible.
+  await paletteCommand(page, 'Notifications: Clear All Notifications');
+  await waitFor(async () => (await toasts.count()) === 0, 10_000, 'notifications still shown');
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

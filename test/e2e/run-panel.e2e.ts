@@ -78,7 +78,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
         const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n));
         if (added.length !== 1) return null;
         const dir = join(modelsDir, added[0]);
-        return ['config.json', 'weights.json', 'scaler.json'].every((f) => existsSync(join(dir, f))) ? dir : null;
+        return ['config.json', 'model.safetensors', 'scaler.json'].every((f) => existsSync(join(dir, f))) ? dir : null;
       },
       30_000,
       () => `no model folder under ${modelsDir} (has: ${existsSync(modelsDir) ? readdirSync(modelsDir).join(', ') : 'nothing'})`,
@@ -89,8 +89,10 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.equal(config.columns[config.target], 'Close', 'the target column is Close');
     // The run it came from goes along.
     assert.equal((JSON.parse(readFileSync(join(saved, 'run-config.json'), 'utf8')) as { kind: string }).kind, 'forecast');
-    const weights = JSON.parse(readFileSync(join(saved, 'weights.json'), 'utf8')) as Record<string, unknown>;
-    assert.ok(Object.keys(weights).length > 0, 'weights.json has tensors');
+    // safetensors: an 8-byte header length, then a JSON header naming PyTorch's state_dict tensors.
+    const bytes = readFileSync(join(saved, 'model.safetensors'));
+    const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(header).filter((k) => k !== '__metadata__').sort(), ['fc.bias', 'fc.weight', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0']);
     JSON.parse(readFileSync(join(saved, 'scaler.json'), 'utf8'));
     // The panel says where it went.
     await waitFor(async () => /Model saved to models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Model saved" notice in the panel');

@@ -10,12 +10,12 @@ import { RnnLabError } from '../errors';
 import { parseDate, readCsvFile, type CsvTable } from '../data/csv';
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
-import { Forecaster, type ForecasterConfig, type StateDict } from '../models/forecaster';
+import { Forecaster, type ForecasterConfig } from '../models/forecaster';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl } from '../train/events';
 import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
-import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
+import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
 import { badOption, requireInt, stripUndefined } from '../options';
 
@@ -216,10 +216,28 @@ function evaluate(model: Forecaster, set: WindowSet, scaler: MinMaxScaler, targe
   return { predicted, actual, naive, test: errorMetrics(actual, predicted), naiveMetrics: errorMetrics(actual, naive) };
 }
 
-export async function runForecast(file: string, options: Partial<ForecastOptions>, control: RunControl = {}): Promise<ForecastRun> {
+/** How runForecast and checkForecastFile are controlled; `table` skips reading the file again. */
+export interface ForecastControl extends RunControl {
+  /**
+   * The table checkForecastFile returned for this file with the same `missing` and `order`
+   * options (the extension's worker checks the file before it opens the run panel, then trains).
+   */
+  table?: CsvTable;
+}
+
+/**
+ * The checks runForecast makes before it trains (the file, its columns, enough rows for the
+ * windows and the split, a batch that fits in memory), without loading a backend. Returns the
+ * parsed table, which runForecast takes back through `control.table`; throws the same errors.
+ */
+export async function checkForecastFile(file: string, options: Partial<ForecastOptions>, control: Pick<ForecastControl, 'displayName'> = {}): Promise<CsvTable> {
   const o = resolveForecastOptions(options);
-  const backend = await initBackend(o.backend ?? 'auto');
-  const table = await readCsvFile(file, { file, missing: o.missing, order: o.order });
+  return (await loadForecastData(file, o, control)).table;
+}
+
+async function loadForecastData(file: string, o: ForecastOptions, control: ForecastControl): Promise<{ table: CsvTable; data: ForecastData }> {
+  const name = control.displayName ?? file;
+  const table = control.table ?? (await readCsvFile(file, { file: name, missing: o.missing, order: o.order }));
   const data = prepareForecastData(table, { seqLength: o.seqLength, trainFraction: o.trainFraction, validationFraction: o.validationFraction, features: o.features, target: o.target });
   const F = data.features.length;
   const batchWindows = o.batchSize === 'full' ? data.train.size : Math.min(o.batchSize, data.train.size);
@@ -229,11 +247,19 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
     while (fit > 16 && batchBytes(fit, o, F) > BATCH_BYTES_LIMIT) fit >>= 1;
     throw new RnnLabError(
       'BAD_OPTION',
-      `A batch of ${batchWindows.toLocaleString('en')} windows from ${file} would need about ${gib.toFixed(1)} GiB for training.`,
+      `A batch of ${batchWindows.toLocaleString('en')} windows from ${name} would need about ${gib.toFixed(1)} GiB for training.`,
       `Train in mini-batches: set the batch size to ${fit} (--batch-size ${fit}).`,
-      { file },
+      { file: name },
     );
   }
+  return { table, data };
+}
+
+export async function runForecast(file: string, options: Partial<ForecastOptions>, control: ForecastControl = {}): Promise<ForecastRun> {
+  const o = resolveForecastOptions(options);
+  const backend = await initBackend(o.backend ?? 'auto');
+  const { table, data } = await loadForecastData(file, o, control);
+  const F = data.features.length;
   const config: ForecasterConfig = { inputSize: F, hidden: o.hidden, layers: o.layers, seqLength: o.seqLength };
   const model = new Forecaster(config, o.seed);
   const { task, dispose: disposeTask } = makeTask(model, data, o);
@@ -262,7 +288,7 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
     const saved: SavedConfig = { kind: 'forecaster', version: MODEL_FORMAT_VERSION, model: config, columns: data.columns, features: data.features, target: data.target, options: savedOptions, source: file };
     return {
       result,
-      save: (dir) => writeModelDir(dir, { 'config.json': saved, 'weights.json': model.stateDict(), 'scaler.json': data.scaler.toJSON() }),
+      save: (dir) => writeModelDir(dir, { 'config.json': saved, [WEIGHTS_FILE]: encodeWeights(model.stateDict()), 'scaler.json': data.scaler.toJSON() }),
       dispose: () => model.dispose(),
     };
   } catch (e) {
@@ -290,20 +316,20 @@ function configIsWhole(c: SavedConfig): boolean {
 /** Load a saved forecaster folder. */
 export async function loadForecaster(dir: string): Promise<{ model: Forecaster; config: SavedConfig; scaler: MinMaxScaler }> {
   const config = await readModelFile<SavedConfig>(dir, 'config.json');
-  if (config?.kind !== 'forecaster' || config.version !== MODEL_FORMAT_VERSION) {
-    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config?.kind)}, version ${String(config?.version)}).`, 'Choose a folder saved by Forecast with LSTM.', { file: dir });
+  if (config?.kind !== 'forecaster' || !READABLE_MODEL_VERSIONS.includes(config.version)) {
+    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config?.kind)}, version ${String(config?.version)}).`, newerHint(config?.version) ?? 'Choose a folder saved by Forecast with LSTM.', { file: dir });
   }
   if (!configIsWhole(config)) {
     throw new RnnLabError('BAD_MODEL', `${dir}/config.json is damaged: its model sizes, columns, features or target are missing or do not fit together.`, 'Save the model again.', { file: dir });
   }
-  const weights = await readModelFile<StateDict>(dir, 'weights.json');
+  const { weights, file: weightsFile } = await readWeights(dir, config.version);
   const scaler = MinMaxScaler.fromJSON(await readModelFile<MinMaxScalerJSON>(dir, 'scaler.json'));
   const model = new Forecaster(config.model, 0);
   try {
     model.loadStateDict(weights);
   } catch (e) {
     model.dispose();
-    throw new RnnLabError('BAD_MODEL', `${dir}/weights.json does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: dir });
+    throw new RnnLabError('BAD_MODEL', `${weightsFile} does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: weightsFile });
   }
   return { model, config, scaler };
 }
@@ -326,10 +352,11 @@ export async function predictWithSaved(
   const { model, config, scaler } = await loadForecaster(modelDir);
   try {
     const o = config.options;
-    const table = await readCsvFile(file, { file, missing: o.missing, order: o.order });
+    const name = options.displayName ?? file;
+    const table = await readCsvFile(file, { file: name, missing: o.missing, order: o.order });
     const missing = config.columns.filter((c) => !table.columns.includes(c));
     if (missing.length) {
-      throw new RnnLabError('UNKNOWN_COLUMN', `${file} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model was trained on.`, `Use a CSV with the columns ${config.columns.join(', ')}.`, { file });
+      throw new RnnLabError('UNKNOWN_COLUMN', `${name} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model was trained on.`, `Use a CSV with the columns ${config.columns.join(', ')}.`, { file: name });
     }
     const U = config.columns.length;
     const C = table.columns.length;
@@ -338,7 +365,7 @@ export async function predictWithSaved(
     for (let r = 0; r < table.rows; r++) for (let u = 0; u < U; u++) compact[r * U + u] = table.data[r * C + idx[u]];
     const L = config.model.seqLength;
     if (table.rows < L + 1) {
-      throw new RnnLabError('TOO_FEW_ROWS', `${file} has ${table.rows} rows; the model needs at least ${L + 1} (a window of ${L} and a label).`, 'Use a longer file.', { file });
+      throw new RnnLabError('TOO_FEW_ROWS', `${name} has ${table.rows} rows; the model needs at least ${L + 1} (a window of ${L} and a label).`, 'Use a longer file.', { file: name });
     }
     const scaled = scaler.transform(compact);
     const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);

@@ -8,6 +8,7 @@ import { packLayout, type PackLayout } from '../packing';
 import { Linear } from './linear';
 import { denseMse } from '../nn/losses';
 import { Rng } from '../random';
+import { isWeightData, type StateDict } from '../persist';
 
 export interface ForecasterConfig {
   /** Number of feature columns. */
@@ -17,8 +18,12 @@ export interface ForecasterConfig {
   seqLength: number;
 }
 
-/** Weights by PyTorch state_dict name (`lstm.weight_ih_l0`, …, `fc.weight`, `fc.bias`). */
-export type StateDict = Record<string, { shape: number[]; data: number[] }>;
+/**
+ * Weights by the state_dict names of the course's lab 11-4 model (`self.rnn = nn.LSTM(…)`,
+ * `self.fc = nn.Linear(…)`): `rnn.weight_ih_l0`, …, `fc.weight`, `fc.bias`. So a saved
+ * model.safetensors loads into the course's Net with `load_state_dict`.
+ */
+export type { StateDict } from '../persist';
 
 export class Forecaster {
   readonly rnn: RNN;
@@ -74,27 +79,25 @@ export class Forecaster {
 
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, v] of this.rnn.params) out[`lstm.${name}`] = { shape: v.shape, data: Array.from(v.dataSync()) };
-    out['fc.weight'] = { shape: this.fc.weight.shape, data: Array.from(this.fc.weight.dataSync()) };
-    out['fc.bias'] = { shape: this.fc.bias.shape, data: Array.from(this.fc.bias.dataSync()) };
+    for (const [name, v] of this.rnn.params) out[`rnn.${name}`] = { shape: v.shape, data: v.dataSync().slice() as Float32Array };
+    out['fc.weight'] = { shape: this.fc.weight.shape, data: this.fc.weight.dataSync().slice() as Float32Array };
+    out['fc.bias'] = { shape: this.fc.bias.shape, data: this.fc.bias.dataSync().slice() as Float32Array };
     return out;
   }
 
   loadStateDict(sd: StateDict): void {
-    const set = (v: tf.Variable, name: string) => {
-      const e = sd[name];
+    const set = (v: tf.Variable, name: string, legacy?: string) => {
+      const e = sd[name] ?? (legacy ? sd[legacy] : undefined);
       if (!e || !Array.isArray(e.shape) || e.shape.join(',') !== v.shape.join(',')) {
         throw new Error(`state_dict entry ${name}: expected shape [${v.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
       }
-      // Checked before making a tensor: tf.tensor would take strings or nulls, and assign would then throw past it.
-      if (!Array.isArray(e.data) || e.data.length !== v.size || !e.data.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new Error(`state_dict entry ${name}: expected ${v.size} finite numbers`);
-      }
-      const t = tf.tensor(e.data, v.shape);
+      if (!isWeightData(e.data, v.size)) throw new Error(`state_dict entry ${name}: expected ${v.size} finite numbers`);
+      const t = tf.tensor(Float32Array.from(e.data), v.shape);
       v.assign(t);
       t.dispose();
     };
-    for (const [name, v] of this.rnn.params) set(v, `lstm.${name}`);
+    // Model format 1 named the LSTM `lstm.`.
+    for (const [name, v] of this.rnn.params) set(v, `rnn.${name}`, `lstm.${name}`);
     set(this.fc.weight, 'fc.weight');
     set(this.fc.bias, 'fc.bias');
   }

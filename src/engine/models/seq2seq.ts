@@ -24,7 +24,7 @@ import { LuongAttention, type AttentionMemory } from './attention';
 import { softmaxCrossEntropy } from '../kernels/xent';
 import { Rng } from '../random';
 import { EOS, SOS } from '../data/vocab';
-import type { StateDict } from './forecaster';
+import { isWeightData, type StateDict } from '../persist';
 import type { AttentionKind } from '../seq2seq/types';
 
 export interface Seq2SeqConfig {
@@ -398,18 +398,10 @@ export class Seq2Seq {
     return list;
   }
 
-  /**
-   * The weights, float32 values written with 9 significant digits (enough to read back the same
-   * float32, and about half the size of full doubles).
-   */
+  /** The weights under PyTorch's state_dict names and layouts. */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const p of this.named()) {
-      const d = p.read();
-      const data = new Array<number>(d.length);
-      for (let i = 0; i < d.length; i++) data[i] = Number(d[i].toPrecision(9));
-      out[p.name] = { shape: p.shape, data };
-    }
+    for (const p of this.named()) out[p.name] = { shape: p.shape, data: p.read().slice() };
     return out;
   }
 
@@ -418,9 +410,10 @@ export class Seq2Seq {
     for (const p of list) {
       const e = sd[p.name];
       const size = p.shape.reduce((a, b) => a * b, 1);
-      if (!e || !Array.isArray(e.shape) || e.shape.join(',') !== p.shape.join(',') || !Array.isArray(e.data) || e.data.length !== size) {
+      if (!e || !Array.isArray(e.shape) || e.shape.join(',') !== p.shape.join(',')) {
         throw new Error(`state_dict entry ${p.name}: expected shape [${p.shape}], got ${e ? `[${e.shape}]` : 'nothing'}`);
       }
+      if (!isWeightData(e.data, size)) throw new Error(`state_dict entry ${p.name}: expected ${size} finite numbers`);
     }
     for (const p of list) p.write(sd[p.name].data);
   }

@@ -18,12 +18,11 @@ import { RnnLabError } from '../errors';
 import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pairs';
 import { Vocab, EOS, type VocabJSON } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
-import type { StateDict } from '../models/forecaster';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl, TrainEvent, TranslationSample } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
-import { MODEL_FORMAT_VERSION, readModelFile, writeModelDir } from '../persist';
+import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
 import { badOption, requireInt, stripUndefined } from '../options';
 import {
   AUTO_TEST_MIN_PAIRS,
@@ -329,7 +328,7 @@ export interface Seq2SeqRun {
 export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: RunControl = {}): Promise<Seq2SeqRun> {
   const o = resolveSeq2SeqOptions(options);
   const backend = await initBackend(o.backend ?? 'auto');
-  const { pairs } = await readPairsFile(file, { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
+  const { pairs } = await readPairsFile(file, { file: control.displayName ?? file, sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
   const pairOptions = { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse };
   const heldOut = o.testFile ? { file: o.testFile, pairs: (await readPairsFile(o.testFile, pairOptions)).pairs } : undefined;
   const data = prepareSeq2SeqData(pairs, o, heldOut);
@@ -392,7 +391,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
       save: (dir) =>
         writeModelDir(dir, {
           'config.json': saved,
-          'weights.json': model.stateDict(),
+          [WEIGHTS_FILE]: encodeWeights(model.stateDict()),
           'source_vocab.json': data.sourceVocab.toJSON(),
           'target_vocab.json': data.targetVocab.toJSON(),
         }),
@@ -407,21 +406,21 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
 /** Load a saved seq2seq folder as a Translator. */
 export async function loadTranslator(dir: string): Promise<Translator> {
   const config = await readModelFile<SavedConfig>(dir, 'config.json');
-  if (config.kind !== 'seq2seq' || config.version !== MODEL_FORMAT_VERSION) {
-    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a seq2seq model (kind ${String(config.kind)}, version ${String(config.version)}).`, 'Choose a folder saved by `rnn-lab seq2seq … --save DIR`.', { file: dir });
+  if (config.kind !== 'seq2seq' || !READABLE_MODEL_VERSIONS.includes(config.version)) {
+    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a seq2seq model (kind ${String(config.kind)}, version ${String(config.version)}).`, newerHint(config.version) ?? 'Choose a folder saved by `rnn-lab seq2seq … --save DIR`.', { file: dir });
   }
   const sourceVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'source_vocab.json'));
   const targetVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'target_vocab.json'));
   if (sourceVocab.size !== config.model.sourceVocab || targetVocab.size !== config.model.targetVocab) {
     throw new RnnLabError('BAD_MODEL', `${dir}: the vocabularies (${sourceVocab.size}, ${targetVocab.size} words) do not match the model (${config.model.sourceVocab}, ${config.model.targetVocab}).`, 'Save the model again.', { file: dir });
   }
-  const weights = await readModelFile<StateDict>(dir, 'weights.json');
+  const { weights, file: weightsFile } = await readWeights(dir, config.version);
   const model = new Seq2Seq(config.model, 0);
   try {
     model.loadStateDict(weights);
   } catch (e) {
     model.dispose();
-    throw new RnnLabError('BAD_MODEL', `${dir}/weights.json does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: dir });
+    throw new RnnLabError('BAD_MODEL', `${weightsFile} does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: weightsFile });
   }
   return new Translator(model, sourceVocab, targetVocab, config.maxDecodeSteps, config.splitPunctuation);
 }

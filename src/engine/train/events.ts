@@ -39,4 +39,6 @@ export interface RunControl {
   onEvent?: TrainEventListener;
   /** Aborting stops training at the next batch boundary and rejects with a CANCELLED RnnLabError. */
   signal?: AbortSignal;
+  /** How messages name the input file, e.g. its workspace-relative path (default: the path as given). */
+  displayName?: string;
 }

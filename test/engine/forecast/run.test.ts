@@ -13,6 +13,8 @@ import { RnnLabError } from '../../../src/engine/errors';
 import { loadForecaster, predictWithSaved, resolveForecastOptions, runForecast, type ForecastRun } from '../../../src/engine/forecast/run';
 import { FORECAST_DEFAULTS, type ForecastOptions } from '../../../src/engine/forecast/types';
 import { errorMetrics } from '../../../src/engine/metrics';
+import { encodeWeights, type StateDict } from '../../../src/engine/persist';
+import { decodeSafetensors } from '../../../src/engine/safetensors';
 import { train, type TrainTask } from '../../../src/engine/train/trainer';
 import type { TrainEvent } from '../../../src/engine/train/events';
 import { Rng } from '../../../src/engine/random';
@@ -115,6 +117,17 @@ function predictByHand(
 }
 
 describe('runForecast', () => {
+  test('errors name the file by displayName when one is given, else by its path', async () => {
+    const bad = await csv('bad-cell.csv', ['date', 'value'], [[isoDay(0), 1], [isoDay(1), 'abc'], [isoDay(2), 3]]);
+    const byPath = await expectErrorAsync(() => runForecast(bad, { ...SMALL, backend: 'wasm' }), 'NON_NUMERIC_CELL');
+    assert.ok(byPath.message.includes(`of ${bad} `), byPath.message);
+    assert.deepEqual([byPath.location.file, byPath.location.line], [bad, 3]);
+    const named = await expectErrorAsync(() => runForecast(bad, { ...SMALL, backend: 'wasm' }, { displayName: 'data/bad-cell.csv' }), 'NON_NUMERIC_CELL');
+    assert.ok(named.message.includes('of data/bad-cell.csv '), named.message);
+    assert.deepEqual([named.location.file, named.location.line], ['data/bad-cell.csv', 3]);
+    assert.ok(!named.message.includes(dir), named.message);
+  });
+
   test('the same seed gives identical results; another seed gives different ones', async () => {
     const file = await sineCsv('det.csv', noisySine(80, 1));
     const a = await runForecast(file, { ...SMALL, seed: 7 });
@@ -198,7 +211,7 @@ describe('runForecast', () => {
     const run = await runForecast(file, { ...SMALL, epochs: 30 });
     const modelDir = join(dir, 'saveload-model');
     await run.save(modelDir);
-    assert.deepEqual((await readdir(modelDir)).sort(), ['config.json', 'scaler.json', 'weights.json']);
+    assert.deepEqual((await readdir(modelDir)).sort(), ['config.json', 'model.safetensors', 'scaler.json']);
     const trainRows = Math.floor(rows * 0.7);
     const loaded = await loadForecaster(modelDir);
     assert.deepEqual(loaded.config.model, { inputSize: 2, hidden: 4, layers: 1, seqLength: L });
@@ -249,41 +262,78 @@ describe('runForecast', () => {
     const noAux = await csv('no-aux.csv', ['date', 'value'], s.dates.map((d, i) => [d, s.value[i]]));
     const e = await expectErrorAsync(() => predictWithSaved(modelDir, noAux, { backend: 'wasm' }), 'UNKNOWN_COLUMN');
     assert.match(e.message, /aux/);
+    assert.ok(e.message.startsWith(noAux), e.message);
+    // The extension names files by their workspace-relative path.
+    const named = await expectErrorAsync(() => predictWithSaved(modelDir, noAux, { backend: 'wasm', displayName: 'data/no-aux.csv' }), 'UNKNOWN_COLUMN');
+    assert.ok(named.message.startsWith('data/no-aux.csv lacks'), named.message);
+    assert.ok(!named.message.includes(dir), named.message);
 
     for (const horizon of [-1, 2.5]) await expectErrorAsync(() => predictWithSaved(modelDir, file, { backend: 'wasm', horizon }), 'BAD_OPTION');
     const h0 = await predictWithSaved(modelDir, file, { backend: 'wasm', horizon: 0 });
     assert.deepEqual(h0.forecast, { x: [], values: [] });
 
     // Damage each file in turn (a copy of the model each time).
-    const good = {
-      config: await readFile(join(modelDir, 'config.json'), 'utf8'),
-      weights: await readFile(join(modelDir, 'weights.json'), 'utf8'),
-      scaler: await readFile(join(modelDir, 'scaler.json'), 'utf8'),
+    const good: Record<string, string | Uint8Array | undefined> = {
+      'config.json': await readFile(join(modelDir, 'config.json'), 'utf8'),
+      'model.safetensors': new Uint8Array(await readFile(join(modelDir, 'model.safetensors'))),
+      'scaler.json': await readFile(join(modelDir, 'scaler.json'), 'utf8'),
     };
-    const weights = JSON.parse(good.weights);
-    const damaged: [string, Partial<typeof good>][] = [
-      ['truncated weights.json', { weights: good.weights.slice(0, good.weights.length / 2) }],
-      ['a weight with the wrong shape', { weights: JSON.stringify({ ...weights, 'fc.weight': { shape: [2, 4], data: Array(8).fill(0) } }) }],
-      ['a weight with too few values', { weights: JSON.stringify({ ...weights, 'fc.bias': { shape: [1], data: [] } }) }],
-      ['a missing weight', { weights: JSON.stringify({ ...weights, 'lstm.weight_hh_l0': undefined }) }],
-      ['a non-number weight', { weights: JSON.stringify({ ...weights, 'fc.bias': { shape: [1], data: ['x'] } }) }],
-      // A NaN weight is written by JSON.stringify as null.
-      ['a NaN (null) weight', { weights: JSON.stringify({ ...weights, 'fc.bias': { shape: [1], data: [NaN] } }) }],
-      ['a damaged scaler', { scaler: JSON.stringify({ min: [0, 1], max: [0, 2] }) }],
-      ['a config for another kind of model', { config: JSON.stringify({ ...JSON.parse(good.config), kind: 'seq2seq' }) }],
-      ['a config without its model sizes', { config: JSON.stringify({ ...JSON.parse(good.config), model: undefined }) }],
-      ['no config.json', { config: undefined }],
+    const sd = decodeSafetensors(good['model.safetensors'] as Uint8Array, 'x').tensors;
+    const weights = (change: StateDict) => ({ 'model.safetensors': encodeWeights({ ...sd, ...change }) });
+    const { 'rnn.weight_hh_l0': _dropped, ...withoutOne } = sd;
+    const config = JSON.parse(good['config.json'] as string);
+    const bytes = good['model.safetensors'] as Uint8Array;
+    const damaged: [string, Record<string, string | Uint8Array | undefined>][] = [
+      ['truncated weights', { 'model.safetensors': bytes.subarray(0, bytes.length - 4) }],
+      ['weights that are not safetensors', { 'model.safetensors': new TextEncoder().encode(JSON.stringify(sd)) }],
+      ['a weight with the wrong shape', weights({ 'fc.weight': { shape: [2, 4], data: new Float32Array(8) } })],
+      ['a weight with too few values', weights({ 'fc.bias': { shape: [0], data: new Float32Array(0) } })],
+      ['a missing weight', { 'model.safetensors': encodeWeights(withoutOne) }],
+      ['a NaN weight', weights({ 'fc.bias': { shape: [1], data: Float32Array.of(NaN) } })],
+      ['no weights file', { 'model.safetensors': undefined }],
+      ['a damaged scaler', { 'scaler.json': JSON.stringify({ min: [0, 1], max: [0, 2] }) }],
+      ['a config for another kind of model', { 'config.json': JSON.stringify({ ...config, kind: 'seq2seq' }) }],
+      ['a config without its model sizes', { 'config.json': JSON.stringify({ ...config, model: undefined }) }],
+      ['a model from a newer RNN Lab', { 'config.json': JSON.stringify({ ...config, version: 99 }) }],
+      ['no config.json', { 'config.json': undefined }],
     ];
     for (const [label, change] of damaged) {
       const d = join(dir, `damaged-${label.replace(/\W+/g, '-')}`);
       await mkdir(d);
       const files = { ...good, ...change };
-      for (const [k, v] of Object.entries(files)) if (v !== undefined) await writeFile(join(d, `${k}.json`), v);
-      await expectErrorAsync(() => predictWithSaved(d, file, { backend: 'wasm' }), 'BAD_MODEL').catch((err) => {
+      for (const [k, v] of Object.entries(files)) if (v !== undefined) await writeFile(join(d, k), v);
+      const err = await expectErrorAsync(() => predictWithSaved(d, file, { backend: 'wasm' }), 'BAD_MODEL').catch((err) => {
         throw new Error(`${label}: ${(err as Error).message}`);
       });
+      if (label.includes('newer')) assert.match(err.hint ?? '', /update RNN Lab/);
       assert.equal(tf.memory().numTensors, before, `${label}: a failed load frees what it made`);
     }
+  });
+
+  test('a model folder saved by the first release (format 1, weights.json) still loads and predicts the same', async () => {
+    const file = await sineCsv('v1.csv', noisySine(40, 8));
+    const run = await runForecast(file, { ...SMALL, epochs: 3 });
+    const v2 = join(dir, 'v2-model');
+    await run.save(v2);
+    // Format 1: the same config with version 1, and the weights as JSON arrays of numbers.
+    const v1 = join(dir, 'v1-model');
+    await mkdir(v1);
+    const config = JSON.parse(await readFile(join(v2, 'config.json'), 'utf8'));
+    assert.equal(config.version, 2);
+    await writeFile(join(v1, 'config.json'), JSON.stringify({ ...config, version: 1 }));
+    await writeFile(join(v1, 'scaler.json'), await readFile(join(v2, 'scaler.json')));
+    const loaded = await loadForecaster(v2);
+    const sd = loaded.model.stateDict();
+    loaded.model.dispose();
+    // …under format 1's names: the LSTM was `lstm.`, now it is the course's `rnn.`.
+    const legacy = Object.entries(sd).map(([k, t]) => [k.replace(/^rnn\./, 'lstm.'), { shape: t.shape, data: Array.from(t.data) }]);
+    assert.ok(legacy.some(([k]) => k === 'lstm.weight_ih_l0'));
+    await writeFile(join(v1, 'weights.json'), JSON.stringify(Object.fromEntries(legacy)));
+    const a = await predictWithSaved(v2, file, { backend: 'wasm' });
+    const b = await predictWithSaved(v1, file, { backend: 'wasm' });
+    assert.deepEqual(b.testSeries, a.testSeries);
+    assert.deepEqual(b.forecast, a.forecast);
+    run.dispose();
   });
 
   test('saving over an existing model folder replaces it whole, leaving no temporary folders', async () => {
@@ -295,10 +345,10 @@ describe('runForecast', () => {
     await writeFile(join(modelDir, 'weights.json'), '{"old": true}');
     const run = await runForecast(file, { ...SMALL, epochs: 2 });
     await run.save(modelDir);
-    assert.deepEqual((await readdir(modelDir)).sort(), ['config.json', 'scaler.json', 'weights.json'], 'old files are gone');
+    assert.deepEqual((await readdir(modelDir)).sort(), ['config.json', 'model.safetensors', 'scaler.json'], 'old files are gone');
     assert.deepEqual(await readdir(parent), ['model'], 'no temporary or backup folders are left beside it');
-    const weights = JSON.parse(await readFile(join(modelDir, 'weights.json'), 'utf8'));
-    assert.deepEqual(Object.keys(weights).sort(), ['fc.bias', 'fc.weight', 'lstm.bias_hh_l0', 'lstm.bias_ih_l0', 'lstm.weight_hh_l0', 'lstm.weight_ih_l0']);
+    const weights = decodeSafetensors(await readFile(join(modelDir, 'model.safetensors')), 'model.safetensors').tensors;
+    assert.deepEqual(Object.keys(weights).sort(), ['fc.bias', 'fc.weight', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0']);
     // Saving again over it works the same way.
     await run.save(modelDir);
     assert.deepEqual(await readdir(parent), ['model']);

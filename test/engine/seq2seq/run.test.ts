@@ -108,6 +108,9 @@ describe('seq2seq run (wasm)', () => {
   test('a malformed pairs file fails with BAD_PAIRS naming the line', async () => {
     const e = await rejectsWith(runSeq2Seq(path.join(FILES, 'pairs_no_tab.txt'), { iterations: 1 }), 'BAD_PAIRS');
     assert.equal(e.location.line, 2);
+    assert.ok(e.message.includes(path.join(FILES, 'pairs_no_tab.txt')), e.message);
+    const named = await rejectsWith(runSeq2Seq(path.join(FILES, 'pairs_no_tab.txt'), { iterations: 1 }, { displayName: 'data/pairs.txt' }), 'BAD_PAIRS');
+    assert.ok(named.message.includes('data/pairs.txt') && !named.message.includes(FILES), named.message);
   });
 
   test('bad options fail before training', () => {

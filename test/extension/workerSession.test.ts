@@ -1,0 +1,131 @@
+// The host's WorkerSession driving the real training worker (dist/worker.js, built by `npm run
+// build`) in plain Node: preview, the pre-training check, a short run that is stored, and a cancel
+// that stores nothing. Files are named in messages by the name the host passes (the extension
+// passes the workspace-relative path), never by the worker's absolute path.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WorkerError, WorkerSession } from '../../src/extension/workerSession';
+import { runIdFor, type RunConfig } from '../../src/extension/runStorage';
+import type { ForecastOptions } from '../../src/engine/forecast/types';
+import type { TrainEvent } from '../../src/engine/train/events';
+
+const WORKER = resolve(__dirname, '..', '..', 'dist', 'worker.js');
+const TWO_ROWS = resolve(__dirname, '..', 'engine', 'data', 'files', 'two_rows.csv');
+const OPTIONS: Partial<ForecastOptions> = { seqLength: 4, hidden: 3, epochs: 3, lr: 0.02, horizon: 2, backend: 'wasm', seed: 1 };
+
+let dir: string;
+let csv: string;
+before(async () => {
+  assert.ok(existsSync(WORKER), `${WORKER} is missing: run \`npm run build\` first (npm test does).`);
+  dir = await mkdtemp(join(tmpdir(), 'rnn-lab-worker-'));
+  csv = join(dir, 'series.csv');
+  const lines = ['day,x,y'];
+  for (let i = 0; i < 40; i++) lines.push(`${i + 1},${Math.sin(i / 3).toFixed(4)},${(10 + Math.cos(i / 4)).toFixed(4)}`);
+  await writeFile(csv, lines.join('\n') + '\n');
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function forecastMsg(file: string, runsRoot: string, options: Partial<ForecastOptions>) {
+  const config: RunConfig = { version: 1, id: runIdFor(new Date()), kind: 'forecast', file, createdAt: new Date().toISOString(), options };
+  return { type: 'forecast' as const, file, fileName: 'ws/series.csv', options, runsRoot, config };
+}
+
+async function rejection(p: Promise<unknown>): Promise<WorkerError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof WorkerError, `expected a WorkerError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('WorkerSession with dist/worker.js', () => {
+  test('preview, then a file too short for the windows fails the check with the display name', async () => {
+    const s = new WorkerSession(WORKER);
+    try {
+      const p = await s.preview(TWO_ROWS, 'data/two_rows.csv');
+      assert.equal(p.fileName, 'data/two_rows.csv');
+      assert.equal(p.totalRows, 2);
+      assert.deepEqual(p.columns, ['a', 'b']);
+      const e = await rejection(s.check(TWO_ROWS, 'data/two_rows.csv', OPTIONS));
+      assert.equal(e.wire.code, 'TOO_FEW_ROWS');
+      assert.match(e.message, /^data\/two_rows\.csv\b/);
+      assert.ok(!e.message.includes(resolve(TWO_ROWS, '..')), e.message);
+      // The session is still usable after a failed check.
+      const again = await s.preview(TWO_ROWS, 'data/two_rows.csv');
+      assert.equal(again.totalRows, 2);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  test('check, then train: every epoch is reported and the run is stored', async () => {
+    const runsRoot = join(dir, 'runs-ok');
+    const s = new WorkerSession(WORKER);
+    try {
+      await s.check(csv, 'ws/series.csv', OPTIONS);
+      const events: TrainEvent[] = [];
+      const out = await s.run(forecastMsg(csv, runsRoot, OPTIONS), (e) => events.push(e));
+      assert.deepEqual(events.filter((e) => e.type === 'epochEnd').map((e) => (e as { epoch: number }).epoch), [1, 2, 3]);
+      assert.equal(out.result.rows, 40);
+      assert.equal(out.result.target, 'y');
+      assert.equal(out.result.history.length, 3);
+      assert.equal(out.result.forecast.values.length, 2);
+      assert.ok(out.runDir && existsSync(out.runDir), `run stored: ${out.runDir}`);
+      assert.equal((await readdir(runsRoot)).filter((n) => !n.startsWith('.')).length, 1);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  test('a failing check names the option to change; a bad cell names the line', async () => {
+    const s = new WorkerSession(WORKER);
+    try {
+      const e = await rejection(s.check(csv, 'ws/series.csv', { ...OPTIONS, target: 'nope' }));
+      assert.equal(e.wire.code, 'UNKNOWN_COLUMN');
+      assert.match(e.message, /nope/);
+    } finally {
+      s.dispose();
+    }
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, 'day,y\n1,2\n2,oops\n3,4\n');
+    const t = new WorkerSession(WORKER);
+    try {
+      const e = await rejection(t.check(bad, 'ws/bad.csv', OPTIONS));
+      assert.equal(e.wire.code, 'NON_NUMERIC_CELL');
+      assert.match(e.message, /ws\/bad\.csv:3/);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  test('cancel mid-run rejects with CANCELLED and stores nothing', async () => {
+    const runsRoot = join(dir, 'runs-cancel');
+    const s = new WorkerSession(WORKER);
+    try {
+      const options = { ...OPTIONS, epochs: 100_000 };
+      let cancelled = false;
+      const e = await rejection(
+        s.run(forecastMsg(csv, runsRoot, options), (ev) => {
+          if (ev.type === 'epochEnd' && !cancelled) {
+            cancelled = true;
+            s.cancel();
+          }
+        }),
+      );
+      assert.equal(e.wire.code, 'CANCELLED');
+      assert.ok(cancelled);
+      const stored = existsSync(runsRoot) ? (await readdir(runsRoot)).filter((n) => !n.startsWith('.')) : [];
+      assert.deepEqual(stored, []);
+    } finally {
+      s.dispose();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import type { FormValues, RunToHost, RunViewState } from './protocol';
 import { RunPanel, restoredState } from './runPanel';
 import { allRuns, type RunItem, type RunsView } from './runsView';
 import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from './runStorage';
-import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from './settings';
+import { backendFromSettings, formToOptions, inFormWords, initialFormValues, validateFormValues } from './settings';
 import { SetupPanel } from './setupPanel';
 import { WorkerError, WorkerSession } from './workerSession';
 import type { HostToWorker } from './workerProtocol';
@@ -390,8 +390,9 @@ export class ForecastController implements vscode.Disposable {
   }
 }
 
+/** An error's text for the user, with the engine's CLI flags named as the form's fields. */
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return inFormWords(e instanceof Error ? e.message : String(e));
 }
 
 async function pickCsv(openLabel: string): Promise<vscode.Uri | undefined> {

@@ -104,3 +104,40 @@ export function formToOptions(v: FormValues, backend: BackendSetting): Partial<F
   if (backend !== 'auto') options.backend = backend;
   return options;
 }
+
+/** The form's name for each engine option that a message can mention as a CLI flag. */
+const FIELD_OF_FLAG: Record<string, string> = {
+  'seq-length': 'seq_length',
+  hidden: 'Hidden size',
+  layers: 'Layers',
+  epochs: 'Epochs',
+  'batch-size': 'Batch size',
+  lr: 'Learning rate',
+  'train-fraction': 'Training fraction',
+  horizon: 'Horizon',
+  seed: 'Seed',
+  target: 'Target column',
+  features: 'Feature columns',
+  missing: 'Empty cells',
+  order: 'Row order',
+};
+/** The form's labels of the choice options' values (the setup form's select options). */
+const CHOICE_LABELS: Record<string, Record<string, string>> = {
+  missing: { error: 'Stop with an error', drop: 'Drop the row', ffill: 'Fill from the previous row' },
+  order: { auto: 'Automatic (from the dates)', 'as-is': 'As stored (oldest first)', reverse: 'Reverse (file is newest first)' },
+};
+
+/**
+ * An engine message in the form's words: the engine names options as CLI flags (`--seq-length 7`,
+ * `--missing drop`), which the extension's user sets as form fields (seq_length 7, Empty cells
+ * “Drop the row”). Flags the form does not have are left as they are.
+ */
+export function inFormWords(text: string): string {
+  return text.replace(/--([a-z][a-z-]*)(?: ([\w.-]+))?/g, (whole, flag: string, value: string | undefined) => {
+    const field = FIELD_OF_FLAG[flag];
+    if (!field) return whole;
+    const choices = CHOICE_LABELS[flag];
+    if (choices) return value !== undefined && choices[value] ? `${field} “${choices[value]}”` : `${field}${value !== undefined ? ` ${value}` : ''}`;
+    return value !== undefined ? `${field} ${value}` : field;
+  });
+}

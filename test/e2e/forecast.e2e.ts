@@ -154,6 +154,8 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     assert.equal(await form.locator('#start').isDisabled(), false, 'form usable again');
     assert.match(text, /two_rows\.csv/);
     assert.ok(!text.includes(env.workspace), `the file is named relative to the workspace: ${text}`);
+    assert.match(text, /seq_length 7/, 'options are named as the form names them');
+    assert.doesNotMatch(text, /--seq-length/);
     assert.match(text, /rows?/i);
     await screenshot(page, 'error-two-rows');
     const violations = await cspViolations(page);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORECAST_DEFAULTS } from '../../src/engine/forecast/types';
-import { backendFromSettings, defaultsFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../src/extension/settings';
+import { backendFromSettings, defaultsFromSettings, formToOptions, inFormWords, initialFormValues, validateFormValues } from '../../src/extension/settings';
 import type { CsvPreview } from '../../src/extension/protocol';
 
 const none = () => undefined;
@@ -54,4 +54,20 @@ test('form → engine options; backend only when not auto', () => {
   assert.deepEqual(o.features, ['Open', 'High', 'Close']);
   assert.notEqual(o.features, v.features, 'copied, not shared');
   assert.equal(formToOptions(v, 'wasm').backend, 'wasm');
+});
+
+test('inFormWords: engine messages name the form fields the user sets, not CLI flags', () => {
+  assert.equal(
+    inFormWords('Only 2 rows of a.csv are left to train on; with --seq-length 7 at least 9 are needed. Add rows: even --seq-length 1 needs at least 3.'),
+    'Only 2 rows of a.csv are left to train on; with seq_length 7 at least 9 are needed. Add rows: even seq_length 1 needs at least 3.',
+  );
+  assert.equal(inFormWords('Train in mini-batches: set the batch size to 512 (--batch-size 512).'), 'Train in mini-batches: set the batch size to 512 (Batch size 512).');
+  assert.equal(
+    inFormWords('Fill in the cell, or use --missing drop (drop rows with missing values) or --missing ffill (copy the previous row’s value).'),
+    'Fill in the cell, or use Empty cells “Drop the row” (drop rows with missing values) or Empty cells “Fill from the previous row” (copy the previous row’s value).',
+  );
+  assert.equal(inFormWords('pass --order as-is to use the rows as they are.'), 'pass Row order “As stored (oldest first)” to use the rows as they are.');
+  // Flags the form does not have, and text without flags, are unchanged.
+  assert.equal(inFormWords('Use --clip-norm 1 or a lower --lr.'), 'Use --clip-norm 1 or a lower Learning rate.');
+  assert.equal(inFormWords('a.csv:3:2: not a number — x'), 'a.csv:3:2: not a number — x');
 });

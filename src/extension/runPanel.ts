@@ -21,14 +21,14 @@ const BODY = `
     <vscode-button id="save-model" secondary disabled>Save model…</vscode-button>
     <vscode-button id="forecast-saved" secondary disabled>Forecast with saved model…</vscode-button>
   </div>
-  <section>
+  <section id="loss-section">
     <h2>Training loss</h2>
     <div id="loss-plot" class="plot"></div>
   </section>
   <section id="results" hidden>
-    <h2>Test windows: prediction vs actual</h2>
+    <h2 id="forecast-title">Test windows: prediction vs actual</h2>
     <div id="forecast-plot" class="plot tall"></div>
-    <h2>Metrics on the test windows</h2>
+    <h2 id="metrics-title">Metrics on the test windows</h2>
     <table id="metrics"></table>
     <p id="verdict"></p>
     <p id="run-info" class="muted"></p>

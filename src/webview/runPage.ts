@@ -5,7 +5,7 @@
 import type { ForecastResult } from '../engine/forecast/types';
 import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../extension/protocol';
 import { byId, el, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
-import { fmt, verdict } from './format';
+import { fmt, runInfo, verdict } from './format';
 
 // plotly.js-dist, loaded by its own <script> tag (dist/media/plotly.min.js), sets window.Plotly.
 interface PlotlyApi {
@@ -104,7 +104,7 @@ function drawForecast(r: ForecastResult): void {
   div.dataset.points = String(s.x.length);
 }
 
-function drawMetrics(r: ForecastResult): void {
+function drawMetrics(r: ForecastResult, scope: 'test' | 'all'): void {
   const table = byId<HTMLTableElement>('metrics');
   table.replaceChildren();
   const head = table.createTHead().insertRow();
@@ -125,14 +125,8 @@ function drawMetrics(r: ForecastResult): void {
     if (model !== null && naive !== null) (model <= naive ? m : n).classList.add('better');
     tr.append(m, n);
   }
-  byId('verdict').textContent = verdict(r);
-  const note = r.test.mapeNote ?? r.naive.mapeNote;
-  const info = [
-    `${r.testWindows} test windows, ${r.rows} rows, features ${r.features.join(', ')}.`,
-    `Backend ${r.backend}, trained in ${r.trainSeconds.toFixed(1)} s, final loss ${fmt(r.finalLoss)}${r.stoppedEarly ? ' (stopped early)' : ''}.`,
-    note ?? '',
-  ];
-  byId('run-info').textContent = info.filter(Boolean).join(' ');
+  byId('verdict').textContent = verdict(r, scope);
+  byId('run-info').textContent = runInfo(r, scope);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,11 +158,17 @@ function render(s: RunViewState): void {
   const done = s.phase.kind === 'done';
   byId('save-model').toggleAttribute('disabled', !(done && s.source === 'train' && s.phase.kind === 'done' && s.phase.runDir));
   byId('forecast-saved').toggleAttribute('disabled', s.phase.kind === 'training');
-  drawLoss(s.history);
+  // A saved model applied to a file trains nothing: no loss to show, and every window is scored.
+  const saved = s.source === 'saved';
+  byId('loss-section').hidden = saved;
+  byId('log-scale').hidden = saved;
+  byId('forecast-title').textContent = saved ? 'Every window of the file: prediction vs actual' : 'Test windows: prediction vs actual';
+  byId('metrics-title').textContent = saved ? 'Metrics on every window' : 'Metrics on the test windows';
+  if (!saved) drawLoss(s.history);
   byId('results').hidden = !done;
   if (s.phase.kind === 'done') {
     drawForecast(s.phase.result);
-    drawMetrics(s.phase.result);
+    drawMetrics(s.phase.result, saved ? 'all' : 'test');
   }
 }
 

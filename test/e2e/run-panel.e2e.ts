@@ -8,7 +8,7 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { closeAllEditors, findFrame, launch, paletteCommand, quickPick, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
@@ -96,6 +96,88 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     JSON.parse(readFileSync(join(saved, 'scaler.json'), 'utf8'));
     // The panel says where it went.
     await waitFor(async () => /Model saved to models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Model saved" notice in the panel');
+  });
+
+  /** Accepts the simple save dialog's proposal once its input holds a path matching `re` on two polls in a row. */
+  async function acceptProposal(page: Page, re: RegExp): Promise<string> {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    let proposed = '';
+    await waitFor(
+      async () => {
+        const before = proposed;
+        proposed = await input.inputValue({ timeout: 1000 });
+        return proposed === before && re.test(proposed);
+      },
+      30_000,
+      () => `the dialog does not propose ${re} (shows "${proposed}")`,
+      300,
+    );
+    await page.keyboard.press('Enter');
+    return proposed;
+  }
+
+  test('Export PNG and SVG write the charts as image files into the workspace', { timeout: 240_000 }, async () => {
+    const { page, workspace } = env;
+    const run = await shortRun();
+    for (const format of ['png', 'svg'] as const) {
+      const target = join(workspace, `stock_daily-forecast.${format}`);
+      await run.locator(`#export-${format}`).click();
+      await acceptProposal(page, new RegExp(`/stock_daily-forecast\\.${format}$`));
+      // The file may exist from an earlier export: the dialog asks to replace it.
+      const replace = page.locator('.monaco-dialog-box .monaco-button:has-text("Replace")');
+      const bytes = await waitFor(
+        async () => {
+          if (await replace.isVisible().catch(() => false)) await replace.click();
+          return existsSync(target) && statSync(target).size > 0 ? readFileSync(target) : null;
+        },
+        30_000,
+        `${target} was not written`,
+      );
+      if (format === 'png') {
+        assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+        assert.ok(bytes.readUInt32BE(16) > 100 && bytes.readUInt32BE(20) > 100, 'a real image size in the IHDR chunk');
+      } else {
+        const svg = bytes.toString('utf8');
+        assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/);
+        assert.match(svg, /Close/, 'the chart names the target column');
+      }
+      await waitFor(async () => /Chart saved to stock_daily-forecast\./.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Chart saved" notice');
+    }
+  });
+
+  test('Forecast with Saved Model… applies a saved run to a CSV: every labelled window, no training', { timeout: 240_000 }, async () => {
+    const { page, workspace } = env;
+    await shortRun();
+    await closeAllEditors(page);
+    const runsDir = join(workspace, '.rnnlab', 'runs');
+    const before = readdirSync(runsDir);
+    await paletteCommand(page, 'RNN Lab: Forecast with Saved Model…');
+    await quickPick(page, 'stock_daily.csv'); // the saved runs, newest first
+    // Then a CSV to apply it to, in the open dialog: type its path.
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(join(workspace, 'stock_daily.csv'));
+    await page.keyboard.press('Enter');
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitForPhase(run, ['done', 'failed'], 60_000);
+    assert.equal(end.phase, 'done', end.status);
+    await run.locator('#metrics td').first().waitFor({ timeout: 30_000 });
+    const added = await waitFor(async () => {
+      const a = readdirSync(runsDir).filter((n) => !before.includes(n) && !n.startsWith('.'));
+      return a.length === 1 ? a[0] : null;
+    }, 30_000, 'no new run stored');
+    const config = JSON.parse(readFileSync(join(runsDir, added, 'config.json'), 'utf8')) as { kind: string; modelDir: string };
+    assert.equal(config.kind, 'saved-model');
+    const result = JSON.parse(readFileSync(join(runsDir, added, 'result.json'), 'utf8')) as { rows: number; testWindows: number; finalLoss: number | null; history: unknown[]; test: { rmse: number } };
+    // seq_length 7: every window with a label, from the first row; nothing was trained.
+    assert.equal(result.testWindows, result.rows - 7);
+    assert.equal(result.finalLoss, null);
+    assert.deepEqual(result.history, []);
+    assert.ok(Number.isFinite(result.test.rmse) && result.test.rmse > 0);
+    // Nothing was trained: the panel shows no loss chart, and says every window was scored.
+    assert.equal(await run.locator('#loss-section').isHidden(), true, 'no training-loss chart');
+    assert.match((await run.locator('#forecast-title').textContent()) ?? '', /Every window/);
+    await screenshot(page, 'forecast-saved-model');
   });
 
   test('the run panel survives a window reload with the same metrics', { timeout: 240_000 }, async () => {

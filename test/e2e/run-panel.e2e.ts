@@ -2,7 +2,8 @@
 // (page.evaluate callbacks run in the browser.)
 /**
  * The run panel after (and during) training, in a real VS Code (code-server 4.100.3 + Chromium):
- * Save model, surviving a window reload, Cancel, and the light theme. Each test starts from an
+ * Save model, Export PNG/SVG, Forecast with Saved Model…, surviving a window reload, Cancel, and
+ * the light and high-contrast themes. Each test starts from an
  * empty editor area and trains its own run, so any one of them can run alone (`--test-name-pattern`).
  * Run with `npm run test:e2e` (see forecast.e2e.ts).
  */
@@ -248,6 +249,48 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
       await screenshot(page, 'forecast-light');
     } finally {
       // Back to the harness's theme, whatever happened above.
+      await page.keyboard.press('Escape');
+      await paletteCommand(page, 'Preferences: Color Theme');
+      await quickPick(page, 'Dark Modern');
+      await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
+    }
+  });
+
+  test('high contrast: the panel follows it; the better metric is marked by an underline, not by colour', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    const run = await shortRun();
+    const dark = await themeLook(run);
+    const betterCell = () =>
+      run.evaluate(() => {
+        const td = document.querySelector('#metrics td.better');
+        if (!td) return null;
+        const cs = getComputedStyle(td);
+        return { line: cs.textDecorationLine, color: cs.color, body: getComputedStyle(document.body).color };
+      });
+    const darkCell = await betterCell();
+    assert.ok(darkCell, 'a metric is marked better');
+    assert.equal(darkCell.line, 'none');
+    assert.notEqual(darkCell.color, darkCell.body, 'on the dark theme the better value is coloured');
+    try {
+      await paletteCommand(page, 'Preferences: Color Theme');
+      await quickPick(page, 'Dark High Contrast');
+      let seen: ThemeLook | null = null;
+      const hc = await waitFor(
+        async () => {
+          const l = (seen = await themeLook(run));
+          return l.kind === 'vscode-high-contrast' && l.lossTick !== dark.lossTick ? l : null;
+        },
+        30_000,
+        () => `the panel did not follow the theme: ${JSON.stringify(seen)} (dark: ${JSON.stringify(dark)})`,
+      );
+      assert.ok(luminance(hc.background) <= luminance(dark.background), `high-contrast background ${hc.background} vs dark ${dark.background}`);
+      const cell = await betterCell();
+      assert.ok(cell);
+      assert.equal(cell.line, 'underline');
+      assert.equal(cell.color, cell.body, 'the same colour as the text: high contrast does not rely on colour');
+      await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
+      await screenshot(page, 'forecast-high-contrast');
+    } finally {
       await page.keyboard.press('Escape');
       await paletteCommand(page, 'Preferences: Color Theme');
       await quickPick(page, 'Dark Modern');

@@ -75,11 +75,13 @@ function drawLoss(history: LossPoint[]): void {
 function drawForecast(r: ForecastResult): void {
   const div = byId<PlotDiv>('forecast-plot');
   const t = themeColors();
+  // High-contrast themes get heavier lines: a 1 px dotted line all but vanishes on black or white.
+  const w = t.kind.startsWith('high-contrast') ? 1 : 0;
   const s = r.testSeries;
   const traces: object[] = [
-    { type: 'scatter', mode: 'lines', name: `actual ${r.target}`, x: s.x, y: s.actual, line: { color: t.foreground, width: 1.5 } },
-    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x: s.x, y: s.predicted, line: { color: t.series[0], width: 1.5 } },
-    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x: s.x, y: s.naive, line: { color: t.series[1], width: 1, dash: 'dot' } },
+    { type: 'scatter', mode: 'lines', name: `actual ${r.target}`, x: s.x, y: s.actual, line: { color: t.foreground, width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x: s.x, y: s.predicted, line: { color: t.series[0], width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x: s.x, y: s.naive, line: { color: t.series[1], width: 1 + w, dash: 'dot' } },
   ];
   if (r.forecast.values.length) {
     // Join the forecast to the last actual value so the line continues.
@@ -91,7 +93,7 @@ function drawForecast(r: ForecastResult): void {
       name: `forecast (${r.forecast.values.length} steps)`,
       x: [lastX, ...r.forecast.x],
       y: [lastY, ...r.forecast.values],
-      line: { color: t.series[2], width: 2, dash: 'dash' },
+      line: { color: t.series[2], width: 2 + w, dash: 'dash' },
       marker: { size: 5 },
     });
   }

@@ -267,6 +267,9 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
         const cs = getComputedStyle(td);
         return { line: cs.textDecorationLine, color: cs.color, body: getComputedStyle(document.body).color };
       });
+    // The persistence baseline's line (the third trace): its width as plotly drew it.
+    const naiveWidth = () => run.evaluate(() => parseFloat(getComputedStyle(document.querySelectorAll('#forecast-plot .scatterlayer .trace')[2].querySelector('path.js-line')!).strokeWidth));
+    assert.equal(await naiveWidth(), 1);
     const darkCell = await betterCell();
     assert.ok(darkCell, 'a metric is marked better');
     assert.equal(darkCell.line, 'none');
@@ -288,6 +291,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
       assert.ok(cell);
       assert.equal(cell.line, 'underline');
       assert.equal(cell.color, cell.body, 'the same colour as the text: high contrast does not rely on colour');
+      assert.equal(await naiveWidth(), 2, 'heavier lines on high contrast');
       await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
       await screenshot(page, 'forecast-high-contrast');
     } finally {

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(__dirname, '..');
-const data = resolve(root, '..', 'shared', 'data');
+const data = join(root, 'examples');
 const cli = join(root, 'dist', 'cli.js');
 const PY = '/usr/bin/python3';
 

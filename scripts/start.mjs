@@ -4,7 +4,7 @@
 //   npm start -- --code-server   use code-server even when `code` is on PATH
 //   PORT=8080 npm start           choose the port (default 8080)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -27,10 +27,7 @@ const userData = join(base, 'user-data');
 const extensions = join(base, 'extensions');
 const examples = join(base, 'examples');
 mkdirSync(examples, { recursive: true });
-const shared = join(root, '..', 'shared', 'data');
-for (const f of ['stock_daily.csv', 'kor-eng.txt']) {
-  if (existsSync(join(shared, f))) copyFileSync(join(shared, f), join(examples, f));
-}
+for (const f of ['stock_daily.csv', 'kor-eng.txt', 'README.md']) copyFileSync(join(root, 'examples', f), join(examples, f));
 execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], { stdio: 'inherit' });
 
 const port = process.env.PORT ?? '8080';

@@ -1,7 +1,7 @@
 """Shared pieces of the PyTorch reference benchmarks in bench/reference/.
 
-* REPO_ROOT, DEFAULT_DATA: the clone's root and the shared data sets beside it
-  (<clone>/../shared/data);
+* REPO_ROOT, DEFAULT_DATA: the clone's root and the course's data sets in it
+  (<clone>/examples);
 * log: human-readable lines go to stderr (stdout ends with the JSON object);
 * check_openblas: the BLAS speed check every benchmark reports, and
   parse_torch_args: the --threads option they share, applied, then that check;
@@ -20,7 +20,7 @@ import time
 import torch
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data")
+DEFAULT_DATA = os.path.join(REPO_ROOT, "examples")
 
 SOS_token = 0
 EOS_token = 1

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(__dirname, '../..');
-export const sharedData = resolve(repoRoot, '../shared/data');
+export const examples = resolve(repoRoot, 'examples');
 
 export interface Env {
   workspace: string;
@@ -41,7 +41,7 @@ function freePort(): Promise<number> {
 /** Example files: a copy of the course's stock data plus the broken ones the error tests need. */
 export function makeWorkspace(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(sharedData, 'stock_daily.csv'), join(dir, 'stock_daily.csv'));
+  copyFileSync(join(examples, 'stock_daily.csv'), join(dir, 'stock_daily.csv'));
   writeFileSync(join(dir, 'bad_text.csv'), 'Date,Open,Close\n2020-01-01,1,2\n2020-01-02,1.5,2.5\n2020-01-03,abc,2.7\n2020-01-04,1.7,2.9\n2020-01-05,1.8,3.0\n');
   writeFileSync(join(dir, 'empty.csv'), '');
   writeFileSync(join(dir, 'two_rows.csv'), 'Open,Close\n1,2\n3,4\n');

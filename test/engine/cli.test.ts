@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SHARED_DATA, FILES } from './data/helpers';
+import { EXAMPLES, FILES } from './data/helpers';
 import { cli, ensureCliBuilt, lastJsonLine, oneLineError } from '../helpers/cli';
 
-const STOCK = path.join(SHARED_DATA, 'stock_daily.csv');
+const STOCK = path.join(EXAMPLES, 'stock_daily.csv');
 
 /** Persistence baseline on stockDaily's test windows, from the file: course order (reversed), Close is the last column. */
 function stockBaseline(): { rows: number; testWindows: number; rmse: number; mae: number; mape: number } {

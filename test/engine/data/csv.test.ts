@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { columnIndex, parseCsv, parseDate, parseNumber, preview, readCsvFile } from '../../../src/engine/data/csv';
-import { expectError, expectErrorAsync, fixture, SHARED_DATA } from './helpers';
+import { expectError, expectErrorAsync, fixture, EXAMPLES } from './helpers';
 
-const STOCK = path.join(SHARED_DATA, 'stock_daily.csv');
+const STOCK = path.join(EXAMPLES, 'stock_daily.csv');
 
 function parseFixture(name: string, opts: Omit<Parameters<typeof parseCsv>[1], 'file'> = {}) {
   const f = fixture(name);

@@ -15,8 +15,8 @@ function repoRoot(): string {
 }
 
 export const ROOT = repoRoot();
-/** Shared data sets live next to the clone: <clone>/../shared/data (same on CI). */
-export const SHARED_DATA = path.join(ROOT, '..', 'shared', 'data');
+/** The course's data sets, kept in the repository (examples/), so a clone anywhere can test. */
+export const EXAMPLES = path.join(ROOT, 'examples');
 export const FILES = path.join(__dirname, 'files');
 
 export function fixture(name: string): { path: string; bytes: Buffer } {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { normalizeSentence, parsePairs, readPairsFile, tokenize } from '../../../src/engine/data/pairs';
 import { Vocab } from '../../../src/engine/data/vocab';
-import { expectError, fixture, SHARED_DATA } from './helpers';
+import { expectError, fixture, EXAMPLES } from './helpers';
 
 const COURSE = [
   'I feel hungry.\t나는 배가 고프다.',
@@ -39,7 +39,7 @@ test('splitPunctuation makes punctuation tokens; reverse swaps the columns', () 
 });
 
 test('kor-eng.txt with limits 10/12: 3,572 pairs; vocabularies are the course sizes + PAD + UNK', async () => {
-  const r = await readPairsFile(path.join(SHARED_DATA, 'kor-eng.txt'), {});
+  const r = await readPairsFile(path.join(EXAMPLES, 'kor-eng.txt'), {});
   assert.equal(r.total, 3798);
   assert.equal(r.pairs.length, 3572);
   assert.equal(r.skipped, 3798 - 3572);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseCsv, readCsvFile } from '../../../src/engine/data/csv';
 import { lastWindow, prepareForecastData, splitWindows, WindowSet } from '../../../src/engine/data/windows';
 import { Rng } from '../../../src/engine/random';
-import { expectError, fixture, SHARED_DATA } from './helpers';
+import { expectError, fixture, EXAMPLES } from './helpers';
 
 // 12 rows, 2 columns: a = r, b = 100 + r. Row-major.
 function table12(): Float32Array {
@@ -129,7 +129,7 @@ test('CONSTANT_COLUMN from prepareForecastData on a real file; excluding the col
 });
 
 test('stock_daily.csv reversed, L=7, 70%: the course shapes (505 train, 220 test) and persistence RMSE $7.97', async () => {
-  const t = await readCsvFile(path.join(SHARED_DATA, 'stock_daily.csv'), { order: 'reverse' });
+  const t = await readCsvFile(path.join(EXAMPLES, 'stock_daily.csv'), { order: 'reverse' });
   const d = prepareForecastData(t, { seqLength: 7, trainFraction: 0.7 });
   assert.equal(d.split.trainRows, 512);
   assert.equal(d.train.size, 505);

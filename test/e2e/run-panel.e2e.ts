@@ -154,12 +154,33 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     const before = readdirSync(runsDir);
     await paletteCommand(page, 'RNN Lab: Forecast with Saved Model…');
     await quickPick(page, 'stock_daily.csv'); // the saved runs, newest first
-    // Then a CSV to apply it to, in the open dialog: type its path.
+    // Then a CSV to apply it to, in the open dialog: type its path. The dialog fills its input in
+    // steps while it lists the folder, which can overwrite what was typed: type until the input
+    // holds the path on two polls in a row.
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(join(workspace, 'stock_daily.csv'));
+    const csv = join(workspace, 'stock_daily.csv');
+    let held = 0;
+    await waitFor(
+      async () => {
+        if ((await input.inputValue({ timeout: 1000 })) !== csv) {
+          held = 0;
+          await input.fill(csv);
+          return false;
+        }
+        return ++held >= 2;
+      },
+      30_000,
+      `the open dialog does not keep ${csv}`,
+      300,
+    );
     await page.keyboard.press('Enter');
-    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000).catch(async (e: Error) => {
+      // Say what is on screen instead: a notification, or a dialog still open.
+      const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+      const dialog = (await input.isVisible()) ? await input.inputValue() : null;
+      await screenshot(page, 'failure-forecast-saved-model');
+      throw new Error(`${e.message}; notifications ${JSON.stringify(toasts)}, dialog input ${JSON.stringify(dialog)}`);
+    });
     const end = await waitForPhase(run, ['done', 'failed'], 60_000);
     assert.equal(end.phase, 'done', end.status);
     await run.locator('#metrics td').first().waitFor({ timeout: 30_000 });

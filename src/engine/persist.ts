@@ -66,7 +66,7 @@ function missing(path: string): RnnLabError {
 /**
  * Write `files` into `dir`, replacing it atomically: bytes as they are, anything else as JSON.
  */
-export async function writeModelDir(dir: string, files: Record<string, Uint8Array | unknown>): Promise<void> {
+export async function writeModelDir(dir: string, files: Record<string, unknown>): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const tmp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`));

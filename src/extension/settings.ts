@@ -5,6 +5,7 @@
 import { FORECAST_DEFAULTS, type ForecastOptions } from '../engine/forecast/types';
 import type { BackendName } from '../engine/backend';
 import type { CsvPreview, FormValues } from './protocol';
+import { CHOICES, FIELD_LABELS, HYPER_FIELDS } from './formLabels';
 
 export type BackendSetting = BackendName | 'auto';
 const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'tensorflow', 'cpu'];
@@ -105,27 +106,13 @@ export function formToOptions(v: FormValues, backend: BackendSetting): Partial<F
   return options;
 }
 
-/** The form's name for each engine option that a message can mention as a CLI flag. */
+/** The form's name for each engine option that a message can mention as a CLI flag (`seqLength` → `--seq-length`). */
 const FIELD_OF_FLAG: Record<string, string> = {
-  'seq-length': 'seq_length',
-  hidden: 'Hidden size',
-  layers: 'Layers',
-  epochs: 'Epochs',
-  'batch-size': 'Batch size',
-  lr: 'Learning rate',
-  'train-fraction': 'Training fraction',
-  horizon: 'Horizon',
-  seed: 'Seed',
-  target: 'Target column',
-  features: 'Feature columns',
-  missing: 'Empty cells',
-  order: 'Row order',
+  ...Object.fromEntries(HYPER_FIELDS.map((f) => [f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), f.label])),
+  ...FIELD_LABELS,
 };
-/** The form's labels of the choice options' values (the setup form's select options). */
-const CHOICE_LABELS: Record<string, Record<string, string>> = {
-  missing: { error: 'Stop with an error', drop: 'Drop the row', ffill: 'Fill from the previous row' },
-  order: { auto: 'Automatic (from the dates)', 'as-is': 'As stored (oldest first)', reverse: 'Reverse (file is newest first)' },
-};
+/** The choice options' labels, by flag. */
+const CHOICE_LABELS: Record<string, Readonly<Record<string, string>>> = CHOICES;
 
 /**
  * An engine message in the form's words: the engine names options as CLI flags (`--seq-length 7`,

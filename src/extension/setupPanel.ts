@@ -5,6 +5,14 @@
 import * as vscode from 'vscode';
 import { parseSetupMessage, type CsvPreview, type FormValues, type HostToSetup } from './protocol';
 import { pageHtml, webviewOptions } from './webviewPage';
+import { CHOICES, FIELD_LABELS } from './formLabels';
+
+/** <vscode-option>s from the form's choices (constants, not user text). */
+function options(choices: Readonly<Record<string, string>>): string {
+  return Object.entries(choices)
+    .map(([value, label]) => `<vscode-option value="${value}">${label}</vscode-option>`)
+    .join('\n        ');
+}
 
 const BODY = `
 <main class="setup">
@@ -20,19 +28,15 @@ const BODY = `
   <form id="form" novalidate>
     <h2>Model</h2>
     <div class="grid">
-      <vscode-form-group variant="vertical"><vscode-label for="target">Target column</vscode-label><vscode-single-select id="target" name="target"></vscode-single-select></vscode-form-group>
-      <vscode-form-group variant="vertical"><vscode-label>Feature columns</vscode-label><div id="features" class="checks"></div></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label for="target">${FIELD_LABELS.target}</vscode-label><vscode-single-select id="target" name="target"></vscode-single-select></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label>${FIELD_LABELS.features}</vscode-label><div id="features" class="checks"></div></vscode-form-group>
     </div>
     <div class="grid">
-      <vscode-form-group variant="vertical"><vscode-label for="order">Row order</vscode-label><vscode-single-select id="order" name="order">
-        <vscode-option value="auto">Automatic (from the dates)</vscode-option>
-        <vscode-option value="as-is">As stored (oldest first)</vscode-option>
-        <vscode-option value="reverse">Reverse (file is newest first)</vscode-option>
+      <vscode-form-group variant="vertical"><vscode-label for="order">${FIELD_LABELS.order}</vscode-label><vscode-single-select id="order" name="order">
+        ${options(CHOICES.order)}
       </vscode-single-select><vscode-form-helper id="order-help">Training needs the oldest row first.</vscode-form-helper></vscode-form-group>
-      <vscode-form-group variant="vertical"><vscode-label for="missing">Empty cells</vscode-label><vscode-single-select id="missing" name="missing">
-        <vscode-option value="error">Stop with an error</vscode-option>
-        <vscode-option value="drop">Drop the row</vscode-option>
-        <vscode-option value="ffill">Fill from the previous row</vscode-option>
+      <vscode-form-group variant="vertical"><vscode-label for="missing">${FIELD_LABELS.missing}</vscode-label><vscode-single-select id="missing" name="missing">
+        ${options(CHOICES.missing)}
       </vscode-single-select><vscode-form-helper id="missing-help"></vscode-form-helper></vscode-form-group>
     </div>
     <div class="grid" id="hyper"></div>

@@ -1,22 +1,11 @@
 /** The setup form: CSV preview, target and features, hyperparameters. Enter starts training. */
 import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../extension/protocol';
+import { HYPER_FIELDS as FIELDS, type HyperKey } from '../extension/formLabels';
 import { byId, el, reportCspViolations, vscodeApi } from './common';
 import { fmt } from './format';
 
 const vscode = vscodeApi<never, SetupToHost>();
 
-type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;
-const FIELDS: { key: HyperKey; label: string; help: string }[] = [
-  { key: 'seqLength', label: 'seq_length', help: 'Rows per input window' },
-  { key: 'hidden', label: 'Hidden size', help: 'LSTM units per layer' },
-  { key: 'layers', label: 'Layers', help: 'Stacked LSTM layers' },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training windows' },
-  { key: 'batchSize', label: 'Batch size', help: '"full" or a number of windows' },
-  { key: 'lr', label: 'Learning rate', help: 'Adam step size' },
-  { key: 'trainFraction', label: 'Training fraction', help: 'Chronological share used for training' },
-  { key: 'horizon', label: 'Horizon', help: 'Future steps to forecast' },
-  { key: 'seed', label: 'Seed', help: 'Same seed, same numbers' },
-];
 
 interface TextField extends HTMLElement {
   value: string;

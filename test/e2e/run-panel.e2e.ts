@@ -246,28 +246,26 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.deepEqual(treeSnapshot(runsDir), snapshot);
   });
 
-  test('the light theme: the panel follows it and the plots re-render', { timeout: 240_000 }, async () => {
+  /**
+   * Switches the workbench to `theme`, waits until the panel shows it (`shown` says when), runs
+   * `check` with what the panel looks like then, and goes back to Dark Modern whatever happened.
+   */
+  async function inColorTheme(run: Frame, theme: string, shown: (look: ThemeLook) => boolean, check: (look: ThemeLook) => Promise<void>): Promise<void> {
     const { page } = env;
-    const run = await shortRun();
-    const dark = await themeLook(run);
-    assert.equal(dark.kind, 'vscode-dark');
+    const before = await themeLook(run);
     try {
       await paletteCommand(page, 'Preferences: Color Theme');
-      await quickPick(page, 'Light Modern');
+      await quickPick(page, theme);
       let seen: ThemeLook | null = null;
-      const light = await waitFor(
+      const look = await waitFor(
         async () => {
           const l = (seen = await themeLook(run));
-          return l.kind === 'vscode-light' && l.lossTick !== dark.lossTick && l.forecastLegend !== dark.forecastLegend ? l : null;
+          return shown(l) ? l : null;
         },
         30_000,
-        () => `the panel did not follow the theme: ${JSON.stringify(seen)} (dark: ${JSON.stringify(dark)})`,
+        () => `the panel did not follow ${theme}: ${JSON.stringify(seen)} (before: ${JSON.stringify(before)})`,
       );
-      assert.notEqual(light.background, dark.background, 'body background changed');
-      assert.ok(luminance(light.background) > luminance(dark.background), `light background ${light.background} vs dark ${dark.background}`);
-      assert.ok(luminance(light.lossTick) < luminance(dark.lossTick), `axis labels darker on light: ${light.lossTick} vs ${dark.lossTick}`);
-      await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
-      await screenshot(page, 'forecast-light');
+      await check(look);
     } finally {
       // Back to the harness's theme, whatever happened above.
       await page.keyboard.press('Escape');
@@ -275,6 +273,25 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
       await quickPick(page, 'Dark Modern');
       await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
     }
+  }
+
+  test('the light theme: the panel follows it and the plots re-render', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    const run = await shortRun();
+    const dark = await themeLook(run);
+    assert.equal(dark.kind, 'vscode-dark');
+    await inColorTheme(
+      run,
+      'Light Modern',
+      (l) => l.kind === 'vscode-light' && l.lossTick !== dark.lossTick && l.forecastLegend !== dark.forecastLegend,
+      async (light) => {
+        assert.notEqual(light.background, dark.background, 'body background changed');
+        assert.ok(luminance(light.background) > luminance(dark.background), `light background ${light.background} vs dark ${dark.background}`);
+        assert.ok(luminance(light.lossTick) < luminance(dark.lossTick), `axis labels darker on light: ${light.lossTick} vs ${dark.lossTick}`);
+        await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
+        await screenshot(page, 'forecast-light');
+      },
+    );
   });
 
   test('high contrast: the panel follows it; the better metric is marked by an underline, not by colour', { timeout: 240_000 }, async () => {
@@ -295,32 +312,21 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.ok(darkCell, 'a metric is marked better');
     assert.equal(darkCell.line, 'none');
     assert.notEqual(darkCell.color, darkCell.body, 'on the dark theme the better value is coloured');
-    try {
-      await paletteCommand(page, 'Preferences: Color Theme');
-      await quickPick(page, 'Dark High Contrast');
-      let seen: ThemeLook | null = null;
-      const hc = await waitFor(
-        async () => {
-          const l = (seen = await themeLook(run));
-          return l.kind === 'vscode-high-contrast' && l.lossTick !== dark.lossTick ? l : null;
-        },
-        30_000,
-        () => `the panel did not follow the theme: ${JSON.stringify(seen)} (dark: ${JSON.stringify(dark)})`,
-      );
-      assert.ok(luminance(hc.background) <= luminance(dark.background), `high-contrast background ${hc.background} vs dark ${dark.background}`);
-      const cell = await betterCell();
-      assert.ok(cell);
-      assert.equal(cell.line, 'underline');
-      assert.equal(cell.color, cell.body, 'the same colour as the text: high contrast does not rely on colour');
-      assert.equal(await naiveWidth(), 2, 'heavier lines on high contrast');
-      await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
-      await screenshot(page, 'forecast-high-contrast');
-    } finally {
-      await page.keyboard.press('Escape');
-      await paletteCommand(page, 'Preferences: Color Theme');
-      await quickPick(page, 'Dark Modern');
-      await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
-    }
+    await inColorTheme(
+      run,
+      'Dark High Contrast',
+      (l) => l.kind === 'vscode-high-contrast' && l.lossTick !== dark.lossTick,
+      async (hc) => {
+        assert.ok(luminance(hc.background) <= luminance(dark.background), `high-contrast background ${hc.background} vs dark ${dark.background}`);
+        const cell = await betterCell();
+        assert.ok(cell);
+        assert.equal(cell.line, 'underline');
+        assert.equal(cell.color, cell.body, 'the same colour as the text: high contrast does not rely on colour');
+        assert.equal(await naiveWidth(), 2, 'heavier lines on high contrast');
+        await run.evaluate(() => document.getElementById('results')?.scrollIntoView());
+        await screenshot(page, 'forecast-high-contrast');
+      },
+    );
   });
 });
 

@@ -43,6 +43,27 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     return run;
   }
 
+  /**
+   * Accepts the simple save dialog's proposal. The dialog fills its input in steps while it lists
+   * the folder: wait until it holds a path matching `re` on two polls in a row, then Enter.
+   */
+  async function acceptProposal(page: Page, re: RegExp): Promise<string> {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    let proposed = '';
+    await waitFor(
+      async () => {
+        const before = proposed;
+        proposed = await input.inputValue({ timeout: 1000 });
+        return proposed === before && re.test(proposed);
+      },
+      30_000,
+      () => `the dialog does not propose ${re} (shows "${proposed}")`,
+      300,
+    );
+    await page.keyboard.press('Enter');
+    return proposed;
+  }
+
   test('Save model writes a forecaster folder into the workspace', { timeout: 240_000 }, async () => {
     const { page, workspace } = env;
     const run = await shortRun();
@@ -52,21 +73,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     await run.locator('#save-model:not([disabled])').click();
     // A save dialog (code-server: VS Code's own, a quick input holding the proposed path,
     // <workspace>/models/stock_daily-lstm-<date>). Accept the proposal.
-    // The dialog fills its input in steps while it lists the folder: wait until it holds the
-    // proposal on two polls in a row.
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    let proposed = '';
-    await waitFor(
-      async () => {
-        const before = proposed;
-        proposed = await input.inputValue({ timeout: 1000 });
-        return proposed === before && /\/models\/stock_daily-lstm-[\d-]+$/.test(proposed);
-      },
-      30_000,
-      () => `the save dialog does not propose models/stock_daily-lstm-<date> (shows "${proposed}")`,
-      300,
-    );
-    await page.keyboard.press('Enter');
+    await acceptProposal(page, /\/models\/stock_daily-lstm-[\d-]+$/);
 
     // models/ does not exist yet in a fresh workspace: the dialog asks to create it (OK).
     const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
@@ -98,24 +105,6 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     // The panel says where it went.
     await waitFor(async () => /Model saved to models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Model saved" notice in the panel');
   });
-
-  /** Accepts the simple save dialog's proposal once its input holds a path matching `re` on two polls in a row. */
-  async function acceptProposal(page: Page, re: RegExp): Promise<string> {
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    let proposed = '';
-    await waitFor(
-      async () => {
-        const before = proposed;
-        proposed = await input.inputValue({ timeout: 1000 });
-        return proposed === before && re.test(proposed);
-      },
-      30_000,
-      () => `the dialog does not propose ${re} (shows "${proposed}")`,
-      300,
-    );
-    await page.keyboard.press('Enter');
-    return proposed;
-  }
 
   test('Export PNG and SVG write the charts as image files into the workspace', { timeout: 240_000 }, async () => {
     const { page, workspace } = env;

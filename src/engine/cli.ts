@@ -104,6 +104,20 @@ class Progress {
   };
 }
 
+/**
+ * Checks --save before training (a path that holds anything but an RNN Lab model, or cannot be
+ * written, fails now rather than after the model is trained) and returns the save to run after.
+ */
+async function saveTarget(dir: string | undefined): Promise<((run: { save(dir: string): Promise<void> }) => Promise<void>) | undefined> {
+  if (dir === undefined) return undefined;
+  const { checkSaveTarget } = await import('./persist');
+  const target = await checkSaveTarget(dir);
+  return async (run) => {
+    await run.save(dir);
+    process.stderr.write(target.state === 'replace' && target.kind !== null ? `replaced the model in ${dir}\n` : `saved model to ${dir}\n`);
+  };
+}
+
 function fmt(v: number | null): string {
   return v === null ? 'n/a' : v.toFixed(4);
 }
@@ -186,13 +200,11 @@ async function forecastCommand(args: string[], signal: AbortSignal): Promise<voi
   const backend = backendOf(values.backend);
   if (backend && backend !== 'auto') options.backend = backend;
   const progress = new Progress(values.quiet === true);
+  const save = await saveTarget(values.save);
   const { runForecast } = await import('./forecast/run');
   const run = await runForecast(positionals[0], options, { onEvent: progress.onEvent, signal });
   try {
-    if (values.save) {
-      await run.save(values.save);
-      process.stderr.write(`saved model to ${values.save}\n`);
-    }
+    if (save) await save(run);
     if (values.json) process.stdout.write(forecastJson(run.result) + '\n');
     else printForecast(run.result);
   } finally {
@@ -313,12 +325,10 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
       ? { total: () => `${iterations} steps`, at: (d: number) => `step ${Math.min(d * REPORT_EVERY, iterations)}/${iterations}` }
       : undefined;
   const progress = new Progress(values.quiet === true, units);
+  const save = await saveTarget(values.save);
   const run = await runSeq2Seq(positionals[0], options, { onEvent: progress.onEvent, signal });
   try {
-    if (values.save) {
-      await run.save(values.save);
-      process.stderr.write(`saved model to ${values.save}\n`);
-    }
+    if (save) await save(run);
     if (values.json) process.stdout.write(seq2seqJson(run.result) + '\n');
     else printSeq2Seq(run.result);
   } finally {

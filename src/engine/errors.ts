@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'NON_FINITE_LOSS'
   | 'CANCELLED'
   | 'BAD_MODEL'
+  | 'BAD_SAVE_PATH'
   | 'BACKEND';
 
 export class RnnLabError extends Error {

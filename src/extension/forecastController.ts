@@ -11,6 +11,7 @@ import { RunPanel, restoredState } from './runPanel';
 import { allRuns, type RunItem, type RunsView } from './runsView';
 import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from './runStorage';
 import { backendFromSettings, formToOptions, inFormWords, initialFormValues, validateFormValues } from './settings';
+import { SaveRefused, saveModelFolder } from './modelSave';
 import { SetupPanel } from './setupPanel';
 import { WorkerError, WorkerSession } from './workerSession';
 import type { HostToWorker } from './workerProtocol';
@@ -335,14 +336,12 @@ export class ForecastController implements vscode.Disposable {
     });
     if (!target) return;
     try {
-      await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, 'model'), target, { overwrite: false });
-      for (const f of ['config.json', 'result.json']) {
-        await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, f), vscode.Uri.joinPath(target, `run-${f}`), { overwrite: true });
-      }
-      panel.notice(`Model saved to ${vscode.workspace.asRelativePath(target, false)}.`);
-      this.log(`Model saved to ${target.fsPath}`);
+      const outcome = await saveModelFolder(runDir, target);
+      if (outcome === 'declined') return;
+      panel.notice(`Model ${outcome === 'replaced' ? 'replaced in' : 'saved to'} ${vscode.workspace.asRelativePath(target, false)}.`);
+      this.log(`Model ${outcome} at ${target.fsPath}`);
     } catch (e) {
-      void vscode.window.showErrorMessage(`RNN Lab: could not save the model: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(e instanceof SaveRefused ? `RNN Lab: ${e.message}` : `RNN Lab: could not save the model: ${errorText(e)}`);
     }
   }
 

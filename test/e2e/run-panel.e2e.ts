@@ -2,17 +2,17 @@
 // (page.evaluate callbacks run in the browser.)
 /**
  * The run panel after (and during) training, in a real VS Code (code-server 4.100.3 + Chromium):
- * Save model, Export PNG/SVG, Forecast with Saved Model…, surviving a window reload, Cancel, and
+ * Save model (which never replaces what the user has at the path), Export PNG/SVG, Forecast with Saved Model…, surviving a window reload, Cancel, and
  * the light and high-contrast themes. Each test starts from an
  * empty editor area and trains its own run, so any one of them can run alone (`--test-name-pattern`).
  * Run with `npm run test:e2e` (see forecast.e2e.ts).
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { closeAllEditors, findFrame, launch, paletteCommand, quickPick, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -106,6 +106,63 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     await waitFor(async () => /Model saved to models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'no "Model saved" notice in the panel');
   });
 
+  /** Types `path` into the open file dialog until it holds it on two polls in a row (the dialog refills its input while listing), then Enter. */
+  async function enterPath(page: Page, path: string): Promise<void> {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    let held = 0;
+    await waitFor(
+      async () => {
+        if ((await input.inputValue({ timeout: 1000 })) !== path) {
+          held = 0;
+          await input.fill(path);
+          return false;
+        }
+        return ++held >= 2;
+      },
+      30_000,
+      `the dialog does not keep ${path}`,
+      300,
+    );
+    await page.keyboard.press('Enter');
+  }
+
+  test('Save model never replaces what the user has at the path', { timeout: 240_000 }, async () => {
+    const { page, workspace } = env;
+    const run = await shortRun();
+    // A folder: VS Code's save dialog itself refuses an existing folder ("already exists").
+    const mine = join(workspace, 'mine');
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'notes.txt'), 'my notes');
+    const folderBefore = treeSnapshot(mine);
+    await run.locator('#save-model:not([disabled])').click();
+    await enterPath(page, mine);
+    await page.locator('.quick-input-widget:has-text("already exists")').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    assert.deepEqual(treeSnapshot(mine), folderBefore, 'the folder is as it was');
+
+    // A file: the dialog asks whether to replace it; even when told yes, RNN Lab refuses and names a free path.
+    const file = join(workspace, 'thesis.txt');
+    writeFileSync(file, 'chapter one');
+    await clearNotifications(page);
+    await run.locator('#save-model:not([disabled])').click();
+    await enterPath(page, file);
+    const refused = await waitFor(
+      async () => {
+        const replace = page.locator('.monaco-dialog-box .monaco-button:has-text("Replace"), .quick-input-widget:visible .monaco-button:has-text("OK")');
+        if (await replace.first().isVisible().catch(() => false)) await replace.first().click();
+        return (await errorNotifications(page)).find((m) => /thesis\.txt/.test(m)) ?? null;
+      },
+      30_000,
+      async () => {
+        await screenshot(page, 'failure-save-refused');
+        return `no refusal shown (errors: ${JSON.stringify(await errorNotifications(page))})`;
+      },
+    );
+    assert.match(refused, /thesis\.txt is a file; nothing there was changed\. Save the model to a free path, such as thesis-model/);
+    assert.equal(readFileSync(file, 'utf8'), 'chapter one', 'the file is as it was');
+    assert.deepEqual(readdirSync(workspace).filter((n) => n.startsWith('.thesis')), [], 'nothing is left beside it');
+  });
+
   test('Export PNG and SVG write the charts as image files into the workspace', { timeout: 240_000 }, async () => {
     const { page, workspace } = env;
     const run = await shortRun();
@@ -147,22 +204,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     // steps while it lists the folder, which can overwrite what was typed: type until the input
     // holds the path on two polls in a row.
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    const csv = join(workspace, 'stock_daily.csv');
-    let held = 0;
-    await waitFor(
-      async () => {
-        if ((await input.inputValue({ timeout: 1000 })) !== csv) {
-          held = 0;
-          await input.fill(csv);
-          return false;
-        }
-        return ++held >= 2;
-      },
-      30_000,
-      `the open dialog does not keep ${csv}`,
-      300,
-    );
-    await page.keyboard.press('Enter');
+    await enterPath(page, join(workspace, 'stock_daily.csv'));
     const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000).catch(async (e: Error) => {
       // Say what is on screen instead: a notification, or a dialog still open.
       const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();

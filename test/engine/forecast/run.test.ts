@@ -341,7 +341,8 @@ describe('runForecast', () => {
     const parent = join(dir, 'atomic');
     const modelDir = join(parent, 'model');
     await mkdir(modelDir, { recursive: true });
-    await writeFile(join(modelDir, 'stale.txt'), 'from an older model');
+    // An older RNN Lab model (format 1): only a folder like this is ever replaced (test/engine/persist.test.ts).
+    await writeFile(join(modelDir, 'config.json'), '{"kind": "forecaster", "version": 1}');
     await writeFile(join(modelDir, 'weights.json'), '{"old": true}');
     const run = await runForecast(file, { ...SMALL, epochs: 2 });
     await run.save(modelDir);

@@ -1,0 +1,93 @@
+/**
+ * Save model, on the host side: copy a run's model folder to a path the user picked, under the same
+ * rule as the CLI's --save (src/shared/modelFolder.ts): a free path is created; an RNN Lab model
+ * folder is replaced only after the user says so; anything else (a file, a folder of theirs, a model
+ * folder with their own files in it) is refused with nothing touched and a free path suggested.
+ *
+ * It goes through vscode.workspace.fs, so it also works on remote workspaces, and writes atomically
+ * like the engine: the copy is made in a hidden sibling folder and renamed into place; a replaced
+ * model is moved aside first and deleted only once the new one is in place.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../shared/modelFolder';
+
+/** Files of the run copied beside the model, renamed so they cannot clash with the model's own. */
+const RUN_FILES: readonly (readonly [string, string])[] = [
+  ['config.json', 'run-config.json'],
+  ['result.json', 'run-result.json'],
+];
+
+export type SaveOutcome = 'saved' | 'replaced' | 'declined';
+
+async function statOrNull(uri: vscode.Uri): Promise<vscode.FileStat | null> {
+  try {
+    return await vscode.workspace.fs.stat(uri);
+  } catch {
+    return null;
+  }
+}
+
+async function verdictOn(target: vscode.Uri): Promise<ModelFolderVerdict | null> {
+  const st = await statOrNull(target);
+  if (!st) return null;
+  if (st.type & vscode.FileType.SymbolicLink) return { replaceable: false, reason: 'is a symbolic link' };
+  if (!(st.type & vscode.FileType.Directory)) return { replaceable: false, reason: 'is a file' };
+  const entries = (await vscode.workspace.fs.readDirectory(target)).map(([name]) => name);
+  let config: unknown;
+  if (entries.includes('config.json')) {
+    try {
+      config = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(target, 'config.json'))));
+    } catch {
+      config = undefined;
+    }
+  }
+  return judgeModelFolder(entries, config);
+}
+
+/** Thrown when the target holds something that is not to be replaced; the message says what and suggests a free path. */
+export class SaveRefused extends Error {}
+
+/**
+ * Copies `runDir/model` (and the run's config and result) to `target`. Asks before replacing an
+ * RNN Lab model; throws SaveRefused for anything else at the path.
+ */
+export async function saveModelFolder(runDir: vscode.Uri, target: vscode.Uri): Promise<SaveOutcome> {
+  const shown = vscode.workspace.asRelativePath(target, false);
+  const parent = vscode.Uri.joinPath(target, '..');
+  const name = target.path.split('/').pop() ?? 'model';
+  const verdict = await verdictOn(target);
+  if (verdict && !verdict.replaceable) {
+    const siblings = new Set((await vscode.workspace.fs.readDirectory(parent)).map(([n]) => n));
+    throw new SaveRefused(`${shown} ${verdict.reason}; nothing there was changed. Save the model to a free path, such as ${freeModelName(name, (n) => siblings.has(n))}.`);
+  }
+  const replacing = verdict !== null && verdict.kind !== null;
+  if (replacing) {
+    const choice = await vscode.window.showWarningMessage(
+      `${shown} already holds an RNN Lab ${verdict.kind} model. Replace it with this run's model?`,
+      { modal: true, detail: 'The model there now is deleted once the new one is written.' },
+      'Replace',
+    );
+    if (choice !== 'Replace') return 'declined';
+  }
+  const tmp = vscode.Uri.joinPath(parent, saveSiblings.tempPrefix(name) + randomBytes(4).toString('hex'));
+  try {
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, 'model'), tmp, { overwrite: false });
+    for (const [from, to] of RUN_FILES) {
+      await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, from), vscode.Uri.joinPath(tmp, to), { overwrite: false });
+    }
+    if (replacing) {
+      const backup = vscode.Uri.joinPath(parent, saveSiblings.backup(name));
+      await vscode.workspace.fs.rename(target, backup, { overwrite: false });
+      await vscode.workspace.fs.rename(tmp, target, { overwrite: false });
+      await vscode.workspace.fs.delete(backup, { recursive: true, useTrash: false });
+    } else {
+      if (verdict) await vscode.workspace.fs.delete(target, { recursive: false, useTrash: false }); // an empty folder
+      await vscode.workspace.fs.rename(tmp, target, { overwrite: false });
+    }
+  } catch (e) {
+    await vscode.workspace.fs.delete(tmp, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    throw e;
+  }
+  return replacing ? 'replaced' : 'saved';
+}

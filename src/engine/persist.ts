@@ -9,8 +9,8 @@
  * PyTorch's state_dict names; version 1 (the first release) stored them as weights.json, which
  * is still read.
  */
-import { constants, existsSync } from 'node:fs';
-import { access, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { freeModelName, judgeModelFolder, saveSiblings } from '../shared/modelFolder';
 import { RnnLabError } from './errors';
@@ -171,9 +171,13 @@ async function checkCreatable(abs: string, shownAs: string): Promise<void> {
   }
 }
 
+/**
+ * `folder` takes new entries: a probe folder is made and removed, which also catches what a
+ * permission check misses (a read-only mount, /proc, root's permission bypass).
+ */
 async function requireWritable(folder: string, shownAs: string): Promise<void> {
   try {
-    await access(folder, constants.W_OK);
+    await rmdir(await mkdtemp(join(folder, '.rnnlab-probe-')));
   } catch (e) {
     throw saveFailed(shownAs, e);
   }

@@ -143,10 +143,12 @@ describe('saving a model folder', () => {
     assert.deepEqual(await readdir(parent), ['model']);
   });
 
-  test('a folder that cannot be written is an error that says so, not an internal one', async () => {
+  test('a folder that cannot be written is found before anything is saved, and said in words', async () => {
     // /proc takes no new folders, even for root (for whom permission checks pass).
-    const e = await refusal(writeModelDir('/proc/rnn-lab-model', modelFiles('x')));
-    assert.match(e.toString(), /^\/proc\/rnn-lab-model: Cannot save the model to \/proc\/rnn-lab-model: /);
+    for (const attempt of [() => checkSaveTarget('/proc/rnn-lab-model'), () => writeModelDir('/proc/rnn-lab-model', modelFiles('x'))]) {
+      const e = await refusal(attempt());
+      assert.match(e.toString(), /^\/proc\/rnn-lab-model: Cannot save the model to \/proc\/rnn-lab-model: /);
+    }
   });
 
   test('the verdict and the suggestion on their own', () => {

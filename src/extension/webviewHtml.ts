@@ -12,6 +12,10 @@
  *    `no-inline-styles`, the hook plotly checks before injecting. So the mode bar is styled without
  *    'unsafe-inline'. @vscode-elements uses constructable stylesheets, which style-src does not block.
  *  - images: our files, plus data:/blob: URLs, which plotly's PNG/SVG export draws through.
+ *  - `base-uri 'none'` and `form-action 'none'`: default-src does not cover them. Without them
+ *    markup that slipped into a page could add a <base> that re-points every relative URL, or a
+ *    form that posts to anywhere; our pages use neither (the setup form's submit is handled in
+ *    script and never navigates).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -40,6 +44,8 @@ export function buildCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource}`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
   ].join('; ');
 }
 

@@ -28,13 +28,17 @@ test('nonces are 128-bit base64 and differ every time', () => {
   assert.equal(Buffer.from(a, 'base64').length, 16);
 });
 
-test('CSP: default-src none, nonce-only scripts, no unsafe-eval or unsafe-inline, no remote hosts', () => {
+test('CSP: default-src, base-uri and form-action none, nonce-only scripts, no unsafe-eval or unsafe-inline, no remote hosts', () => {
   const nonce = createNonce();
   const policy = csp(page(nonce));
   const directives = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
   assert.deepEqual(directives['default-src'], ["'none'"]);
   assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`]);
   assert.deepEqual(directives['style-src'], [CSP_SOURCE]);
+  // default-src does not cover these two: without them injected markup could re-point every
+  // relative URL with a <base>, or post a form anywhere.
+  assert.deepEqual(directives['base-uri'], ["'none'"]);
+  assert.deepEqual(directives['form-action'], ["'none'"]);
   assert.ok(!policy.includes('unsafe-eval'));
   assert.ok(!policy.includes('unsafe-inline'));
   assert.ok(!/https?:\/\/(?!\*\.vscode-cdn\.net)/.test(policy), 'no remote origins');

@@ -6,6 +6,7 @@ import type { ForecastResult } from '../engine/forecast/types';
 import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../extension/protocol';
 import { byId, el, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
 import { fmt, runInfo, verdict } from './format';
+import { plotlyText, plotlyValues } from './plotlyText';
 
 // plotly.js-dist, loaded by its own <script> tag (dist/media/plotly.min.js), sets window.Plotly.
 interface PlotlyApi {
@@ -78,20 +79,23 @@ function drawForecast(r: ForecastResult): void {
   // High-contrast themes get heavier lines: a 1 px dotted line all but vanishes on black or white.
   const w = t.kind.startsWith('high-contrast') ? 1 : 0;
   const s = r.testSeries;
+  // The target's name and the dates come from the file: plotly would read tags in them as markup.
+  const target = plotlyText(r.target);
+  const x = plotlyValues(s.x);
   const traces: object[] = [
-    { type: 'scatter', mode: 'lines', name: `actual ${r.target}`, x: s.x, y: s.actual, line: { color: t.foreground, width: 1.5 + w } },
-    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x: s.x, y: s.predicted, line: { color: t.series[0], width: 1.5 + w } },
-    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x: s.x, y: s.naive, line: { color: t.series[1], width: 1 + w, dash: 'dot' } },
+    { type: 'scatter', mode: 'lines', name: `actual ${target}`, x, y: s.actual, line: { color: t.foreground, width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x, y: s.predicted, line: { color: t.series[0], width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x, y: s.naive, line: { color: t.series[1], width: 1 + w, dash: 'dot' } },
   ];
   if (r.forecast.values.length) {
     // Join the forecast to the last actual value so the line continues.
-    const lastX = s.x[s.x.length - 1];
+    const lastX = x[x.length - 1];
     const lastY = s.actual[s.actual.length - 1];
     traces.push({
       type: 'scatter',
       mode: 'lines+markers',
       name: `forecast (${r.forecast.values.length} steps)`,
-      x: [lastX, ...r.forecast.x],
+      x: [lastX, ...plotlyValues(r.forecast.x)],
       y: [lastY, ...r.forecast.values],
       line: { color: t.series[2], width: 2 + w, dash: 'dash' },
       marker: { size: 5 },
@@ -100,7 +104,7 @@ function drawForecast(r: ForecastResult): void {
   const dates = typeof s.x[0] === 'string';
   const layout = baseLayout({
     xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: dates ? 'date' : 'row' }, type: dates ? 'date' : 'linear' },
-    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: `${r.target} (original units)` } },
+    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: `${target} (original units)` } },
   });
   void Plotly.react(div, traces, layout, PLOT_CONFIG);
   div.dataset.points = String(s.x.length);

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // (page.evaluate callbacks run in the browser.)
 /**
  * The forecast flow in a real VS Code (code-server 4.100.3 + Chromium). Run with `npm run test:e2e`,
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { clearNotifications, cspViolations, errorNotifications, explorerCommand, fillSetupForm, findFrame, launch, screenshot, waitFor, type Env } from './harness';
+import { clearNotifications, closeAllEditors, cspViolations, errorNotifications, explorerCommand, fillSetupForm, findFrame, launch, MARKUP_COLUMNS, MARKUP_CSV, screenshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -158,6 +159,63 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     assert.doesNotMatch(text, /--seq-length/);
     assert.match(text, /rows?/i);
     await screenshot(page, 'error-two-rows');
+    const violations = await cspViolations(page);
+    assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+  });
+
+  test('column names with markup show as text: setup form, chart legend and axis, no link, no CSP violation', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    await clearNotifications(page);
+    await closeAllEditors(page);
+    const { date, volume, price } = MARKUP_COLUMNS;
+    await explorerCommand(page, MARKUP_CSV, 'Forecast with LSTM');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
+    const form = await setup.evaluate(() => {
+      // Every element in the page, shadow roots (vscode-elements) included; no named helpers in here (tsx's __name).
+      const all: Element[] = [];
+      const roots: (Document | ShadowRoot)[] = [document];
+      for (let r = roots.pop(); r; r = roots.pop()) {
+        for (const e of r.querySelectorAll('*')) {
+          all.push(e);
+          if (e.shadowRoot) roots.push(e.shadowRoot);
+        }
+      }
+      const texts = [...document.querySelectorAll('#preview thead th, #stats tbody td:first-child, #features vscode-checkbox, #target vscode-option')].map((e) => e.textContent ?? '');
+      return {
+        texts,
+        markup: all.filter((e) => ['A', 'B', 'I'].includes(e.tagName) || (e.tagName === 'SPAN' && e.hasAttribute('style'))).map((e) => e.outerHTML),
+        target: (document.getElementById('target') as HTMLElement & { value: string }).value,
+        summary: document.getElementById('summary')?.textContent ?? '',
+      };
+    });
+    assert.deepEqual(form.markup, [], 'no element made from the column names');
+    assert.equal(form.target, price);
+    for (const name of [date, volume, price]) assert.ok(form.texts.includes(name), `the form shows ${name} as text: ${JSON.stringify(form.texts)}`);
+    assert.ok(form.summary.includes(`dates in “${date}”`), form.summary);
+
+    await fillSetupForm(page, setup, { epochs: 20, batchSize: 'full' });
+    await page.keyboard.press('Enter');
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 120_000);
+    assert.equal(end.phase, 'done', `run ended as ${end.phase}: ${end.status}`);
+    await run.locator('#forecast-plot .legendtext').first().waitFor({ timeout: 30_000 });
+    const chart = await run.evaluate(() => {
+      const plot = document.getElementById('forecast-plot') as HTMLElement;
+      return {
+        links: plot.querySelectorAll('svg a').length,
+        styled: plot.querySelectorAll('tspan[style]').length,
+        legend: [...plot.querySelectorAll('.legendtext')].map((e) => e.textContent ?? ''),
+        ytitle: plot.querySelector('.ytitle')?.textContent ?? '',
+        xtitle: plot.querySelector('.xtitle')?.textContent ?? '',
+        info: document.getElementById('run-info')?.textContent ?? '',
+      };
+    });
+    assert.equal(chart.links, 0, 'no <a> in the chart');
+    assert.equal(chart.styled, 0, 'no styled text in the chart');
+    assert.ok(chart.legend.includes(`actual ${price}`), `legend: ${JSON.stringify(chart.legend)}`);
+    assert.equal(chart.ytitle, `${price} (original units)`);
+    assert.equal(chart.xtitle, 'date');
+    assert.ok(chart.info.includes(`features ${volume}, ${price}`), chart.info);
     const violations = await cspViolations(page);
     assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
   });

@@ -45,8 +45,28 @@ export function makeWorkspace(dir: string): void {
   writeFileSync(join(dir, 'bad_text.csv'), 'Date,Open,Close\n2020-01-01,1,2\n2020-01-02,1.5,2.5\n2020-01-03,abc,2.7\n2020-01-04,1.7,2.9\n2020-01-05,1.8,3.0\n');
   writeFileSync(join(dir, 'empty.csv'), '');
   writeFileSync(join(dir, 'two_rows.csv'), 'Open,Close\n1,2\n3,4\n');
+  writeFileSync(join(dir, MARKUP_CSV), markupCsv());
   // No trust prompt, no welcome page, no startup editor: the test sees the workbench straight away.
   mkdirSync(join(dir, '.vscode'), { recursive: true });
+}
+
+/** Column names that plotly and HTML would read as markup: they must show as the text they are. */
+export const MARKUP_CSV = 'markup_names.csv';
+export const MARKUP_COLUMNS = {
+  date: '<i>day</i>',
+  volume: '<b>volume</b> <span style="color:red">shares</span> &amp; $x$ %{y}',
+  price: 'price <a href="https://example.test/">Session expired: sign in</a>',
+};
+
+/** 40 daily rows, newest first (like stock_daily.csv, so the harness's row order "reverse" fits it), price last: the default target. */
+function markupCsv(): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows: string[] = [];
+  for (let i = 39; i >= 0; i--) {
+    const day = new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
+    rows.push(`${day},${(100 + 10 * Math.sin(i / 3)).toFixed(3)},${(50 + 5 * Math.cos(i / 4) + 0.3 * i).toFixed(3)}`);
+  }
+  return `${[MARKUP_COLUMNS.date, MARKUP_COLUMNS.volume, MARKUP_COLUMNS.price].map(quote).join(',')}\n${rows.join('\n')}\n`;
 }
 
 const USER_SETTINGS = {

@@ -274,8 +274,13 @@ export class ForecastController implements vscode.Disposable {
 
   /** Rebuilds a run panel after a window reload (the webview panel serializer). */
   revive(panel: vscode.WebviewPanel, state: unknown): void {
-    const s = restoredState(state);
-    const initial: RunViewState = s ?? { runId: 'unknown', fileName: 'unknown', source: 'train', history: [], phase: { kind: 'failed', message: 'This run panel could not be restored. Open the run again from the RNN Lab view.' } };
+    let initial: RunViewState;
+    try {
+      initial = restoredState(state);
+    } catch (e) {
+      this.log(`Rejected the restored state of a run panel: ${(e as Error).message}`);
+      initial = { runId: 'unknown', fileName: 'unknown', source: 'train', history: [], phase: { kind: 'failed', message: 'This run panel could not be restored. Open the run again from the RNN Lab view.' } };
+    }
     this.track(new RunPanel(panel, this.context.extensionUri, initial, this.panelHandlers, this.log));
   }
 

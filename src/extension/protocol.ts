@@ -211,3 +211,152 @@ export function parseRunMessage(x: unknown): RunToHost {
       throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Runtime validation of a run panel's restored state
+
+/**
+ * Longest series accepted in a restored state. Far above any CSV the readers take in a panel,
+ * low enough that a forged state cannot make the host hold or redraw gigabytes.
+ */
+export const MAX_RESTORED_POINTS = 10_000_000;
+
+/** Run folder names as runIdFor makes them (2025-03-01T12-30-05-123Z), `-2` when one was taken. */
+const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?$/;
+/** Dates as the CSV reader writes them: UTC ISO, to the day, second or millisecond. */
+const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{3})?)?$/;
+
+function arr(o: Obj, k: string, maxLen = MAX_RESTORED_POINTS): unknown[] {
+  const v = o[k];
+  if (!Array.isArray(v)) throw new ProtocolError(`${k} must be an array`);
+  if (v.length > maxLen) throw new ProtocolError(`${k} is too long`);
+  return v;
+}
+function nums(o: Obj, k: string): number[] {
+  const v = arr(o, k);
+  if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new ProtocolError(`${k} must hold finite numbers`);
+  return v as number[];
+}
+/** An x axis: the file's dates, or row numbers when it has none; never a mix. */
+function axis(o: Obj, k: string): (string | number)[] {
+  const v = arr(o, k);
+  const dates = v.every((x) => typeof x === 'string' && ISO_DATE.test(x));
+  const rows = v.every((x) => typeof x === 'number' && Number.isInteger(x));
+  if (!dates && !rows) throw new ProtocolError(`${k} must hold ISO dates or row numbers`);
+  return v as (string | number)[];
+}
+function nonNegInt(o: Obj, k: string): number {
+  const v = int(o, k);
+  if (v < 0) throw new ProtocolError(`${k} must not be negative`);
+  return v;
+}
+function bool(o: Obj, k: string): boolean {
+  const v = o[k];
+  if (typeof v !== 'boolean') throw new ProtocolError(`${k} must be true or false`);
+  return v;
+}
+function nullable<T>(o: Obj, k: string, f: (o: Obj, k: string) => T): T | null {
+  return o[k] === null ? null : f(o, k);
+}
+
+function parseMetrics(x: unknown, what: string): ForecastResult['test'] {
+  const o = obj(x, what);
+  onlyKeys(o, ['rmse', 'mae', 'mape', 'mapeNote']);
+  const m: ForecastResult['test'] = { rmse: num(o, 'rmse'), mae: num(o, 'mae'), mape: nullable(o, 'mape', num) };
+  if (o.mapeNote !== undefined) m.mapeNote = str(o, 'mapeNote', 1000);
+  return m;
+}
+
+function parseLossPoint(x: unknown): LossPoint {
+  const o = obj(x, 'history entry');
+  onlyKeys(o, ['epoch', 'loss', 'valLoss']);
+  return { epoch: nonNegInt(o, 'epoch'), loss: num(o, 'loss'), valLoss: nullable(o, 'valLoss', num) };
+}
+
+/** Validates a forecast result that crossed from a webview (in a restored state). */
+export function parseForecastResult(x: unknown): ForecastResult {
+  const o = obj(x, 'result');
+  onlyKeys(o, ['backend', 'trainSeconds', 'finalLoss', 'rows', 'testWindows', 'target', 'features', 'test', 'naive', 'history', 'testSeries', 'forecast', 'stoppedEarly']);
+  const features = arr(o, 'features', 1000);
+  if (!features.every((f) => typeof f === 'string' && f.length <= 1000)) throw new ProtocolError('features must be an array of strings');
+  const ts = obj(o.testSeries, 'testSeries');
+  onlyKeys(ts, ['x', 'actual', 'predicted', 'naive']);
+  const testSeries = { x: axis(ts, 'x'), actual: nums(ts, 'actual'), predicted: nums(ts, 'predicted'), naive: nums(ts, 'naive') };
+  if (![testSeries.actual, testSeries.predicted, testSeries.naive].every((s) => s.length === testSeries.x.length)) {
+    throw new ProtocolError('testSeries must have as many values as x');
+  }
+  const fc = obj(o.forecast, 'forecast');
+  onlyKeys(fc, ['x', 'values']);
+  const forecast = { x: axis(fc, 'x'), values: nums(fc, 'values') };
+  if (forecast.values.length !== forecast.x.length) throw new ProtocolError('forecast must have as many values as x');
+  return {
+    backend: str(o, 'backend', 100),
+    trainSeconds: num(o, 'trainSeconds'),
+    finalLoss: nullable(o, 'finalLoss', num),
+    rows: nonNegInt(o, 'rows'),
+    testWindows: nonNegInt(o, 'testWindows'),
+    target: str(o, 'target', 1000),
+    features: features as string[],
+    test: parseMetrics(o.test, 'test'),
+    naive: parseMetrics(o.naive, 'naive'),
+    history: arr(o, 'history').map(parseLossPoint),
+    testSeries,
+    forecast,
+    stoppedEarly: bool(o, 'stoppedEarly'),
+  };
+}
+
+/**
+ * A saved run's folder as the host wrote it: absolute, `…/.rnnlab/runs/<run id>`, no `.` or `..`
+ * steps. Save model copies out of it and Forecast with saved model reads its model, so a state
+ * naming any other folder is refused. Either separator, so Windows paths pass too.
+ */
+function runDir(o: Obj): string {
+  const dir = str(o, 'runDir', 4096);
+  const absolute = dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\');
+  const parts = dir.split(/[\\/]/);
+  const [id, runs, rnnlab] = parts.slice(-3).reverse();
+  if (!absolute || parts.some((p) => p === '.' || p === '..') || rnnlab !== '.rnnlab' || runs !== 'runs' || !RUN_ID.test(id ?? '')) {
+    throw new ProtocolError('runDir must be a run folder under .rnnlab/runs');
+  }
+  return dir;
+}
+
+function parsePhase(x: unknown): RunPhase {
+  const o = obj(x, 'phase');
+  switch (o.kind) {
+    case 'training':
+      onlyKeys(o, ['kind', 'epochs', 'backend']);
+      return { kind: 'training', epochs: nonNegInt(o, 'epochs'), backend: nullable(o, 'backend', (p, k) => str(p, k, 100)) };
+    case 'done':
+      onlyKeys(o, ['kind', 'result', 'runDir']);
+      return { kind: 'done', result: parseForecastResult(o.result), runDir: nullable(o, 'runDir', runDir) };
+    case 'failed':
+      onlyKeys(o, ['kind', 'message']);
+      return { kind: 'failed', message: str(o, 'message') };
+    case 'cancelled':
+    case 'interrupted':
+      onlyKeys(o, ['kind']);
+      return { kind: o.kind };
+    default:
+      throw new ProtocolError(`unknown phase ${JSON.stringify(o.kind)?.slice(0, 50)}`);
+  }
+}
+
+/**
+ * Validates the state a run panel kept with setState, as the serializer hands it back after a
+ * window reload. The page wrote it, so it is as untrusted as the page's messages.
+ */
+export function parseRunViewState(x: unknown): RunViewState {
+  const o = obj(x, 'state');
+  onlyKeys(o, ['runId', 'fileName', 'source', 'history', 'phase']);
+  const runId = str(o, 'runId', 100);
+  if (!RUN_ID.test(runId)) throw new ProtocolError('runId must be a run id');
+  return {
+    runId,
+    fileName: str(o, 'fileName', 4096),
+    source: oneOf(o, 'source', ['train', 'saved'] as const),
+    history: arr(o, 'history').map(parseLossPoint),
+    phase: parsePhase(o.phase),
+  };
+}

@@ -4,7 +4,7 @@
  * the serializer below rebuilds the panel from it.
  */
 import * as vscode from 'vscode';
-import { parseRunMessage, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from './protocol';
+import { parseRunMessage, parseRunViewState, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from './protocol';
 import { pageHtml, webviewOptions } from './webviewPage';
 
 const BODY = `
@@ -162,14 +162,13 @@ export class RunPanel {
   }
 }
 
-/** Checks a state restored from a previous window; the page's own data is untrusted like its messages. */
-export function restoredState(raw: unknown): RunViewState | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const s = raw as Partial<RunViewState>;
-  if (typeof s.runId !== 'string' || typeof s.fileName !== 'string' || !Array.isArray(s.history) || typeof s.phase !== 'object' || s.phase === null) return null;
-  if (!['training', 'done', 'failed', 'cancelled', 'interrupted'].includes((s.phase as { kind: string }).kind)) return null;
-  const state = { runId: s.runId, fileName: s.fileName, source: s.source === 'saved' ? 'saved' : 'train', history: s.history, phase: s.phase } as RunViewState;
-  // The worker that was training died with the old extension host.
+/**
+ * The state a run panel kept before a window reload, validated like a message from the page
+ * (throws ProtocolError). A run that was training is marked interrupted: its worker died with
+ * the old extension host.
+ */
+export function restoredState(raw: unknown): RunViewState {
+  const state = parseRunViewState(raw);
   if (state.phase.kind === 'training') state.phase = { kind: 'interrupted' };
   return state;
 }

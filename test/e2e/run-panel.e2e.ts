@@ -83,7 +83,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
           await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
           return null;
         }
-        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n));
+        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n) && !n.startsWith('.')); // not the hidden folder the save writes first
         if (added.length !== 1) return null;
         const dir = join(modelsDir, added[0]);
         return ['config.json', 'model.safetensors', 'scaler.json'].every((f) => existsSync(join(dir, f))) ? dir : null;

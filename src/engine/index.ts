@@ -1,7 +1,11 @@
 /**
  * RNN Lab's engine as a library (built to dist/engine/index.js, CommonJS). Plain Node: no vscode,
  * no DOM. Call `initBackend()` once before using tensors directly; the run* functions do it.
+ * `tf` is the tfjs-core instance the engine is bundled with: tensors made with another copy of
+ * tfjs are not this engine's, so make them with this one (or pass plain arrays to the packing
+ * functions).
  */
+export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, currentBackend, tfjsNodeAvailable, tensorCount, versions, BACKEND_NAMES, type BackendName } from './backend';
 export { RnnLabError, isRnnLabError, type ErrorCode, type ErrorLocation } from './errors';
 export { Rng } from './random';
@@ -15,6 +19,8 @@ export {
   paddedRowsForPacked,
   type PackedSequence,
   type PackLayout,
+  type SequenceInput,
+  type PaddedInput,
 } from './packing';
 export { RNN, type RnnConfig, type RnnMode, type RnnOutput, type RnnState } from './nn/rnn';
 export { lstmLayer, gruLayer, registerRnnKernels } from './kernels/rnnKernels';

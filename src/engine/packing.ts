@@ -15,6 +15,10 @@
  *
  * Sorting is stable descending by length, matching `torch.sort(lengths, descending=True)` as
  * PyTorch uses it (equal lengths keep their original order).
+ *
+ * Sequences may also be plain arrays, as a JavaScript user holds them: `[1, 2, 3]` is a sequence of
+ * three steps, `[[1, 2], [3, 4]]` one of two steps with two features each; they become float32
+ * tensors for the call and are freed with it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnLabError } from './errors';
@@ -48,6 +52,12 @@ export interface PackLayout {
   /** Longest length, = batchSizes.length. */
   maxLength: number;
 }
+
+/** A sequence `[length, ...features]`: a tensor, or plain numbers (one per step, or a row of features per step). */
+export type SequenceInput = tf.Tensor | readonly number[] | readonly (readonly number[])[];
+
+/** A padded batch as a tensor, or as nested plain arrays of numbers. */
+export type PaddedInput = tf.Tensor | readonly unknown[];
 
 function bad(message: string, hint?: string): RnnLabError {
   return new RnnLabError('BAD_OPTION', message, hint);
@@ -183,6 +193,28 @@ export function paddedRowsForPacked(layout: PackLayout, batchFirst: boolean, T: 
   return out;
 }
 
+/** Plain arrays as float32 tensors (tensors pass through); `owned` are the ones made here, for the caller to free. */
+function asTensors(sequences: readonly SequenceInput[], where: string): { tensors: tf.Tensor[]; owned: tf.Tensor[] } {
+  if (!Array.isArray(sequences)) throw bad(`${where}: expected a list of sequences.`, 'Pass an array of tensors or of plain number arrays.');
+  const owned: tf.Tensor[] = [];
+  const tensors = sequences.map((s, i) => {
+    if (s instanceof tf.Tensor) return s;
+    const t = plainTensor(s, `${where}: sequences[${i}]`);
+    owned.push(t);
+    return t;
+  });
+  return { tensors, owned };
+}
+
+function plainTensor(x: unknown, what: string): tf.Tensor {
+  if (!Array.isArray(x)) throw bad(`${what} is neither a tensor nor an array.`, 'Pass a tf.Tensor or an array of numbers.');
+  try {
+    return x.length === 0 ? tf.tensor1d([], 'float32') : tf.tensor(x as number[], undefined, 'float32');
+  } catch (e) {
+    throw bad(`${what} is not a rectangular array of numbers: ${(e as Error).message}`, 'Give every step the same number of features.');
+  }
+}
+
 /** Validate a list of sequences `[L_i, ...features]`; return their shared feature shape and dtype. */
 function checkSequences(sequences: readonly tf.Tensor[], where: string): { feat: number[]; dtype: tf.DataType } {
   if (!Array.isArray(sequences) || sequences.length === 0) {
@@ -222,10 +254,16 @@ function concatRows(sequences: readonly tf.Tensor[], F: number): tf.Tensor2D {
  * positions past a sequence's end hold paddingValue. Same dtype as the inputs. Zero-length
  * sequences are allowed (as in PyTorch).
  */
-export function padSequence(
-  sequences: tf.Tensor[],
-  opts: { batchFirst?: boolean; paddingValue?: number } = {},
-): tf.Tensor {
+export function padSequence(sequences: readonly SequenceInput[], opts: { batchFirst?: boolean; paddingValue?: number } = {}): tf.Tensor {
+  const { tensors, owned } = asTensors(sequences, 'padSequence');
+  try {
+    return padTensors(tensors, opts);
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+function padTensors(sequences: tf.Tensor[], opts: { batchFirst?: boolean; paddingValue?: number }): tf.Tensor {
   const batchFirst = opts.batchFirst ?? false;
   const paddingValue = opts.paddingValue ?? 0;
   const { feat, dtype } = checkSequences(sequences, 'padSequence');
@@ -258,7 +296,16 @@ export function padSequence(
  * Returns a PackedSequence with data `[sum(L_i), ...features]`. With enforceSorted (the default)
  * the lengths must be non-increasing and sortedIndices/unsortedIndices are null.
  */
-export function packSequence(sequences: tf.Tensor[], opts: { enforceSorted?: boolean } = {}): PackedSequence {
+export function packSequence(sequences: readonly SequenceInput[], opts: { enforceSorted?: boolean } = {}): PackedSequence {
+  const { tensors, owned } = asTensors(sequences, 'packSequence');
+  try {
+    return packTensors(tensors, opts);
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
+function packTensors(sequences: tf.Tensor[], opts: { enforceSorted?: boolean }): PackedSequence {
   const enforceSorted = opts.enforceSorted ?? true;
   const { feat } = checkSequences(sequences, 'packSequence');
   const F = product(feat);
@@ -296,11 +343,17 @@ function wrap(data: tf.Tensor, layout: PackLayout, enforceSorted: boolean): Pack
  * Returns a PackedSequence with data `[sum(lengths), ...features]`; with enforceSorted (the
  * default) lengths must be non-increasing and the index fields are null.
  */
-export function packPaddedSequence(
-  input: tf.Tensor,
-  lengths: ArrayLike<number>,
-  opts: { batchFirst?: boolean; enforceSorted?: boolean } = {},
-): PackedSequence {
+export function packPaddedSequence(input: PaddedInput, lengths: ArrayLike<number>, opts: { batchFirst?: boolean; enforceSorted?: boolean } = {}): PackedSequence {
+  if (input instanceof tf.Tensor) return packPadded(input, lengths, opts);
+  const t = plainTensor(input, 'packPaddedSequence: input');
+  try {
+    return packPadded(t, lengths, opts);
+  } finally {
+    t.dispose();
+  }
+}
+
+function packPadded(input: tf.Tensor, lengths: ArrayLike<number>, opts: { batchFirst?: boolean; enforceSorted?: boolean }): PackedSequence {
   const batchFirst = opts.batchFirst ?? false;
   const enforceSorted = opts.enforceSorted ?? true;
   if (input.rank < 2) {

@@ -18,4 +18,12 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
     },
   },
+  {
+    // src/shared holds what every bundle takes (option tables, error words): nothing from outside it.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\.)', message: 'src/shared imports nothing: no packages, no Node modules, no vscode.' }, { group: ['../../*', '**/engine/**', '**/extension/**', '**/webview/**'], message: 'src/shared imports only from src/shared.' }] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'require', 'Buffer'],
+    },
+  },
 );

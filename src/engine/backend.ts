@@ -14,6 +14,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RnnLabError } from './errors';
+import { opt, text } from '../shared/errors';
 import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
 
@@ -92,10 +93,10 @@ export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<s
     }
     active = null;
     if (requested === 'tensorflow') {
-      throw new RnnLabError('BACKEND', 'The tensorflow backend needs @tensorflow/tfjs-node, which is not installed.', 'Install it with `npm install @tensorflow/tfjs-node`, or use --backend wasm.');
+      throw new RnnLabError('BACKEND', 'The tensorflow backend needs @tensorflow/tfjs-node, which is not installed.', text`Install it with \`npm install @tensorflow/tfjs-node\`, or use ${opt('backend', 'wasm')}.`, {}, { suggest: { option: 'backend', value: 'wasm' } });
     }
     const v = versions();
-    throw new RnnLabError('BACKEND', `Could not start the ${requested} backend (tfjs-core ${v.tfjsCore}, cpu ${v.tfjsBackendCpu}).`, requested === 'cpu' ? 'Reinstall RNN Lab.' : 'Try --backend cpu.');
+    throw new RnnLabError('BACKEND', `Could not start the ${requested} backend (tfjs-core ${v.tfjsCore}, cpu ${v.tfjsBackendCpu}).`, requested === 'cpu' ? 'Reinstall RNN Lab.' : text`Try ${opt('backend', 'cpu')}.`, {}, { option: 'backend' });
   })();
   return active;
 }

@@ -11,10 +11,13 @@
  */
 import { parseArgs } from 'node:util';
 import { RnnLabError } from './errors';
-import { BACKEND_NAMES, type BackendName } from './backend';
+import type { BackendName } from './backend';
 import type { TrainEvent } from './train/events';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './forecast/types';
 import { SEQ2SEQ_DEFAULTS, type Seq2SeqOptions, type Seq2SeqResult, type Translation } from './seq2seq/types';
+import { commandHelp, optionsFromArgs, parseArgsOptions, pick, UsageError, type CommandSpec, type ExtraFlag } from './cliOptions';
+import { FORECAST_OPTIONS } from '../shared/options/forecast';
+import { SEQ2SEQ_OPTIONS } from '../shared/options/seq2seq';
 
 const USAGE = `Usage:
   rnn-lab forecast FILE [--target COL] [--features A,B,…] [--seq-length N] [--hidden N] [--layers N]
@@ -37,21 +40,55 @@ seq2seq defaults are the course's lab 11-5: hidden ${SEQ2SEQ_DEFAULTS.hidden}, S
 pair each, loss = sum over its tokens), always teacher forcing, sources < ${SEQ2SEQ_DEFAULTS.sourceMaxLength} and targets < ${SEQ2SEQ_DEFAULTS.targetMaxLength} words.
 The test fraction is 0.1 for files of 100 pairs or more, else 0 (measured on the training pairs, as
 the course does). For kor-eng.txt the bench uses --hidden 256 --epochs 20 --batch-size 64
---optimizer adam --lr 0.001 (mini-batches: mean loss over real target tokens).`;
+--optimizer adam --lr 0.001 (mini-batches: mean loss over real target tokens).
 
-class UsageError extends Error {}
+rnn-lab COMMAND --help lists a command's options with their ranges and defaults.`;
 
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} takes a number, got "${v}".`);
-  return n;
+const SAVE: ExtraFlag = { type: 'string', metavar: 'DIR', help: 'Save the trained model into the folder DIR.' };
+const JSON_FLAG: ExtraFlag = { type: 'boolean', help: 'Print one JSON object as the last line of stdout.' };
+const QUIET: ExtraFlag = { type: 'boolean', help: 'No progress on stderr.' };
+
+/** Each command's flags: its table's options (src/shared/options) and the CLI's own. */
+const COMMANDS = {
+  forecast: {
+    usage: 'forecast FILE [options]',
+    summary: "Train the LSTM forecaster on a CSV. Defaults are the course's lab 11-4; pass --order reverse for stock_daily.csv.",
+    options: FORECAST_OPTIONS,
+    extra: { save: SAVE, json: JSON_FLAG, quiet: QUIET },
+  },
+  predict: {
+    usage: 'predict MODEL_DIR FILE [options]',
+    summary: 'Apply a saved forecaster to another CSV with the same columns.',
+    options: pick(FORECAST_OPTIONS, ['horizon', 'backend']),
+    extra: { json: JSON_FLAG },
+  },
+  seq2seq: {
+    usage: 'seq2seq FILE [options]',
+    summary: "Train the GRU translator on a file of tab-separated sentence pairs. Defaults are the course's lab 11-5.",
+    options: SEQ2SEQ_OPTIONS,
+    extra: { save: SAVE, json: JSON_FLAG, quiet: QUIET },
+  },
+  translate: {
+    usage: 'translate MODEL_DIR "sentence" ["sentence" …] [options]',
+    summary: 'Translate with a saved translator.',
+    options: pick(SEQ2SEQ_OPTIONS, ['backend']),
+    extra: { json: JSON_FLAG },
+  },
+} satisfies Record<string, CommandSpec>;
+
+/** parseArgs over the command's flags; `--help` prints the command's help and returns null. */
+function parseCommand(cmd: CommandSpec, args: string[]): { values: Record<string, unknown>; positionals: string[] } | null {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: parseArgsOptions(cmd) });
+  if (values.help) {
+    process.stdout.write(commandHelp(cmd) + '\n');
+    return null;
+  }
+  return { values, positionals };
 }
 
-function backendOf(v: string | undefined): BackendName | 'auto' | undefined {
-  if (v === undefined) return undefined;
-  if (v !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(v)) throw new UsageError(`--backend must be auto, ${BACKEND_NAMES.join(', ')}; got "${v}".`);
-  return v as BackendName | 'auto';
+/** The engine takes no backend for auto. */
+function backendOf(v: BackendName | 'auto' | undefined): BackendName | undefined {
+  return v === 'auto' ? undefined : v;
 }
 
 /** How a Progress words its lines, given the trainer's epochs done and in total. */
@@ -151,56 +188,13 @@ function forecastJson(r: ForecastResult): string {
 }
 
 async function forecastCommand(args: string[], signal: AbortSignal): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      target: { type: 'string' },
-      features: { type: 'string' },
-      'seq-length': { type: 'string' },
-      hidden: { type: 'string' },
-      layers: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      lr: { type: 'string' },
-      'train-fraction': { type: 'string' },
-      'validation-fraction': { type: 'string' },
-      patience: { type: 'string' },
-      'clip-norm': { type: 'string' },
-      horizon: { type: 'string' },
-      seed: { type: 'string' },
-      missing: { type: 'string' },
-      order: { type: 'string' },
-      backend: { type: 'string' },
-      save: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-  });
+  const parsed = parseCommand(COMMANDS.forecast, args);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('forecast takes one CSV file.');
-  const bs = values['batch-size'];
-  const options: Partial<ForecastOptions> = {
-    target: values.target,
-    features: values.features?.split(',').map((s) => s.trim()).filter(Boolean),
-    seqLength: num('seq-length', values['seq-length']),
-    hidden: num('hidden', values.hidden),
-    layers: num('layers', values.layers),
-    epochs: num('epochs', values.epochs),
-    batchSize: bs === undefined ? undefined : bs === 'full' ? 'full' : num('batch-size', bs),
-    lr: num('lr', values.lr),
-    trainFraction: num('train-fraction', values['train-fraction']),
-    validationFraction: num('validation-fraction', values['validation-fraction']),
-    patience: num('patience', values.patience),
-    clipNorm: num('clip-norm', values['clip-norm']),
-    horizon: num('horizon', values.horizon),
-    seed: num('seed', values.seed),
-    missing: values.missing as ForecastOptions['missing'] | undefined,
-    order: values.order as ForecastOptions['order'] | undefined,
-  };
-  const backend = backendOf(values.backend);
-  if (backend && backend !== 'auto') options.backend = backend;
+  const options = optionsFromArgs<ForecastOptions>(COMMANDS.forecast, values);
   const progress = new Progress(values.quiet === true);
-  const save = await saveTarget(values.save);
+  const save = await saveTarget(typeof values.save === 'string' ? values.save : undefined);
   const { runForecast } = await import('./forecast/run');
   const run = await runForecast(positionals[0], options, { onEvent: progress.onEvent, signal });
   try {
@@ -213,19 +207,13 @@ async function forecastCommand(args: string[], signal: AbortSignal): Promise<voi
 }
 
 async function predictCommand(args: string[], signal: AbortSignal): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { horizon: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const parsed = parseCommand(COMMANDS.predict, args);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UsageError('predict takes MODEL_DIR and FILE.');
-  const backend = backendOf(values.backend);
+  const o = optionsFromArgs<ForecastOptions>(COMMANDS.predict, values);
   const { predictWithSaved } = await import('./forecast/run');
-  const r = await predictWithSaved(positionals[0], positionals[1], {
-    horizon: num('horizon', values.horizon),
-    backend: backend === 'auto' ? undefined : backend,
-    signal,
-  });
+  const r = await predictWithSaved(positionals[0], positionals[1], { horizon: o.horizon, backend: backendOf(o.backend), signal });
   if (values.json) process.stdout.write(forecastJson(r) + '\n');
   else printForecast(r);
 }
@@ -264,60 +252,14 @@ function seq2seqJson(r: Seq2SeqResult): string {
 }
 
 async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      hidden: { type: 'string' },
-      epochs: { type: 'string' },
-      iterations: { type: 'string' },
-      'batch-size': { type: 'string' },
-      optimizer: { type: 'string' },
-      lr: { type: 'string' },
-      'teacher-forcing': { type: 'string' },
-      attention: { type: 'boolean' },
-      'source-max-length': { type: 'string' },
-      'target-max-length': { type: 'string' },
-      'test-fraction': { type: 'string' },
-      'test-file': { type: 'string' },
-      'split-punctuation': { type: 'boolean' },
-      reverse: { type: 'boolean' },
-      'min-count': { type: 'string' },
-      'clip-norm': { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      save: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-  });
+  const parsed = parseCommand(COMMANDS.seq2seq, args);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('seq2seq takes one sentence-pair file.');
   if (values.epochs !== undefined && values.iterations !== undefined) {
     throw new UsageError('give --epochs (passes over the training pairs) or --iterations (random batches, as the course), not both.');
   }
-  const optimizer = values.optimizer;
-  if (optimizer !== undefined && optimizer !== 'sgd' && optimizer !== 'adam') throw new UsageError(`--optimizer must be sgd or adam; got "${optimizer}".`);
-  const options: Partial<Seq2SeqOptions> = {
-    hidden: num('hidden', values.hidden),
-    epochs: num('epochs', values.epochs),
-    iterations: num('iterations', values.iterations),
-    batchSize: num('batch-size', values['batch-size']),
-    optimizer,
-    lr: num('lr', values.lr),
-    teacherForcing: num('teacher-forcing', values['teacher-forcing']),
-    attention: values.attention ? 'general' : undefined,
-    sourceMaxLength: num('source-max-length', values['source-max-length']),
-    targetMaxLength: num('target-max-length', values['target-max-length']),
-    testFraction: num('test-fraction', values['test-fraction']),
-    testFile: values['test-file'],
-    splitPunctuation: values['split-punctuation'],
-    reverse: values.reverse,
-    minCount: num('min-count', values['min-count']),
-    clipNorm: num('clip-norm', values['clip-norm']),
-    seed: num('seed', values.seed),
-  };
-  const backend = backendOf(values.backend);
-  if (backend && backend !== 'auto') options.backend = backend;
+  const options = optionsFromArgs<Seq2SeqOptions>(COMMANDS.seq2seq, values);
   const { runSeq2Seq, REPORT_EVERY } = await import('./seq2seq/run');
   const iterations = options.iterations ?? SEQ2SEQ_DEFAULTS.iterations;
   const units =
@@ -325,7 +267,7 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
       ? { total: () => `${iterations} steps`, at: (d: number) => `step ${Math.min(d * REPORT_EVERY, iterations)}/${iterations}` }
       : undefined;
   const progress = new Progress(values.quiet === true, units);
-  const save = await saveTarget(values.save);
+  const save = await saveTarget(typeof values.save === 'string' ? values.save : undefined);
   const run = await runSeq2Seq(positionals[0], options, { onEvent: progress.onEvent, signal });
   try {
     if (save) await save(run);
@@ -346,15 +288,13 @@ function printTranslations(ts: Translation[]): void {
 }
 
 async function translateCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { backend: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const parsed = parseCommand(COMMANDS.translate, args);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length < 2) throw new UsageError('translate takes MODEL_DIR and at least one sentence (quote it).');
-  const backend = backendOf(values.backend);
+  const o = optionsFromArgs<Seq2SeqOptions>(COMMANDS.translate, values);
   const { translateWithSaved } = await import('./seq2seq/run');
-  const r = await translateWithSaved(positionals[0], positionals.slice(1), { backend: backend === 'auto' ? undefined : backend });
+  const r = await translateWithSaved(positionals[0], positionals.slice(1), { backend: backendOf(o.backend) });
   if (values.json) {
     for (const t of r.translations) {
       if (t.unknown.length) process.stderr.write(`note: not in the source vocabulary, read as <UNK>: ${t.unknown.map((w) => `"${w}"`).join(', ')}\n`);

@@ -7,7 +7,8 @@
  */
 export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, currentBackend, tfjsNodeAvailable, tensorCount, versions, BACKEND_NAMES, type BackendName } from './backend';
-export { RnnLabError, isRnnLabError, type ErrorCode, type ErrorLocation } from './errors';
+export { RnnLabError, isRnnLabError, type ErrorCode, type ErrorLocation, type ErrorAbout, type OptionRef, type Suggestion } from './errors';
+export { FORECAST_OPTIONS, SEQ2SEQ_OPTIONS, TRAINER_OPTIONS, type OptionSpec, type NamedSpec } from '../shared/options';
 export { Rng } from './random';
 
 export {

@@ -1,13 +1,42 @@
-/** Checks shared by the runs' option resolvers: each failure is a BAD_OPTION with a hint. */
-import { RnnLabError } from './errors';
+/**
+ * The one resolver of options, for the trainer's and every flow's: defaults and bounds come from
+ * the flow's table (src/shared/options), so the CLI, the form, the settings and the engine accept
+ * the same values. Each failure is a BAD_OPTION that names the option and suggests its default.
+ */
+import { RnnLabError, type ErrorAbout } from './errors';
+import { opt, text, type Text } from '../shared/errors';
+import { allowedWords, defaultsOf, problemWith, type NamedSpec, type OptionTable } from '../shared/options/spec';
 
-export function badOption(message: string, hint: string): RnnLabError {
-  return new RnnLabError('BAD_OPTION', message, hint);
+export function badOption(message: Text, hint: Text, about: ErrorAbout = {}): RnnLabError {
+  return new RnnLabError('BAD_OPTION', message, hint, {}, about);
 }
 
-/** `v` must be a whole number ≥ min; `name` is the CLI flag without dashes. */
-export function requireInt(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw badOption(`${name} must be a whole number ≥ ${min}, got ${v}.`, `Pass --${name} a whole number of at least ${min}.`);
+/** Throws BAD_OPTION unless `v` is an allowed value of the option. */
+export function checkOption(s: NamedSpec, v: unknown): void {
+  const problem = problemWith(s, v);
+  if (problem === null) return;
+  const d = s.default;
+  const suggest = d !== undefined && !Array.isArray(d) ? { option: s.name, value: d as string | number | boolean } : undefined;
+  const hint = suggest ? text`The default is ${opt(s.name, suggest.value)}.` : `Use ${allowedWords(s)}.`;
+  throw badOption(text`${opt(s.name)} ${problem}`, hint, { option: s.name, suggest });
+}
+
+/** The table's defaults, without `backend`: the engine reads a missing backend as auto. */
+export function engineDefaults<T>(table: OptionTable): Readonly<T> {
+  const { backend: _b, ...d } = defaultsOf(table);
+  return Object.freeze(d) as T;
+}
+
+/**
+ * `options` over the table's defaults, every value checked against the table. Keys the table does
+ * not know are kept unchecked (the library's callers may pass their own). Backend `auto` is no
+ * backend: the engine picks one.
+ */
+export function resolveOptions<T extends object>(table: OptionTable, options: Partial<T>): T {
+  const o: Record<string, unknown> = { ...engineDefaults<object>(table), ...stripUndefined(options) };
+  for (const [k, v] of Object.entries(o)) if (table[k]) checkOption(table[k], v);
+  if (o.backend === 'auto') delete o.backend;
+  return o as T;
 }
 
 /** Drop undefined entries, so `{ ...DEFAULTS, ...stripUndefined(options) }` keeps the defaults. */

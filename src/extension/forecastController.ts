@@ -10,7 +10,10 @@ import type { FormValues, RunToHost, RunViewState } from './protocol';
 import { RunPanel, restoredState } from './runPanel';
 import { allRuns, type RunItem, type RunsView } from './runsView';
 import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from './runStorage';
-import { backendFromSettings, formToOptions, inFormWords, initialFormValues, validateFormValues } from './settings';
+import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from './settings';
+import { FORM_NAMER } from './formLabels';
+import { errorLine } from '../shared/errors';
+import { FormError } from './setupPanel';
 import { SaveRefused, saveModelFolder } from './modelSave';
 import { SetupPanel } from './setupPanel';
 import { WorkerError, WorkerSession } from './workerSession';
@@ -79,7 +82,7 @@ export class ForecastController implements vscode.Disposable {
       {
         start: async (v) => {
           const problems = validateFormValues(v, preview.columns);
-          if (problems.length) throw new Error(problems.join(' '));
+          if (problems.length) throw new FormError(problems.map((p) => p.message).join(' '), problems[0].option);
           if (this.active) throw new Error('Another training run is in progress.');
           await this.train(session, file, fileName, v);
           started = true;
@@ -110,7 +113,7 @@ export class ForecastController implements vscode.Disposable {
       await session.check(file.fsPath, fileName, options);
     } catch (e) {
       this.showError(e, file);
-      throw new Error(errorText(e));
+      throw new FormError(errorText(e), e instanceof WorkerError ? e.wire.option : undefined);
     }
     // The run panel opens now and training starts once it has loaded (plotly takes a moment), so
     // the live loss curve is seen from the first epoch.
@@ -394,9 +397,10 @@ export class ForecastController implements vscode.Disposable {
   }
 }
 
-/** An error's text for the user, with the engine's CLI flags named as the form's fields. */
+/** An error's text for the user, its options named as the form names them (by label, setting, or plainly). */
 function errorText(e: unknown): string {
-  return inFormWords(e instanceof Error ? e.message : String(e));
+  if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER);
+  return e instanceof Error ? e.message : String(e);
 }
 
 async function pickCsv(openLabel: string): Promise<vscode.Uri | undefined> {

@@ -1,30 +1,36 @@
 /**
- * The setup form's words, in one place: the webview draws its fields from them, the host writes
- * the select options from them, and inFormWords (settings.ts) names options in error messages
- * with them. Pure data, no `vscode` import, so the webview bundle can take it too.
+ * The setup form's words, in one place, read from the forecast option table
+ * (src/shared/options/forecast.ts): the webview draws its fields from them, the host writes the
+ * select options from them, and errors name options by these labels (formNamer). Pure data, no
+ * `vscode` import, so the webview bundle can take it too.
  */
 import type { FormValues } from './protocol';
+import { FORECAST_OPTIONS, formNamer, type NamedSpec } from '../shared/options';
 
 export type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;
 
-/** The numeric hyperparameters, in the form's order. */
-export const HYPER_FIELDS: readonly { key: HyperKey; label: string; help: string }[] = [
-  { key: 'seqLength', label: 'seq_length', help: 'Rows per input window' },
-  { key: 'hidden', label: 'Hidden size', help: 'LSTM units per layer' },
-  { key: 'layers', label: 'Layers', help: 'Stacked LSTM layers' },
-  { key: 'epochs', label: 'Epochs', help: 'Passes over the training windows' },
-  { key: 'batchSize', label: 'Batch size', help: '"full" or a number of windows' },
-  { key: 'lr', label: 'Learning rate', help: 'Adam step size' },
-  { key: 'trainFraction', label: 'Training fraction', help: 'Chronological share used for training' },
-  { key: 'horizon', label: 'Horizon', help: 'Future steps to forecast' },
-  { key: 'seed', label: 'Seed', help: 'Same seed, same numbers' },
-];
+const HYPER_KEYS: readonly HyperKey[] = ['seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed'];
+
+/** The numeric hyperparameters, in the form's order, with their table entries (bounds and all). */
+export const HYPER_FIELDS: readonly { key: HyperKey; label: string; help: string; spec: NamedSpec }[] = HYPER_KEYS.map((key) => {
+  const spec: NamedSpec = FORECAST_OPTIONS[key];
+  return { key, label: spec.label, help: spec.help, spec };
+});
 
 /** The other fields' labels. */
-export const FIELD_LABELS = { target: 'Target column', features: 'Feature columns', order: 'Row order', missing: 'Empty cells' } as const;
+export const FIELD_LABELS = {
+  target: FORECAST_OPTIONS.target.label,
+  features: FORECAST_OPTIONS.features.label,
+  order: FORECAST_OPTIONS.order.label,
+  missing: FORECAST_OPTIONS.missing.label,
+} as const;
+
+function choices<K extends 'order' | 'missing'>(key: K): Readonly<Record<FormValues[K], string>> {
+  return Object.fromEntries(FORECAST_OPTIONS[key].choices.map((c) => [c.value, c.label])) as Record<FormValues[K], string>;
+}
 
 /** The choice fields' options: value → label, in the form's order. */
-export const CHOICES: { readonly [K in 'order' | 'missing']: Readonly<Record<FormValues[K], string>> } = {
-  order: { auto: 'Automatic (from the dates)', 'as-is': 'As stored (oldest first)', reverse: 'Reverse (file is newest first)' },
-  missing: { error: 'Stop with an error', drop: 'Drop the row', ffill: 'Fill from the previous row' },
-};
+export const CHOICES: { readonly [K in 'order' | 'missing']: Readonly<Record<FormValues[K], string>> } = { order: choices('order'), missing: choices('missing') };
+
+/** How the form and the extension's notices name an option: by the field's label, or as a setting, or plainly. */
+export const FORM_NAMER = formNamer(FORECAST_OPTIONS);

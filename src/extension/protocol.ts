@@ -7,6 +7,7 @@
  * input: `parseSetupMessage` / `parseRunMessage` check it at run time and reject unknown types.
  */
 import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
+import { FORECAST_OPTIONS, type OptionSpec } from '../shared/options';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -65,8 +66,11 @@ export interface RunViewState {
 
 export type HostToSetup =
   | { type: 'init'; preview: CsvPreview; values: FormValues }
-  /** Training is starting (or failed to start). `error` is shown in the form; the form stays usable. */
-  | { type: 'starting'; busy: boolean; error?: string };
+  /**
+   * Training is starting (or failed to start). `error` is shown in the form; the form stays
+   * usable. `option` is the key of the field the error is about: the form highlights it.
+   */
+  | { type: 'starting'; busy: boolean; error?: string; option?: string };
 
 export type SetupToHost =
   | { type: 'ready' }
@@ -127,29 +131,41 @@ function onlyKeys(o: Obj, keys: string[]): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ProtocolError(`unexpected field ${k}`);
 }
 
+/** The form's fields, each typed by its forecast table entry. */
+const FORM_KEYS = ['target', 'features', 'seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed', 'order', 'missing'] as const;
+
+/**
+ * The form's values, each of its table entry's type (a whole number, a word such as `full`, one of
+ * the choices, text or a list of bounded length). The bounds are checked by validateFormValues,
+ * which words each problem for the form, rather than rejected here as a malformed message.
+ */
 export function parseFormValues(x: unknown): FormValues {
   const o = obj(x, 'values');
-  onlyKeys(o, ['target', 'features', 'seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed', 'order', 'missing']);
-  const features = o.features;
-  if (!Array.isArray(features) || features.length > 1000 || !features.every((f) => typeof f === 'string')) {
-    throw new ProtocolError('features must be an array of strings');
+  onlyKeys(o, [...FORM_KEYS]);
+  const out: Record<string, unknown> = {};
+  for (const k of FORM_KEYS) {
+    const s: OptionSpec = FORECAST_OPTIONS[k];
+    const v = o[k];
+    switch (s.type) {
+      case 'int':
+        out[k] = typeof v === 'string' && s.words?.includes(v) ? v : int(o, k);
+        break;
+      case 'number':
+        out[k] = num(o, k);
+        break;
+      case 'enum':
+        out[k] = oneOf(o, k, s.choices.map((c) => c.value));
+        break;
+      case 'string':
+        out[k] = str(o, k, s.maxLength);
+        break;
+      case 'list':
+        if (!Array.isArray(v) || v.length > s.maxItems || !v.every((f) => typeof f === 'string')) throw new ProtocolError(`${k} must be an array of strings`);
+        out[k] = v.slice();
+        break;
+    }
   }
-  const batchSize = o.batchSize === 'full' ? 'full' : int(o, 'batchSize');
-  return {
-    target: str(o, 'target', 1000),
-    features: features as string[],
-    seqLength: int(o, 'seqLength'),
-    hidden: int(o, 'hidden'),
-    layers: int(o, 'layers'),
-    epochs: int(o, 'epochs'),
-    batchSize,
-    lr: num(o, 'lr'),
-    trainFraction: num(o, 'trainFraction'),
-    horizon: int(o, 'horizon'),
-    seed: int(o, 'seed'),
-    order: oneOf(o, 'order', ['auto', 'as-is', 'reverse'] as const),
-    missing: oneOf(o, 'missing', ['error', 'drop', 'ffill'] as const),
-  };
+  return out as FormValues;
 }
 
 function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {

@@ -48,8 +48,18 @@ const BODY = `
   </form>
 </main>`;
 
+/** Why the form's values cannot start training, and the option (field) it is about. */
+export class FormError extends Error {
+  constructor(
+    message: string,
+    readonly option?: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface SetupHandlers {
-  /** Called with validated values; resolves when training started, rejects with a message for the form. */
+  /** Called with validated values; resolves when training started, rejects with a message (a FormError names the field) for the form. */
   start(values: FormValues): Promise<void>;
   onCspViolation(directive: string, blockedURI: string): void;
   onDispose(): void;
@@ -61,7 +71,7 @@ export class SetupPanel {
   private disposed = false;
   /** What the user last submitted and why it failed: a hidden webview is rebuilt on reveal, so the host keeps them. */
   private lastValues: FormValues | null = null;
-  private lastError: string | undefined;
+  private lastError: { message: string; option?: string } | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -97,7 +107,7 @@ export class SetupPanel {
       case 'ready':
         // The page says ready before it gets data, so nothing is lost while it loads.
         this.post({ type: 'init', preview: this.preview, values: this.lastValues ?? this.values });
-        if (this.lastError) this.post({ type: 'starting', busy: false, error: this.lastError });
+        if (this.lastError) this.post({ type: 'starting', busy: false, error: this.lastError.message, option: this.lastError.option });
         return;
       case 'start':
         this.lastValues = m.values;
@@ -106,10 +116,10 @@ export class SetupPanel {
         this.handlers.start(m.values).then(
           () => this.dispose(),
           (e: Error) => {
-            this.lastError = e.message;
+            this.lastError = { message: e.message, option: e instanceof FormError ? e.option : undefined };
             if (!this.disposed) {
               this.panel.reveal();
-              this.post({ type: 'starting', busy: false, error: e.message });
+              this.post({ type: 'starting', busy: false, error: this.lastError.message, option: this.lastError.option });
             }
           },
         );

@@ -24,7 +24,7 @@ function post(m: WorkerToHost): void {
 
 export function toWireError(e: unknown): WireError {
   if (isRnnLabError(e)) {
-    return { code: e.code, message: e.message, hint: e.hint, location: { ...e.location }, text: e.toString() };
+    return { code: e.code, message: e.message, hint: e.hint, location: { ...e.location }, text: e.toString(), parts: e.parts, option: e.option, suggest: e.suggest };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { code: 'INTERNAL', message: err.message, location: {}, text: `Internal error: ${err.message}`, stack: err.stack };

@@ -2,7 +2,7 @@
  * Messages between the extension host and the training worker (dist/worker.js). Types only, so
  * the host bundle stays light: the engine (and tfjs) load in the worker, never in the host.
  */
-import type { ErrorCode, ErrorLocation } from '../engine/errors';
+import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from '../shared/errors';
 import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
 import type { TrainEvent } from '../engine/train/events';
 import type { CsvPreview } from './protocol';
@@ -30,13 +30,20 @@ export type HostToWorker =
   /** Load the model code (and tfjs) now, while the run panel loads; no answer. */
   | { type: 'warmup' };
 
-/** An error as it crosses the thread boundary. `text` is RnnLabError.toString() (one line). */
+/**
+ * An error as it crosses the thread boundary. `text` is RnnLabError.toString() (one line, options
+ * named as CLI flags, for the log); `parts` keeps the option references, so the host names them
+ * as the form does; `option` and `suggest` say which field the error is about.
+ */
 export interface WireError {
   code: ErrorCode | 'INTERNAL';
   message: string;
   hint?: string;
   location: ErrorLocation;
   text: string;
+  parts?: ErrorParts;
+  option?: string;
+  suggest?: Suggestion;
   stack?: string;
 }
 

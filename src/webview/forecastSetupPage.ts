@@ -1,6 +1,7 @@
 /** The setup form: CSV preview, target and features, hyperparameters. Enter starts training. */
 import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../extension/protocol';
-import { HYPER_FIELDS as FIELDS, type HyperKey } from '../extension/formLabels';
+import { HYPER_FIELDS as FIELDS } from '../extension/formLabels';
+import { parseText } from '../shared/options/spec';
 import { byId, el, reportCspViolations, vscodeApi } from './common';
 import { fmt } from './format';
 
@@ -100,35 +101,45 @@ function renderForm(p: CsvPreview, v: FormValues): void {
   (document.getElementById('f-epochs') as TextField | null)?.focus();
 }
 
-function readValues(): FormValues | string {
-  const num = (key: HyperKey): number => Number((byId(`f-${key}`) as TextField).value.trim());
-  const batchRaw = (byId('f-batchSize') as TextField).value.trim().toLowerCase();
-  const values: FormValues = {
+/** The form's values, each field read as its table entry's type; or the first field that is not, and why. */
+function readValues(): FormValues | { option: string; message: string } {
+  const hyper: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const r = parseText(f.spec, (byId(`f-${f.key}`) as TextField).value);
+    if ('problem' in r) return { option: f.key, message: `${f.label} ${r.problem}` };
+    hyper[f.key] = r.value;
+  }
+  return {
+    ...(hyper as Pick<FormValues, (typeof FIELDS)[number]['key']>),
     target: (byId('target') as HTMLElement & { value: string }).value,
     features: [...document.querySelectorAll<Checkbox>('#features vscode-checkbox')].filter((b) => b.checked).map((b) => b.dataset.feature ?? ''),
-    seqLength: num('seqLength'),
-    hidden: num('hidden'),
-    layers: num('layers'),
-    epochs: num('epochs'),
-    batchSize: batchRaw === 'full' ? 'full' : Number(batchRaw),
-    lr: num('lr'),
-    trainFraction: num('trainFraction'),
-    horizon: num('horizon'),
-    seed: num('seed'),
     order: (byId('order') as HTMLElement & { value: string }).value as FormValues['order'],
     missing: (byId('missing') as HTMLElement & { value: string }).value as FormValues['missing'],
   };
-  for (const f of FIELDS) {
-    const x = values[f.key];
-    if (x !== 'full' && !Number.isFinite(x)) return `${f.label} must be a number.`;
-  }
-  return values;
 }
 
-function showError(message: string | undefined): void {
+/** The element of the field for an option key: `f-<key>` for the hyperparameters, else the key itself. */
+function fieldOf(option: string): HTMLElement | null {
+  return document.getElementById(`f-${option}`) ?? document.getElementById(option);
+}
+
+/** Shows the error (or clears it) and marks the field it is about, when the form has that field. */
+function showError(message: string | undefined, option?: string): void {
   const e = byId('error');
   e.textContent = message ?? '';
   e.hidden = !message;
+  for (const f of document.querySelectorAll<HTMLElement>('[data-invalid]')) {
+    f.removeAttribute('data-invalid');
+    f.removeAttribute('aria-invalid');
+    f.toggleAttribute('invalid', false);
+  }
+  const field = message && option ? fieldOf(option) : null;
+  if (field) {
+    field.dataset.invalid = 'true';
+    field.setAttribute('aria-invalid', 'true');
+    field.toggleAttribute('invalid', true);
+    field.focus();
+  }
 }
 
 function setBusy(b: boolean): void {
@@ -141,8 +152,8 @@ function setBusy(b: boolean): void {
 function start(): void {
   if (busy || !preview) return;
   const values = readValues();
-  if (typeof values === 'string') {
-    showError(values);
+  if ('message' in values) {
+    showError(values.message, values.option);
     return;
   }
   showError(undefined);
@@ -161,7 +172,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
       return;
     case 'starting':
       setBusy(m.busy);
-      showError(m.error);
+      showError(m.error, m.option);
       return;
   }
 });

@@ -114,3 +114,27 @@ describe('rnn-lab CLI', () => {
     assert.equal(u.stdout, '');
   });
 });
+
+describe('rnn-lab COMMAND --help', () => {
+  before(() => ensureCliBuilt());
+
+  test('forecast --help and seq2seq --help list every option of their table, with bounds and defaults', async () => {
+    const { FORECAST_OPTIONS, SEQ2SEQ_OPTIONS } = await import('../../src/shared/options');
+    for (const [command, table] of [['forecast', FORECAST_OPTIONS], ['seq2seq', SEQ2SEQ_OPTIONS]] as const) {
+      const r = await cli([command, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Usage: rnn-lab ${command} FILE`));
+      for (const s of Object.values(table)) assert.match(r.stdout, new RegExp(`^  --${s.flag}\\b.*${s.help.slice(0, 20).replace(/[()[\]|.*+?]/g, '\\$&')}`, 'm'), `${command}: --${s.flag}`);
+    }
+    const f = (await cli(['forecast', '--help'])).stdout;
+    assert.match(f, /--lr X +Adam learning rate\. A number above 0 and below 10; default 0\.01\./);
+    assert.match(f, /--hidden N +LSTM units per layer\. A whole number from 1 to 4096; default 10\./);
+    assert.match(f, /--batch-size N\|full +.*"full" or a whole number from 1 to 1,000,000; default full\./);
+    assert.match((await cli(['seq2seq', '--help'])).stdout, /^  --attention +Decode with Luong general attention/m);
+  });
+
+  test('a bound is the same in the CLI as in the table: --lr 10 fails, naming the flag and the default', async () => {
+    const e = oneLineError(await cli(['forecast', STOCK, '--lr', '10', '--epochs', '1']), '--lr 10');
+    assert.equal(e, 'rnn-lab: --lr must be a number above 0 and below 10, got 10. The default is --lr 0.01.');
+  });
+});

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORECAST_DEFAULTS } from '../../src/engine/forecast/types';
-import { backendFromSettings, defaultsFromSettings, formToOptions, inFormWords, initialFormValues, validateFormValues } from '../../src/extension/settings';
+import { backendFromSettings, defaultsFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../src/extension/settings';
+import { FORM_NAMER } from '../../src/extension/formLabels';
+import { errorLine } from '../../src/shared/errors';
+import { RnnLabError } from '../../src/engine/errors';
+import { splitWindows } from '../../src/engine/data/windows';
+import { parseCsv } from '../../src/engine/data/csv';
 import type { CsvPreview } from '../../src/extension/protocol';
 
 const none = () => undefined;
@@ -40,10 +45,13 @@ test('form validation names each problem', () => {
   const v = { ...initialFormValues(none, preview), epochs: 0, target: 'Volume', features: ['Nope'] };
   const problems = validateFormValues(v, preview.columns);
   assert.equal(problems.length, 3);
-  assert.match(problems.join(' '), /epochs/);
-  assert.match(problems.join(' '), /target/);
-  assert.match(problems.join(' '), /Nope/);
-  assert.match(validateFormValues({ ...v, target: 'Close', features: [], epochs: 5 }, preview.columns).join(), /at least one feature/);
+  // Each problem names its field by the form's label, and carries the option key for the highlight.
+  assert.deepEqual(problems.map((p) => p.option), ['epochs', 'target', 'features']);
+  const words = problems.map((p) => p.message).join(' ');
+  assert.match(words, /Epochs must be a whole number from 1 to 1,000,000, got 0\./);
+  assert.match(words, /target/);
+  assert.match(words, /Nope/);
+  assert.match(validateFormValues({ ...v, target: 'Close', features: [], epochs: 5 }, preview.columns).map((p) => p.message).join(), /at least one feature/);
 });
 
 test('form → engine options; backend only when not auto', () => {
@@ -56,18 +64,61 @@ test('form → engine options; backend only when not auto', () => {
   assert.equal(formToOptions(v, 'wasm').backend, 'wasm');
 });
 
-test('inFormWords: engine messages name the form fields the user sets, not CLI flags', () => {
+test('the form and the engine share the bounds: lr 10 fails in both, lr 9.99 passes both', () => {
+  const v = initialFormValues(none, preview);
+  assert.deepEqual(validateFormValues({ ...v, lr: 10 }, preview.columns).map((p) => p.option), ['lr']);
+  assert.deepEqual(validateFormValues({ ...v, lr: 9.99, hidden: 4096, horizon: 10_000 }, preview.columns), []);
+  assert.deepEqual(validateFormValues({ ...v, hidden: 4097, layers: 17, horizon: 10_001 }, preview.columns).map((p) => p.option), ['hidden', 'layers', 'horizon']);
+});
+
+/** The engine's error as the form shows it. */
+function inForm(e: RnnLabError): string {
+  return errorLine(e.parts, FORM_NAMER);
+}
+
+test('engine errors name options as the form does; the CLI keeps its flags', () => {
+  let e: RnnLabError | undefined;
+  try {
+    splitWindows(2, { seqLength: 7, trainFraction: 0.7, file: 'a.csv' });
+  } catch (x) {
+    e = x as RnnLabError;
+  }
+  assert.ok(e instanceof RnnLabError);
   assert.equal(
-    inFormWords('Only 2 rows of a.csv are left to train on; with --seq-length 7 at least 9 are needed. Add rows: even --seq-length 1 needs at least 3.'),
-    'Only 2 rows of a.csv are left to train on; with seq_length 7 at least 9 are needed. Add rows: even seq_length 1 needs at least 3.',
+    e.toString(),
+    'a.csv: Only 2 rows of a.csv are left to train on; with --seq-length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Add rows: even --seq-length 1 needs at least 3.',
   );
-  assert.equal(inFormWords('Train in mini-batches: set the batch size to 512 (--batch-size 512).'), 'Train in mini-batches: set the batch size to 512 (Batch size 512).');
   assert.equal(
-    inFormWords('Fill in the cell, or use --missing drop (drop rows with missing values) or --missing ffill (copy the previous row’s value).'),
-    'Fill in the cell, or use Empty cells “Drop the row” (drop rows with missing values) or Empty cells “Fill from the previous row” (copy the previous row’s value).',
+    inForm(e),
+    'a.csv: Only 2 rows of a.csv are left to train on; with seq_length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Add rows: even seq_length 1 needs at least 3.',
   );
-  assert.equal(inFormWords('pass --order as-is to use the rows as they are.'), 'pass Row order “As stored (oldest first)” to use the rows as they are.');
-  // Flags the form does not have, and text without flags, are unchanged.
-  assert.equal(inFormWords('Use --clip-norm 1 or a lower --lr.'), 'Use --clip-norm 1 or a lower Learning rate.');
-  assert.equal(inFormWords('a.csv:3:2: not a number — x'), 'a.csv:3:2: not a number — x');
+  assert.equal(e.option, 'seqLength', 'the form highlights seq_length');
+
+  // A choice is named by its label in the form, as a flag and value in the CLI.
+  let m: RnnLabError | undefined;
+  try {
+    parseCsv('a,b\n1,2\n,3\n4,5\n', { file: 'gap.csv' });
+  } catch (x) {
+    m = x as RnnLabError;
+  }
+  assert.ok(m instanceof RnnLabError && m.code === 'MISSING_VALUE');
+  assert.match(m.hint ?? '', /--missing drop .* --missing ffill/);
+  assert.match(inForm(m), /Empty cells “Drop the row” \(drop rows with missing values\) or Empty cells “Fill from the previous row”/);
+  assert.deepEqual(m.suggest, { option: 'missing', value: 'drop' });
+
+  // An option the form lacks: its setting, or plain words (never a CLI flag presented as a field).
+  const nan = new RnnLabError('NON_FINITE_LOSS', 'The loss became NaN.', [
+    'Lower the learning rate (now ',
+    { option: 'lr', value: 0.5 },
+    ') or turn on gradient clipping (e.g. ',
+    { option: 'clipNorm', value: 1 },
+    ').',
+  ]);
+  assert.equal(nan.hint, 'Lower the learning rate (now --lr 0.5) or turn on gradient clipping (e.g. --clip-norm 1).');
+  assert.equal(
+    inForm(nan),
+    'The loss became NaN. Lower the learning rate (now Learning rate 0.5) or turn on gradient clipping (e.g. clip norm 1 (an option of the rnn-lab CLI, not of this form)).',
+  );
+  assert.equal(FORM_NAMER({ option: 'backend', value: 'cpu' }), 'the setting rnnLab.backend (cpu)');
+  assert.equal(FORM_NAMER({ option: 'batchSize', value: 512 }), 'Batch size 512');
 });

@@ -12,6 +12,8 @@
  */
 import Papa from 'papaparse';
 import { RnnLabError } from '../errors';
+import type { ErrorAbout } from '../errors';
+import { opt, text as words, type Text } from '../../shared/errors';
 import type { MissingPolicy, RowOrder } from '../forecast/types';
 import { countChar, decodeText, quoteValue, readInputFile } from './text';
 
@@ -492,7 +494,7 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
     if (worst) {
       const { c, ref } = worst;
       const count = kept.reduce((k, cc) => k + accs[cc].missing, 0);
-      throw missingError(file, ref.line, c, names[c], ref.value, `${count} missing value${count === 1 ? '' : 's'} in all.`, 'Fill in the cell, or use --missing drop (drop rows with missing values) or --missing ffill (copy the previous row\u2019s value).');
+      throw missingError(file, ref.line, c, names[c], ref.value, `${count} missing value${count === 1 ? '' : 's'} in all.`, words`Fill in the cell, or use ${opt('missing', 'drop')} (drop rows with missing values) or ${opt('missing', 'ffill')} (copy the previous row\u2019s value).`, { suggest: { option: 'missing', value: 'drop' } });
     }
   }
 
@@ -516,7 +518,7 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
   }
   const droppedRows = total - n;
   if (n === 0) {
-    throw new RnnLabError('MISSING_VALUE', `Every row of ${file} has a missing value, so --missing drop leaves no rows.`, 'Use --missing ffill, or fill in the missing cells.', { file });
+    throw new RnnLabError('MISSING_VALUE', words`Every row of ${file} has a missing value, so ${opt('missing', 'drop')} leaves no rows.`, words`Use ${opt('missing', 'ffill')}, or fill in the missing cells.`, { file }, { suggest: { option: 'missing', value: 'ffill' } });
   }
 
   // Row order.
@@ -552,8 +554,9 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
       throw new RnnLabError(
         'BAD_CSV',
         `The dates in column ${quoteValue(names[dateCol])} are not in order: line ${firstBad.line} goes ${dir > 0 ? 'back' : 'forward'} in time after line ${firstBad.prevLine}.`,
-        'Sort the file by date (oldest or newest first), or pass --order as-is to use the rows as they are.',
+        words`Sort the file by date (oldest or newest first), or pass ${opt('order', 'as-is')} to use the rows as they are.`,
         { file, line: firstBad.line, column: dateCol + 1 },
+        { suggest: { option: 'order', value: 'as-is' } },
       );
     }
   }
@@ -582,7 +585,7 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
         if (!Number.isNaN(data[i * C + j])) continue;
         if (i === 0) {
           const c = numericCols[j];
-          throw missingError(file, outLines[0], c, names[c], '', 'It is in the first row (in time order), so --missing ffill has no earlier value to copy.', 'Fill in the cell, or use --missing drop.');
+          throw missingError(file, outLines[0], c, names[c], '', FIRST_ROW_FFILL, words`Fill in the cell, or use ${opt('missing', 'drop')}.`, { suggest: { option: 'missing', value: 'drop' } });
         }
         data[i * C + j] = data[(i - 1) * C + j];
         filledCells++;
@@ -591,7 +594,7 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
     if (ts) {
       for (let i = 0; i < n; i++) {
         if (!Number.isNaN(ts[i])) continue;
-        if (i === 0) throw missingError(file, outLines[0], dateCol, names[dateCol], '', 'It is in the first row (in time order), so --missing ffill has no earlier value to copy.', 'Fill in the date, or use --missing drop.');
+        if (i === 0) throw missingError(file, outLines[0], dateCol, names[dateCol], '', FIRST_ROW_FFILL, words`Fill in the date, or use ${opt('missing', 'drop')}.`, { suggest: { option: 'missing', value: 'drop' } });
         ts[i] = ts[i - 1];
         filledCells++;
       }
@@ -631,13 +634,12 @@ function names0(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `col${i + 1}`);
 }
 
-function missingError(file: string, line: number, c: number, name: string, value: string, detail: string, hint: string): RnnLabError {
+const FIRST_ROW_FFILL = words`It is in the first row (in time order), so ${opt('missing', 'ffill')} has no earlier value to copy.`;
+
+function missingError(file: string, line: number, c: number, name: string, value: string, detail: Text, hint: Text, about: ErrorAbout): RnnLabError {
   const what = value.trim() === '' ? 'is empty' : `is ${quoteValue(value.trim())}`;
-  return new RnnLabError('MISSING_VALUE', `The cell on line ${line}, column ${c + 1} (${quoteValue(name)}) of ${file} ${what}: a missing value. ${detail}`, hint, {
-    file,
-    line,
-    column: c + 1,
-  });
+  const message = words`The cell on line ${line}, column ${c + 1} (${quoteValue(name)}) of ${file} ${what}: a missing value. `;
+  return new RnnLabError('MISSING_VALUE', [...message, ...(typeof detail === 'string' ? [detail] : detail)], hint, { file, line, column: c + 1 }, about);
 }
 
 /** Exact name, else a unique case-insensitive match; -1 when none. */

@@ -9,6 +9,9 @@
  * course's filter_pair, strict inequalities).
  */
 import { RnnLabError } from '../errors';
+import { checkOption } from '../options';
+import { opt, text as words } from '../../shared/errors';
+import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import { decodeText, forEachLine, quoteValue, readInputFile } from './text';
 
 export interface PairsOptions {
@@ -56,14 +59,8 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
   const file = opts.file;
   const srcMax = opts.sourceMaxLength ?? 10;
   const tgtMax = opts.targetMaxLength ?? 12;
-  for (const [name, v] of [
-    ['--source-max-length', srcMax],
-    ['--target-max-length', tgtMax],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 2) {
-      throw new RnnLabError('BAD_OPTION', `${name} must be a whole number ≥ 2, not ${v}.`, `Use for example ${name} ${name.startsWith('--source') ? 10 : 12}.`);
-    }
-  }
+  checkOption(SEQ2SEQ_OPTIONS.sourceMaxLength, srcMax);
+  checkOption(SEQ2SEQ_OPTIONS.targetMaxLength, tgtMax);
   const split = opts.splitPunctuation ?? false;
   const text = decodeText(input, file, 'sentence pairs');
   const pairs: SentencePair[] = [];
@@ -113,8 +110,9 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
     throw new RnnLabError(
       'NO_PAIRS',
       `None of the ${total} pairs in ${file} is short enough: a pair is kept when its source has fewer than ${srcMax} words and its target fewer than ${tgtMax}. The shortest pair (line ${easiest.line}) has ${easiest.source} source and ${easiest.target} target words.`,
-      `Raise the limits, e.g. --source-max-length ${Math.max(srcMax, easiest.source + 1)} --target-max-length ${Math.max(tgtMax, easiest.target + 1)}, or use a file with shorter sentences.`,
+      words`Raise the limits, e.g. ${opt('sourceMaxLength', Math.max(srcMax, easiest.source + 1))} ${opt('targetMaxLength', Math.max(tgtMax, easiest.target + 1))}, or use a file with shorter sentences.`,
       { file },
+      { suggest: { option: 'sourceMaxLength', value: Math.max(srcMax, easiest.source + 1) } },
     );
   }
   return { pairs, skipped: total - pairs.length, total };

@@ -12,6 +12,7 @@
  * which carries no information and would otherwise turn into zeros (or NaN) silently.
  */
 import { RnnLabError } from '../errors';
+import { opt, text } from '../../shared/errors';
 
 export interface MinMaxScalerJSON {
   min: number[];
@@ -38,7 +39,7 @@ export class MinMaxScaler {
     const rows = Math.floor(data.length / cols);
     if (rowEnd > rows) rowEnd = rows;
     if (rowEnd < 1) {
-      throw new RnnLabError('TOO_FEW_ROWS', `No training rows to fit the scaler on${file ? ` (${file})` : ''}.`, 'Use a larger --train-fraction or a file with more rows.', { file });
+      throw new RnnLabError('TOO_FEW_ROWS', `No training rows to fit the scaler on${file ? ` (${file})` : ''}.`, text`Use a larger ${opt('trainFraction')} or a file with more rows.`, { file }, { option: 'trainFraction' });
     }
     const min = new Float64Array(cols).fill(Infinity);
     const max = new Float64Array(cols).fill(-Infinity);
@@ -56,8 +57,9 @@ export class MinMaxScaler {
         throw new RnnLabError(
           'CONSTANT_COLUMN',
           `Column ${JSON.stringify(name)}${file ? ` of ${file}` : ''} has the same value (${min[c]}) in all ${rowEnd} training rows, so it cannot be scaled and tells the model nothing.`,
-          `Exclude ${JSON.stringify(name)} from the features (list the other columns with --features).`,
+          text`Exclude ${JSON.stringify(name)} from the features (list the other columns with ${opt('features')}).`,
           { file },
+          { option: 'features' },
         );
       }
     }

@@ -12,6 +12,9 @@
  * No tfjs here: the model code turns the buffers into tensors.
  */
 import { RnnLabError } from '../errors';
+import { badOption, checkOption } from '../options';
+import { opt, text } from '../../shared/errors';
+import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { Rng } from '../random';
 import type { CsvTable } from './csv';
 import { columnIndex } from './csv';
@@ -42,18 +45,14 @@ export interface WindowSplitOptions {
   file?: string;
 }
 
-function badOption(message: string, hint: string): RnnLabError {
-  return new RnnLabError('BAD_OPTION', message, hint);
-}
-
 /** Window ranges for a table of `rows` rows. Throws TOO_FEW_ROWS (with the counts and the fix) or BAD_OPTION. */
 export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSplit {
   const L = opts.seqLength;
   const tf = opts.trainFraction;
   const vf = opts.validationFraction ?? 0;
-  if (!Number.isInteger(L) || L < 1) throw badOption(`--seq-length must be a whole number of rows ≥ 1, not ${L}.`, 'Use for example --seq-length 7.');
-  if (!(tf > 0 && tf < 1)) throw badOption(`--train-fraction must be between 0 and 1 (exclusive), not ${tf}.`, 'Use for example --train-fraction 0.7.');
-  if (!(vf >= 0 && vf < 1)) throw badOption(`--validation-fraction must be at least 0 and below 1, not ${vf}.`, 'Use 0 for no validation, or for example 0.1.');
+  checkOption(FORECAST_OPTIONS.seqLength, L);
+  checkOption(FORECAST_OPTIONS.trainFraction, tf);
+  checkOption(FORECAST_OPTIONS.validationFraction, vf);
   const file = opts.file;
   const of = file ? ` of ${file}` : '';
   const trainRows = Math.floor(rows * tf);
@@ -62,9 +61,10 @@ export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSpli
   if (rows < L + 2) {
     throw new RnnLabError(
       'TOO_FEW_ROWS',
-      `Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with --seq-length ${L} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`,
-      rows >= 3 ? `Use a shorter --seq-length (at most ${rows - 2}) or a file with more rows.` : `Add rows: even --seq-length 1 needs at least 3.`,
+      text`Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with ${opt('seqLength', L)} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`,
+      rows >= 3 ? text`Use a shorter ${opt('seqLength')} (at most ${rows - 2}) or a file with more rows.` : text`Add rows: even ${opt('seqLength', 1)} needs at least 3.`,
       { file },
+      rows >= 3 ? { suggest: { option: 'seqLength', value: rows - 2 } } : { option: 'seqLength' },
     );
   }
   if (nTrainAll < 1 || nTest < 1) {
@@ -73,11 +73,12 @@ export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSpli
     const hi = (rows - 1) / rows;
     throw new RnnLabError(
       'TOO_FEW_ROWS',
-      `Too few rows${of} for this split: ${rows} rows, --seq-length ${L}, --train-fraction ${tf}: ${need}.`,
+      text`Too few rows${of} for this split: ${rows} rows, ${opt('seqLength', L)}, ${opt('trainFraction', tf)}: ${need}.`,
       lo <= hi
-        ? `Use a --train-fraction between ${Math.ceil(lo * 100) / 100} and ${Math.floor(hi * 100) / 100}, a shorter --seq-length, or more rows.`
-        : 'Use a shorter --seq-length, or more rows.',
+        ? text`Use a ${opt('trainFraction')} between ${Math.ceil(lo * 100) / 100} and ${Math.floor(hi * 100) / 100}, a shorter ${opt('seqLength')}, or more rows.`
+        : text`Use a shorter ${opt('seqLength')}, or more rows.`,
       { file },
+      { option: lo <= hi ? 'trainFraction' : 'seqLength' },
     );
   }
   const nVal = Math.round(nTrainAll * vf);
@@ -85,9 +86,10 @@ export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSpli
   if (nTrain < 1) {
     throw new RnnLabError(
       'TOO_FEW_ROWS',
-      `--validation-fraction ${vf} takes all ${nTrainAll} training windows${of}, leaving none to train on.`,
-      'Use a smaller --validation-fraction (or 0), or more rows.',
+      text`${opt('validationFraction', vf)} takes all ${nTrainAll} training windows${of}, leaving none to train on.`,
+      text`Use a smaller ${opt('validationFraction')} (or 0), or more rows.`,
       { file },
+      { suggest: { option: 'validationFraction', value: 0 } },
     );
   }
   return {
@@ -188,7 +190,7 @@ export class WindowSet {
   *batches(batchSize: number | 'full', rng?: Rng): Generator<Int32Array> {
     if (this.size === 0) return;
     const bs = batchSize === 'full' ? this.size : batchSize;
-    if (!Number.isInteger(bs) || bs < 1) throw badOption(`--batch-size must be a whole number ≥ 1 or 'full', not ${batchSize}.`, 'Use for example --batch-size 32, or full.');
+    checkOption(FORECAST_OPTIONS.batchSize, batchSize);
     const order = range(this.size);
     if (rng) rng.shuffle(order);
     for (let i = 0; i < this.size; i += bs) yield order.subarray(i, Math.min(this.size, i + bs));
@@ -274,9 +276,9 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const targetName = opts.target ?? table.columns[table.columns.length - 1];
   const tIdx = columnIndex(table, targetName);
   const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
-  if (fIdx.length === 0) throw badOption('--features is empty.', `List at least one of: ${table.columns.join(', ')}.`);
+  if (fIdx.length === 0) throw badOption(text`${opt('features')} is empty.`, `List at least one of: ${table.columns.join(', ')}.`, { option: 'features' });
   const dup = fIdx.find((c, i) => fIdx.indexOf(c) !== i);
-  if (dup !== undefined) throw badOption(`--features lists ${table.columns[dup]} twice.`, 'List each feature column once.');
+  if (dup !== undefined) throw badOption(text`${opt('features')} lists ${table.columns[dup]} twice.`, 'List each feature column once.', { option: 'features' });
   const used = fIdx.includes(tIdx) ? fIdx.slice() : [...fIdx, tIdx];
   const U = used.length;
   const C = table.columns.length;

@@ -16,8 +16,10 @@ import type { RunControl } from '../train/events';
 import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
-import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
-import { badOption, requireInt, stripUndefined } from '../options';
+import type { ForecastOptions, ForecastResult } from './types';
+import { badOption, checkOption, resolveOptions } from '../options';
+import { opt, text } from '../../shared/errors';
+import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 
 /** Windows per forward pass when predicting, to bound memory on large files. */
 const PREDICT_CHUNK = 8192;
@@ -49,26 +51,18 @@ interface SavedConfig {
   source: string;
 }
 
-/** Check every option, so a typo fails at once with a message instead of deep in training. */
+/**
+ * Every option checked against the forecast table (src/shared/options/forecast.ts), so a typo
+ * fails at once with a message instead of deep in training; then the rules across options.
+ */
 export function resolveForecastOptions(options: Partial<ForecastOptions>): ForecastOptions {
-  const o: ForecastOptions = { ...FORECAST_DEFAULTS, ...stripUndefined(options) };
-  requireInt('seq-length', o.seqLength, 1);
-  requireInt('hidden', o.hidden, 1);
-  requireInt('layers', o.layers, 1);
-  requireInt('epochs', o.epochs, 1);
-  requireInt('horizon', o.horizon, 0);
-  requireInt('seed', o.seed, 0);
-  requireInt('patience', o.patience, 0);
-  if (o.batchSize !== 'full') requireInt('batch-size', o.batchSize, 1);
-  if (!(o.lr > 0 && o.lr < 10)) throw badOption(`lr must be between 0 and 10, got ${o.lr}.`, 'The course uses 0.01.');
-  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw badOption(`train-fraction must be between 0 and 1, got ${o.trainFraction}.`, 'The course uses 0.7.');
-  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw badOption(`validation-fraction must be in [0, 1), got ${o.validationFraction}.`, 'Use 0 for no validation, or for example 0.1.');
-  if (!(o.clipNorm >= 0)) throw badOption(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
+  const o = resolveOptions<ForecastOptions>(FORECAST_OPTIONS, options);
   if (o.patience > 0 && o.validationFraction === 0) {
-    throw badOption('Early stopping (patience) needs a validation split.', 'Add --validation-fraction 0.1, or set --patience 0.');
+    throw badOption('Early stopping (patience) needs a validation split.', text`Add ${opt('validationFraction', 0.1)}, or set ${opt('patience', 0)}.`, {
+      option: 'patience',
+      suggest: { option: 'validationFraction', value: 0.1 },
+    });
   }
-  if (!['error', 'drop', 'ffill'].includes(o.missing)) throw badOption(`missing must be error, drop or ffill, got ${o.missing}.`, 'Use --missing error, drop or ffill.');
-  if (!['auto', 'as-is', 'reverse'].includes(o.order)) throw badOption(`order must be auto, as-is or reverse, got ${o.order}.`, 'Use --order auto, as-is or reverse.');
   return o;
 }
 
@@ -248,8 +242,9 @@ async function loadForecastData(file: string, o: ForecastOptions, control: Forec
     throw new RnnLabError(
       'BAD_OPTION',
       `A batch of ${batchWindows.toLocaleString('en')} windows from ${name} would need about ${gib.toFixed(1)} GiB for training.`,
-      `Train in mini-batches: set the batch size to ${fit} (--batch-size ${fit}).`,
+      text`Train in mini-batches: set ${opt('batchSize', fit)}.`,
       { file: name },
+      { suggest: { option: 'batchSize', value: fit } },
     );
   }
   return { table, data };
@@ -345,9 +340,7 @@ export async function predictWithSaved(
   options: RunControl & { horizon?: number; backend?: ForecastOptions['backend'] } = {},
 ): Promise<ForecastResult> {
   if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
-  if (options.horizon !== undefined && !(Number.isInteger(options.horizon) && options.horizon >= 0)) {
-    throw badOption(`horizon must be a whole number ≥ 0, got ${options.horizon}.`, 'Pass --horizon a whole number of at least 0.');
-  }
+  if (options.horizon !== undefined) checkOption(FORECAST_OPTIONS.horizon, options.horizon);
   const backend = await initBackend(options.backend ?? 'auto');
   const { model, config, scaler } = await loadForecaster(modelDir);
   try {

@@ -1,4 +1,6 @@
 import type { BackendName } from '../backend';
+import { FORECAST_OPTIONS } from '../../shared/options/forecast';
+import { engineDefaults } from '../options';
 
 /** How to handle an empty cell in a numeric column. */
 export type MissingPolicy = 'error' | 'drop' | 'ffill';
@@ -39,23 +41,8 @@ export interface ForecastOptions {
   backend?: BackendName;
 }
 
-/** The course's lab 11-4 settings. */
-export const FORECAST_DEFAULTS: Readonly<ForecastOptions> = Object.freeze({
-  seqLength: 7,
-  hidden: 10,
-  layers: 1,
-  epochs: 500,
-  batchSize: 'full',
-  lr: 0.01,
-  trainFraction: 0.7,
-  validationFraction: 0,
-  patience: 0,
-  clipNorm: 0,
-  horizon: 7,
-  seed: 0,
-  missing: 'error',
-  order: 'auto',
-});
+/** The course's lab 11-4 settings, from the forecast table (src/shared/options/forecast.ts). */
+export const FORECAST_DEFAULTS: Readonly<ForecastOptions> = engineDefaults<ForecastOptions>(FORECAST_OPTIONS);
 
 /** Error metrics in the target's original units. */
 export interface ErrorMetrics {

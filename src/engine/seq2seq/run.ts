@@ -23,10 +23,11 @@ import type { RunControl, TrainEvent, TranslationSample } from '../train/events'
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
-import { badOption, requireInt, stripUndefined } from '../options';
+import { badOption, resolveOptions } from '../options';
+import { opt, text } from '../../shared/errors';
+import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import {
   AUTO_TEST_MIN_PAIRS,
-  SEQ2SEQ_DEFAULTS,
   type Seq2SeqOptions,
   type Seq2SeqResult,
   type Seq2SeqSample,
@@ -41,25 +42,9 @@ const DECODE_BATCH = 64;
 /** Samples kept in the result. */
 const RESULT_SAMPLES = 10;
 
-/** Check every option, so a typo fails at once with a message instead of deep in training. */
+/** Every option checked against the seq2seq table (src/shared/options/seq2seq.ts), so a typo fails at once instead of deep in training. */
 export function resolveSeq2SeqOptions(options: Partial<Seq2SeqOptions>): Seq2SeqOptions {
-  const o: Seq2SeqOptions = { ...SEQ2SEQ_DEFAULTS, ...stripUndefined(options) };
-  requireInt('hidden', o.hidden, 1);
-  requireInt('iterations', o.iterations, 1);
-  if (o.epochs !== undefined) requireInt('epochs', o.epochs, 1);
-  requireInt('batch-size', o.batchSize, 1);
-  requireInt('source-max-length', o.sourceMaxLength, 2);
-  requireInt('target-max-length', o.targetMaxLength, 2);
-  requireInt('min-count', o.minCount, 1);
-  requireInt('seed', o.seed, 0);
-  requireInt('sample-every', o.sampleEvery, 0);
-  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw badOption(`optimizer must be sgd or adam, got ${String(o.optimizer)}.`, 'Use --optimizer sgd (the course) or adam.');
-  if (!(o.lr > 0 && Number.isFinite(o.lr))) throw badOption(`lr must be a positive number, got ${o.lr}.`, 'The course uses SGD with 0.01; the kor-eng bench Adam with 0.001.');
-  if (!(o.teacherForcing >= 0 && o.teacherForcing <= 1)) throw badOption(`teacher-forcing must be between 0 and 1, got ${o.teacherForcing}.`, 'The course always teacher-forces (1).');
-  if (!['none', 'dot', 'general'].includes(o.attention)) throw badOption(`attention must be none, dot or general, got ${String(o.attention)}.`, 'Leave it out, or use --attention for Luong general attention.');
-  if (o.testFraction !== undefined && !(o.testFraction >= 0 && o.testFraction < 1)) throw badOption(`test-fraction must be in [0, 1), got ${o.testFraction}.`, 'Use 0 to measure on the training pairs, or for example 0.1.');
-  if (!(o.clipNorm >= 0)) throw badOption(`clip-norm must be ≥ 0, got ${o.clipNorm}.`, 'Use 0 to turn clipping off, or for example 1.');
-  return o;
+  return resolveOptions<Seq2SeqOptions>(SEQ2SEQ_OPTIONS, options);
 }
 
 /** Python's round(): halves to even, so the split sizes match the reference scripts. */
@@ -97,8 +82,9 @@ export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions, hel
   const nTest = roundHalfEven(pairs.length * fraction);
   if (fraction > 0 && (nTest < 1 || nTest >= pairs.length)) {
     throw badOption(
-      `test-fraction ${fraction} of ${pairs.length} pairs leaves ${nTest} test and ${pairs.length - nTest} training pairs.`,
-      'Use --test-fraction 0 to measure on the training pairs (as the course does), or a file with more pairs.',
+      text`${opt('testFraction', fraction)} of ${pairs.length} pairs leaves ${nTest} test and ${pairs.length - nTest} training pairs.`,
+      text`Use ${opt('testFraction', 0)} to measure on the training pairs (as the course does), or a file with more pairs.`,
+      { option: 'testFraction', suggest: { option: 'testFraction', value: 0 } },
     );
   }
   const test = shuffled.slice(0, nTest);

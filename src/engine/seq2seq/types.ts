@@ -1,5 +1,7 @@
 import type { BackendName } from '../backend';
 import type { OptimizerName } from '../train/optimizers';
+import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
+import { engineDefaults } from '../options';
 
 /** Luong attention: `dot` scores hᵀ·s, `general` scores hᵀ·W_a·s; `none` is the course's plain decoder. */
 export type AttentionKind = 'none' | 'dot' | 'general';
@@ -56,27 +58,11 @@ export interface Seq2SeqOptions {
 }
 
 /**
- * The course's lab 11-5 settings (hidden 16, SGD lr 0.01, 5,000 batch-1 iterations, always teacher
+ * The course's lab 11-5 settings, from the seq2seq table (hidden 16, SGD lr 0.01, 5,000 batch-1 iterations, always teacher
  * forcing). For kor-eng.txt the batched bench uses --hidden 256 --epochs N --batch-size 64
  * --optimizer adam --lr 0.001.
  */
-export const SEQ2SEQ_DEFAULTS: Readonly<Seq2SeqOptions> = Object.freeze({
-  hidden: 16,
-  iterations: 5000,
-  batchSize: 1,
-  optimizer: 'sgd',
-  lr: 0.01,
-  teacherForcing: 1,
-  attention: 'none',
-  sourceMaxLength: 10,
-  targetMaxLength: 12,
-  splitPunctuation: false,
-  reverse: false,
-  minCount: 1,
-  clipNorm: 0,
-  seed: 0,
-  sampleEvery: 0,
-});
+export const SEQ2SEQ_DEFAULTS: Readonly<Seq2SeqOptions> = engineDefaults<Seq2SeqOptions>(SEQ2SEQ_OPTIONS);
 
 /** Files with fewer pairs than this default to --test-fraction 0 (the course's four pairs). */
 export const AUTO_TEST_MIN_PAIRS = 100;

@@ -14,6 +14,7 @@ import { kernels, type Block } from '../kernels/wasm';
 import { overwrite, peek } from '../kernels/tensorIO';
 import { gemmPool } from '../kernels/parallel';
 import { RnnLabError } from '../errors';
+import { opt, text } from '../../shared/errors';
 
 export type OptimizerName = 'adam' | 'sgd';
 
@@ -51,7 +52,8 @@ export class FusedOptimizer {
 
   constructor(vars: tf.Variable[], config: OptimizerConfig) {
     if (!(config.lr > 0) || !Number.isFinite(config.lr)) {
-      throw new RnnLabError('BAD_OPTION', `Learning rate must be a positive number, got ${config.lr}.`, 'Pass e.g. --lr 0.01.');
+      // The flows bound lr by their tables; the optimiser itself takes any positive step (tests drive it to NaN).
+      throw new RnnLabError('BAD_OPTION', `Learning rate must be a positive number, got ${config.lr}.`, text`Pass e.g. ${opt('lr', 0.01)}.`, {}, { suggest: { option: 'lr', value: 0.01 } });
     }
     this.config = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, ...config };
     this.vars = vars;

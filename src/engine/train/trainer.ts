@@ -6,6 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnLabError } from '../errors';
+import { checkOption } from '../options';
+import { opt, text } from '../../shared/errors';
+import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 import { FusedOptimizer, type OptimizerConfig } from './optimizers';
 import type { RunControl, TranslationSample } from './events';
 
@@ -58,9 +61,7 @@ function cancelled(): RnnLabError {
 export async function train<B>(task: TrainTask<B>, config: TrainerConfig, control: RunControl = {}): Promise<TrainSummary> {
   const { onEvent, signal } = control;
   const { epochs, clipNorm = 0, patience = 0, sampleEvery = 0 } = config;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new RnnLabError('BAD_OPTION', `Epochs must be a whole number ≥ 1, got ${epochs}.`);
-  }
+  checkOption(TRAINER_OPTIONS.epochs, epochs);
   const optimizer = new FusedOptimizer(task.variables, config.optimizer);
   const t0 = performance.now();
   let lastYield = t0;
@@ -93,7 +94,9 @@ export async function train<B>(task: TrainTask<B>, config: TrainerConfig, contro
           throw new RnnLabError(
             'NON_FINITE_LOSS',
             `The loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1}).`,
-            `Lower the learning rate (now ${config.optimizer.lr}) or turn on gradient clipping (e.g. --clip-norm 1).`,
+            text`Lower the learning rate (now ${opt('lr', config.optimizer.lr)}) or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`,
+            {},
+            { suggest: { option: 'lr', value: config.optimizer.lr / 10 } },
           );
         }
         optimizer.applyGradients(grads, clipNorm);

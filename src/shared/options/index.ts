@@ -1,0 +1,7 @@
+/** The option tables and what every surface derives from them (see spec.ts). */
+export * from './spec';
+export { TRAINER_OPTIONS } from './trainer';
+export { FORECAST_OPTIONS } from './forecast';
+export { SEQ2SEQ_OPTIONS } from './seq2seq';
+export { cliName, formNamer } from './words';
+export { SETTING_OPTIONS, settingDescriptionKey, settingSchema, settingsProperties, settingValue } from './settings';

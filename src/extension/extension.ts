@@ -5,9 +5,9 @@
 const moduleLoadedAt = performance.now();
 
 import * as vscode from 'vscode';
-import { ForecastController } from './forecastController';
-import { RunPanel } from './runPanel';
-import { RunsView } from './runsView';
+import { ForecastController } from './flows/forecast/controller';
+import { RunPanel } from './flows/forecast/runPanel';
+import { RunsView } from './runs/view';
 
 export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();

@@ -4,7 +4,7 @@
  * select options from them, and errors name options by these labels (formNamer). Pure data, no
  * `vscode` import, so the webview bundle can take it too.
  */
-import type { FormValues } from './protocol';
+import type { FormValues } from '../shared/protocol';
 import { FORECAST_OPTIONS, formNamer, type NamedSpec } from '../shared/options';
 
 export type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;

@@ -5,7 +5,7 @@
  */
 import type { ForecastOptions } from '../engine/forecast/types';
 import type { BackendName } from '../engine/backend';
-import type { CsvPreview, FormValues } from './protocol';
+import type { CsvPreview, FormValues } from '../shared/protocol';
 import { HYPER_FIELDS, type HyperKey } from './formLabels';
 import { FORECAST_OPTIONS, problemWith, settingValue } from '../shared/options';
 

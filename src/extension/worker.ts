@@ -12,8 +12,8 @@ import { isRnnLabError } from '../engine/errors';
 import { preview as previewRows, readCsvFile, type CsvTable } from '../engine/data/csv';
 import type { ForecastOptions } from '../engine/forecast/types';
 import type { TrainEvent } from '../engine/train/events';
-import type { HostToWorker, WireError, WorkerToHost } from './workerProtocol';
-import { writeRun } from './runStorage';
+import type { HostToWorker, WireError, WorkerToHost } from '../shared/workerProtocol';
+import { writeRun } from './runs/store';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');

@@ -1,5 +1,5 @@
 /** The setup form: CSV preview, target and features, hyperparameters. Enter starts training. */
-import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../extension/protocol';
+import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../shared/protocol';
 import { HYPER_FIELDS as FIELDS } from '../extension/formLabels';
 import { parseText } from '../shared/options/spec';
 import { byId, el, reportCspViolations, vscodeApi } from './common';

@@ -3,7 +3,7 @@
  * forecast. Keeps its RunViewState with setState so a reload (or hiding the tab) restores it.
  */
 import type { ForecastResult } from '../engine/forecast/types';
-import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../extension/protocol';
+import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../shared/protocol';
 import { byId, el, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
 import { fmt, runInfo, verdict } from './format';
 import { plotlyText, plotlyValues } from './plotlyText';

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildWebviewHtml, createNonce } from '../../src/extension/webviewHtml';
+import { buildWebviewHtml, createNonce } from '../../src/extension/core/webviewHtml';
 import { plotlyText } from '../../src/webview/plotlyText';
 import { repoRoot } from './harness';
 

@@ -7,7 +7,7 @@ import { errorLine } from '../../src/shared/errors';
 import { RnnLabError } from '../../src/engine/errors';
 import { splitWindows } from '../../src/engine/data/windows';
 import { parseCsv } from '../../src/engine/data/csv';
-import type { CsvPreview } from '../../src/extension/protocol';
+import type { CsvPreview } from '../../src/shared/protocol';
 
 const none = () => undefined;
 const preview: CsvPreview = {

@@ -4,8 +4,8 @@
  * the serializer below rebuilds the panel from it.
  */
 import * as vscode from 'vscode';
-import { parseRunMessage, parseRunViewState, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from './protocol';
-import { pageHtml, webviewOptions } from './webviewPage';
+import { parseRunMessage, parseRunViewState, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from '../../../shared/protocol';
+import { pageHtml, webviewOptions } from '../../core/webviewPage';
 
 const BODY = `
 <main class="run">

@@ -4,20 +4,20 @@
  */
 import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
-import type { TrainEvent } from '../engine/train/events';
-import type { ForecastResult } from '../engine/forecast/types';
-import type { FormValues, RunToHost, RunViewState } from './protocol';
+import type { TrainEvent } from '../../../engine/train/events';
+import type { ForecastResult } from '../../../engine/forecast/types';
+import type { FormValues, RunToHost, RunViewState } from '../../../shared/protocol';
 import { RunPanel, restoredState } from './runPanel';
-import { allRuns, type RunItem, type RunsView } from './runsView';
-import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from './runStorage';
-import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from './settings';
-import { FORM_NAMER } from './formLabels';
-import { errorLine } from '../shared/errors';
+import { allRuns, type RunItem, type RunsView } from '../../runs/view';
+import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from '../../runs/store';
+import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../settings';
+import { FORM_NAMER } from '../../formLabels';
+import { errorLine } from '../../../shared/errors';
 import { FormError } from './setupPanel';
 import { SaveRefused, saveModelFolder } from './modelSave';
 import { SetupPanel } from './setupPanel';
-import { WorkerError, WorkerSession } from './workerSession';
-import type { HostToWorker } from './workerProtocol';
+import { WorkerError, WorkerSession } from '../../core/workerSession';
+import type { HostToWorker } from '../../../shared/workerProtocol';
 
 /** Progress notification and status bar refresh at most this often. */
 const UI_REFRESH_MS = 100;

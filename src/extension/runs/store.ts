@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
+import type { ForecastOptions, ForecastResult } from '../../engine/forecast/types';
 
 export const RUNS_DIR = join('.rnnlab', 'runs');
 const TMP_PREFIX = '.tmp-';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCsp, buildWebviewHtml, createNonce, escapeHtml } from '../../src/extension/webviewHtml';
+import { buildCsp, buildWebviewHtml, createNonce, escapeHtml } from '../../../src/extension/core/webviewHtml';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 

@@ -1,7 +1,7 @@
 /** The activity-bar "Runs" tree: saved runs of every workspace folder, newest first. */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { listRuns, runsRoot, type RunSummary } from './runStorage';
+import { listRuns, runsRoot, type RunSummary } from './store';
 
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunSummary) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRunMessage, parseRunViewState, parseSetupMessage, ProtocolError, type FormValues, type RunViewState } from '../../src/extension/protocol';
+import { parseRunMessage, parseRunViewState, parseSetupMessage, ProtocolError, type FormValues, type RunViewState } from '../../src/shared/protocol';
 import type { ForecastResult } from '../../src/engine/forecast/types';
 
 const values: FormValues = { target: 'Close', features: ['Open', 'Close'], seqLength: 7, hidden: 10, layers: 1, epochs: 50, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error' };

@@ -3,9 +3,9 @@
  * Short-lived (no serializer): after a reload the user simply runs the command again.
  */
 import * as vscode from 'vscode';
-import { parseSetupMessage, type CsvPreview, type FormValues, type HostToSetup } from './protocol';
-import { pageHtml, webviewOptions } from './webviewPage';
-import { CHOICES, FIELD_LABELS } from './formLabels';
+import { parseSetupMessage, type CsvPreview, type FormValues, type HostToSetup } from '../../../shared/protocol';
+import { pageHtml, webviewOptions } from '../../core/webviewPage';
+import { CHOICES, FIELD_LABELS } from '../../formLabels';
 
 /** <vscode-option>s from the form's choices (constants, not user text). */
 function options(choices: Readonly<Record<string, string>>): string {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, utimes, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ForecastResult } from '../../src/engine/forecast/types';
-import { listRuns, readRunResult, removeStaleTemps, runIdFor, writeRun, type RunConfig } from '../../src/extension/runStorage';
+import type { ForecastResult } from '../../../src/engine/forecast/types';
+import { listRuns, readRunResult, removeStaleTemps, runIdFor, writeRun, type RunConfig } from '../../../src/extension/runs/store';
 
 const result = {
   backend: 'cpu', trainSeconds: 1, finalLoss: 0.01, rows: 10, testWindows: 2, target: 'Close', features: ['Close'],

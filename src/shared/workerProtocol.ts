@@ -6,7 +6,7 @@ import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from '../shared
 import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
 import type { TrainEvent } from '../engine/train/events';
 import type { CsvPreview } from './protocol';
-import type { RunConfig } from './runStorage';
+import type { RunConfig } from '../extension/runs/store';
 
 export type HostToWorker =
   | { type: 'preview'; file: string; fileName: string }

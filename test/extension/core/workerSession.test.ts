@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WorkerError, WorkerSession } from '../../src/extension/workerSession';
-import { runIdFor, type RunConfig } from '../../src/extension/runStorage';
-import type { ForecastOptions } from '../../src/engine/forecast/types';
-import type { TrainEvent } from '../../src/engine/train/events';
+import { WorkerError, WorkerSession } from '../../../src/extension/core/workerSession';
+import { runIdFor, type RunConfig } from '../../../src/extension/runs/store';
+import type { ForecastOptions } from '../../../src/engine/forecast/types';
+import type { TrainEvent } from '../../../src/engine/train/events';
 
-const WORKER = resolve(__dirname, '..', '..', 'dist', 'worker.js');
-const TWO_ROWS = resolve(__dirname, '..', 'engine', 'data', 'files', 'two_rows.csv');
+const WORKER = resolve(__dirname, '..', '..', '..', 'dist', 'worker.js');
+const TWO_ROWS = resolve(__dirname, '..', '..', 'engine', 'data', 'files', 'two_rows.csv');
 const OPTIONS: Partial<ForecastOptions> = { seqLength: 4, hidden: 3, epochs: 3, lr: 0.02, horizon: 2, backend: 'wasm', seed: 1 };
 
 let dir: string;

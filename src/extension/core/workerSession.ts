@@ -2,13 +2,13 @@
  * Host side of the training worker: one Worker per session (preview, then one run), one request
  * at a time, every pending promise settled when the worker answers, fails or exits.
  * No `vscode` import, so it is tested against the real dist/worker.js in plain Node
- * (test/extension/workerSession.test.ts).
+ * (test/extension/core/workerSession.test.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
-import type { TrainEvent } from '../engine/train/events';
-import type { CsvPreview } from './protocol';
-import type { HostToWorker, WireError, WorkerToHost } from './workerProtocol';
+import type { ForecastOptions, ForecastResult } from '../../engine/forecast/types';
+import type { TrainEvent } from '../../engine/train/events';
+import type { CsvPreview } from '../../shared/protocol';
+import type { HostToWorker, WireError, WorkerToHost } from '../../shared/workerProtocol';
 
 /** Rejection value of every WorkerSession promise. */
 export class WorkerError extends Error {

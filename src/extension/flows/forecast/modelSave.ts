@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../shared/modelFolder';
+import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../../../shared/modelFolder';
 
 /** Files of the run copied beside the model, renamed so they cannot clash with the model's own. */
 const RUN_FILES: readonly (readonly [string, string])[] = [

@@ -18,7 +18,8 @@ import { opt, text } from '../shared/errors';
 import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
 
-export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
+import type { BackendName } from '../shared/names';
+export type { BackendName } from '../shared/names';
 
 /** Versions of the tfjs pieces in use, for `rnn-lab --version` and error reports. */
 export function versions(): { tfjsCore: string; tfjsBackendCpu: string } {

@@ -3,8 +3,8 @@
  * bounds (src/shared/options). Pure (no `vscode` import): the caller passes a getter over the
  * configuration, so this is tested in plain Node.
  */
-import type { ForecastOptions } from '../engine/forecast/types';
-import type { BackendName } from '../engine/backend';
+import type { ForecastOptions } from '../shared/forecast';
+import type { BackendName } from '../shared/names';
 import type { CsvPreview, FormValues } from '../shared/protocol';
 import { HYPER_FIELDS, type HyperKey } from './formLabels';
 import { FORECAST_OPTIONS, problemWith, settingValue } from '../shared/options';

@@ -14,7 +14,7 @@ import Papa from 'papaparse';
 import { RnnLabError } from '../errors';
 import type { ErrorAbout } from '../errors';
 import { opt, text as words, type Text } from '../../shared/errors';
-import type { MissingPolicy, RowOrder } from '../forecast/types';
+import type { MissingPolicy, RowOrder } from './policy';
 import { countChar, decodeText, quoteValue, readInputFile } from './text';
 
 export interface CsvOptions {

@@ -5,3 +5,4 @@ export * from './scaler';
 export * from './windows';
 export * from './pairs';
 export * from './vocab';
+export * from './policy';

@@ -1,76 +1,13 @@
-import type { BackendName } from '../backend';
+/**
+ * The forecast flow's options, defaults and result. The shapes cross the worker and webview
+ * boundaries, so they are declared in src/shared/forecast.ts, below the engine and the extension;
+ * the engine re-exports them here so its public API is unchanged, and owns the defaults.
+ */
+import type { ForecastOptions } from '../../shared/forecast';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import { engineDefaults } from '../options';
-
-/** How to handle an empty cell in a numeric column. */
-export type MissingPolicy = 'error' | 'drop' | 'ffill';
-/** Row order: detect from the dates, keep as stored, or reverse (the course reverses stock_daily.csv). */
-export type RowOrder = 'auto' | 'as-is' | 'reverse';
-
-export interface ForecastOptions {
-  /** Column to predict. Default: the last numeric column (Close, in the course). */
-  target?: string;
-  /** Input columns. Default: every numeric column, the target included, as in the course. */
-  features?: string[];
-  /** Rows per input window. */
-  seqLength: number;
-  /** LSTM hidden size. */
-  hidden: number;
-  /** Stacked LSTM layers. */
-  layers: number;
-  /** Passes over the training windows. With batchSize 'full' one epoch is one iteration. */
-  epochs: number;
-  /** Windows per batch, or 'full' for full-batch training as in the course. */
-  batchSize: number | 'full';
-  /** Adam learning rate. */
-  lr: number;
-  /** Chronological fraction of rows used for training (and to fit the scaler). */
-  trainFraction: number;
-  /** Fraction of the training windows (the latest ones) held out for validation; 0 for none. */
-  validationFraction: number;
-  /** Epochs without validation improvement before stopping; 0 disables early stopping. */
-  patience: number;
-  /** Clip the global gradient norm to this value; 0 disables clipping. */
-  clipNorm: number;
-  /** Future steps to forecast after the last row. */
-  horizon: number;
-  /** Seed for weights and shuffling: the same seed gives the same numbers. */
-  seed: number;
-  missing: MissingPolicy;
-  order: RowOrder;
-  backend?: BackendName;
-}
+export type { ErrorMetrics, ForecastOptions, ForecastResult } from '../../shared/forecast';
+export type { MissingPolicy, RowOrder } from '../data/policy';
 
 /** The course's lab 11-4 settings, from the forecast table (src/shared/options/forecast.ts). */
 export const FORECAST_DEFAULTS: Readonly<ForecastOptions> = engineDefaults<ForecastOptions>(FORECAST_OPTIONS);
-
-/** Error metrics in the target's original units. */
-export interface ErrorMetrics {
-  rmse: number;
-  mae: number;
-  /** Percent. null when an actual value is 0; `mapeNote` says why. */
-  mape: number | null;
-  mapeNote?: string;
-}
-
-export interface ForecastResult {
-  backend: string;
-  trainSeconds: number;
-  /** Mean training loss of the last epoch (scaled units); null for a model applied without training. */
-  finalLoss: number | null;
-  /** Rows used after dropping/filling and reordering. */
-  rows: number;
-  testWindows: number;
-  target: string;
-  features: string[];
-  test: ErrorMetrics;
-  /** Persistence baseline (next value = last value in the window) on the same test windows. */
-  naive: ErrorMetrics;
-  /** One entry per epoch. */
-  history: { epoch: number; loss: number; valLoss: number | null }[];
-  /** Test windows, original units. x is the date of the predicted row when the file has dates, else its row index. */
-  testSeries: { x: (string | number)[]; actual: number[]; predicted: number[]; naive: number[] };
-  /** Recursive forecast past the last row, original units. */
-  forecast: { x: (string | number)[]; values: number[] };
-  stoppedEarly: boolean;
-}

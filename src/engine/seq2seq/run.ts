@@ -19,7 +19,7 @@ import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pai
 import { Vocab, EOS, type VocabJSON } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
 import { train, type TrainTask } from '../train/trainer';
-import type { RunControl, TrainEvent, TranslationSample } from '../train/events';
+import type { RunControl, TrainEvent } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
@@ -160,7 +160,7 @@ interface Step {
   teacherForced: boolean;
 }
 
-function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples: () => TranslationSample[]): { task: TrainTask<Step>; epochs: number } {
+function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples: () => Seq2SeqSample[]): { task: TrainTask<Step, Seq2SeqSample>; epochs: number } {
   const nTrain = data.train.length;
   const B = Math.min(o.batchSize, nTrain);
   const batchRng = new Rng(o.seed + 2);
@@ -200,7 +200,7 @@ function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples:
       }
     };
   }
-  const task: TrainTask<Step> = {
+  const task: TrainTask<Step, Seq2SeqSample> = {
     variables: model.variables,
     batchesPerEpoch,
     trainExamples: nTrain,
@@ -311,7 +311,7 @@ export interface Seq2SeqRun {
   dispose(): void;
 }
 
-export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: RunControl = {}): Promise<Seq2SeqRun> {
+export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: RunControl<Seq2SeqSample> = {}): Promise<Seq2SeqRun> {
   const o = resolveSeq2SeqOptions(options);
   const backend = await initBackend(o.backend ?? 'auto');
   const { pairs } = await readPairsFile(file, { file: control.displayName ?? file, sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
@@ -326,7 +326,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
     target: data.measured[k].pair.target.join(' '),
     prediction: data.targetVocab.decode(prediction).join(' '),
   });
-  const samples = (): TranslationSample[] => {
+  const samples = (): Seq2SeqSample[] => {
     const few = data.measured.slice(0, 3);
     const r = decodeAll(model, few.map((m) => m.ids.source), o.targetMaxLength);
     return few.map((_, k) => sampleOf(k, r.ids[k]));
@@ -334,7 +334,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
   try {
     const { task, epochs } = makeTask(model, data, o, samples);
     let steps = 0;
-    const onEvent = (e: TrainEvent) => {
+    const onEvent = (e: TrainEvent<Seq2SeqSample>) => {
       if (e.type === 'batchEnd') steps = e.step;
       control.onEvent?.(e);
     };

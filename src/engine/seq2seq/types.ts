@@ -1,61 +1,12 @@
-import type { BackendName } from '../backend';
-import type { OptimizerName } from '../train/optimizers';
+/**
+ * The seq2seq flow's options and defaults. The shapes live in src/shared/seq2seq.ts, below the
+ * engine and the extension; the engine re-exports them so its public API is unchanged, and owns
+ * the defaults.
+ */
+import type { Seq2SeqOptions } from '../../shared/seq2seq';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import { engineDefaults } from '../options';
-
-/** Luong attention: `dot` scores hᵀ·s, `general` scores hᵀ·W_a·s; `none` is the course's plain decoder. */
-export type AttentionKind = 'none' | 'dot' | 'general';
-
-export interface Seq2SeqOptions {
-  /** Embedding and GRU hidden size (the course: 16; the kor-eng bench: 256). */
-  hidden: number;
-  /**
-   * Optimiser steps, each on `batchSize` pairs drawn at random (with replacement). With batch size 1
-   * this is the course's loop: N random pairs, one at a time. Ignored when `epochs` is set.
-   */
-  iterations: number;
-  /** Passes over the shuffled training pairs in mini-batches; when set, replaces `iterations`. */
-  epochs?: number;
-  /**
-   * Pairs per step. 1 is the course's batch-1 mode: the loss is the SUM of the per-token NLL.
-   * Above 1 the loss is the mean over the batch's real (non-PAD) target tokens.
-   */
-  batchSize: number;
-  optimizer: OptimizerName;
-  lr: number;
-  /** Probability that a step is teacher-forced (the course: always). Drawn once per step. */
-  teacherForcing: number;
-  attention: AttentionKind;
-  /** Keep pairs whose source has fewer words than this (the course's filter: 10). */
-  sourceMaxLength: number;
-  /** Keep pairs whose target has fewer words than this (the course's filter: 12); also the greedy decoding limit. */
-  targetMaxLength: number;
-  /**
-   * Share of the pairs held out (after a seeded shuffle) to measure the metrics on. Default
-   * (undefined): 0.1 for files of 100 pairs or more, else 0. With 0 the metrics are measured on the
-   * training pairs, as the course's evaluate does.
-   */
-  testFraction?: number;
-  /**
-   * A file of sentence pairs to hold out instead of a random fraction: each of its pairs is taken
-   * out of FILE's pairs (once per occurrence) and used as the test set; the rest train. This is
-   * how the bench evaluates RNN Lab and PyTorch on the same held-out pairs.
-   */
-  testFile?: string;
-  /** Make punctuation separate tokens (the course keeps it attached). */
-  splitPunctuation: boolean;
-  /** Translate from the second column to the first. */
-  reverse: boolean;
-  /** Words seen fewer times map to <UNK>. */
-  minCount: number;
-  /** Global gradient-norm clipping; 0 = off. */
-  clipNorm: number;
-  /** Seed for weights, the split, batches and teacher-forcing draws: the same seed gives the same numbers. */
-  seed: number;
-  /** Emit a few greedy test translations every this many epochs (or report intervals); 0 = never. */
-  sampleEvery: number;
-  backend?: BackendName;
-}
+export type { AttentionKind, Seq2SeqOptions, Seq2SeqResult, Seq2SeqSample, Translation, TranslationMetrics } from '../../shared/seq2seq';
 
 /**
  * The course's lab 11-5 settings, from the seq2seq table (hidden 16, SGD lr 0.01, 5,000 batch-1 iterations, always teacher
@@ -66,60 +17,3 @@ export const SEQ2SEQ_DEFAULTS: Readonly<Seq2SeqOptions> = engineDefaults<Seq2Seq
 
 /** Files with fewer pairs than this default to --test-fraction 0 (the course's four pairs). */
 export const AUTO_TEST_MIN_PAIRS = 100;
-
-export interface TranslationMetrics {
-  /** Correct tokens / reference tokens (target words + <EOS>), position by position. */
-  tokenAccuracy: number;
-  /** Share of sentences whose prediction, up to its first <EOS>, equals the reference. */
-  exactMatch: number;
-  /** Corpus BLEU-4 (Papineni et al.), in [0, 1]. */
-  bleu: number;
-}
-
-export interface Seq2SeqSample {
-  source: string;
-  target: string;
-  prediction: string;
-}
-
-export interface Seq2SeqResult {
-  backend: string;
-  trainSeconds: number;
-  /**
-   * Mean per-token training loss: over the last report interval (≤ 1,000 steps) in iteration mode,
-   * the course's running average; over the last epoch, token-weighted, in epoch mode.
-   */
-  finalLoss: number;
-  /** Optimiser steps taken. */
-  steps: number;
-  msPerStep: number;
-  /** Pairs kept by the length filter. */
-  pairs: number;
-  trainPairs: number;
-  testPairs: number;
-  /** Vocabulary sizes including <SOS>, <EOS>, <PAD>, <UNK> (the course's counts + 2). */
-  sourceVocab: number;
-  targetVocab: number;
-  /** 'train' when the test fraction is 0 and the metrics come from the training pairs. */
-  measuredOn: 'test' | 'train';
-  test: TranslationMetrics;
-  /** Greedy translations of (up to 10) measured pairs. */
-  samples: Seq2SeqSample[];
-  /** One entry per epoch (per report interval in iteration mode). */
-  history: { epoch: number; loss: number; valLoss: number | null }[];
-  /** Effective options (defaults filled in). */
-  options: Omit<Seq2SeqOptions, 'backend'>;
-}
-
-export interface Translation {
-  source: string;
-  /** Words of the input that are not in the source vocabulary (they were read as <UNK>). */
-  unknown: string[];
-  prediction: string;
-  /** Predicted token ids, up to and without <EOS>. */
-  ids: number[];
-  /** True when decoding stopped at <EOS> (not at the length limit). */
-  endedWithEos: boolean;
-  /** Attention decoders: weights [output step][source position incl. <EOS>]. */
-  attention?: number[][];
-}

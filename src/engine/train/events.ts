@@ -1,42 +1,17 @@
 /**
- * What a training run tells the outside world. The trainer knows nothing about the model or the
- * UI: it emits these, and the CLI's progress bar, the extension's worker and tests listen.
- * Discriminated on `type`, so they cross the worker and webview boundaries unchanged.
+ * How a caller follows and stops a run. The events themselves are declared in src/shared/events.ts
+ * (they cross the worker and webview boundaries); the trainer knows nothing of what a flow's
+ * samples are, so the sample payload is a type parameter the flow fills in.
  */
-export type TrainEvent =
-  | {
-      type: 'start';
-      /** Backend actually in use: 'wasm', 'tensorflow' (tfjs-node) or 'cpu'. */
-      backend: string;
-      epochs: number;
-      batchesPerEpoch: number;
-      trainExamples: number;
-      validationExamples: number;
-    }
-  /** epoch and batch count from 1 (as Keras prints them); step counts batches since the start. */
-  | { type: 'batchEnd'; epoch: number; batch: number; step: number; loss: number }
-  | {
-      type: 'epochEnd';
-      /** From 1. */
-      epoch: number;
-      loss: number;
-      /** null when there is no validation split. */
-      valLoss: number | null;
-      elapsedSeconds: number;
-    }
-  | { type: 'samples'; epoch: number; samples: TranslationSample[] }
-  | { type: 'end'; reason: 'completed' | 'earlyStopped' | 'cancelled'; epochs: number; elapsedSeconds: number };
+import type { TrainEventListener } from '../../shared/events';
+import type { Seq2SeqSample } from '../../shared/seq2seq';
+export type { LossPoint, TrainEvent, TrainEventListener } from '../../shared/events';
 
-export interface TranslationSample {
-  source: string;
-  target: string;
-  prediction: string;
-}
+/** The seq2seq flow's sample, under the name the library exported it by first. */
+export type TranslationSample = Seq2SeqSample;
 
-export type TrainEventListener = (e: TrainEvent) => void;
-
-export interface RunControl {
-  onEvent?: TrainEventListener;
+export interface RunControl<S = unknown> {
+  onEvent?: TrainEventListener<S>;
   /** Aborting stops training at the next batch boundary and rejects with a CANCELLED RnnLabError. */
   signal?: AbortSignal;
   /** How messages name the input file, e.g. its workspace-relative path (default: the path as given). */

@@ -16,7 +16,8 @@ import { gemmPool } from '../kernels/parallel';
 import { RnnLabError } from '../errors';
 import { opt, text } from '../../shared/errors';
 
-export type OptimizerName = 'adam' | 'sgd';
+import type { OptimizerName } from '../../shared/names';
+export type { OptimizerName } from '../../shared/names';
 
 export interface OptimizerConfig {
   name: OptimizerName;

@@ -10,9 +10,10 @@ import { checkOption } from '../options';
 import { opt, text } from '../../shared/errors';
 import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 import { FusedOptimizer, type OptimizerConfig } from './optimizers';
-import type { RunControl, TranslationSample } from './events';
+import type { RunControl } from './events';
 
-export interface TrainTask<B> {
+/** `S`: what the task's samples are (the trainer only passes them on in its 'samples' events). */
+export interface TrainTask<B, S = never> {
   variables: tf.Variable[];
   /** The batches of one epoch (0-based), e.g. shuffled with the task's seeded Rng. */
   epochBatches(epoch: number): Iterable<B>;
@@ -25,8 +26,8 @@ export interface TrainTask<B> {
   loss(batch: B): tf.Scalar;
   /** Mean validation loss, when there is a validation split. */
   validationLoss?(): number;
-  /** Samples to show after an epoch (seq2seq translations). */
-  samples?(epoch: number): TranslationSample[];
+  /** Samples to show after an epoch (seq2seq: translations of a few test pairs). */
+  samples?(epoch: number): S[];
 }
 
 export interface TrainerConfig {
@@ -58,7 +59,7 @@ function cancelled(): RnnLabError {
   return new RnnLabError('CANCELLED', 'Training was cancelled.', undefined);
 }
 
-export async function train<B>(task: TrainTask<B>, config: TrainerConfig, control: RunControl = {}): Promise<TrainSummary> {
+export async function train<B, S = never>(task: TrainTask<B, S>, config: TrainerConfig, control: RunControl<S> = {}): Promise<TrainSummary> {
   const { onEvent, signal } = control;
   const { epochs, clipNorm = 0, patience = 0, sampleEvery = 0 } = config;
   checkOption(TRAINER_OPTIONS.epochs, epochs);

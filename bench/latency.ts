@@ -6,7 +6,7 @@
  *
  * Opens stock_daily.csv's forecast form, starts a long training (3000 epochs in batches of 16) and,
  * while the worker trains, times round trips webview → extension host → webview (the run page's
- * `window.rnnLabPing`; the host answers each ping with a pong). Also reads the activation time the
+ * `window.rnnLabPing`, only in the bench build; the host answers each ping request with a reply). Also reads the activation time the
  * extension logs in its output channel ("Activated in … ms").
  *
  *   node --import tsx bench/latency.ts     prints p50/p99 and the activation time
@@ -50,15 +50,15 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-/** The .vsix to measure: RNN_LAB_VSIX, else the repository's, packaged again when stale. */
+/** The .vsix to measure: RNN_LAB_VSIX, else the repository's bench build (it has the ping hook), packaged again when stale. */
 function vsixPath(): string {
   if (process.env.RNN_LAB_VSIX) return process.env.RNN_LAB_VSIX;
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
-  const vsix = join(repoRoot, `${pkg.name}-${pkg.version}.vsix`);
+  const vsix = join(repoRoot, `${pkg.name}-${pkg.version}-bench.vsix`);
   const sources = Math.max(newestMtime(join(repoRoot, 'src')), statSync(join(repoRoot, 'package.json')).mtimeMs);
   if (!existsSync(vsix) || statSync(vsix).mtimeMs < sources) {
     log('packaging the .vsix (missing or older than src/)');
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--bench'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   return vsix;
 }

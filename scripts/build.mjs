@@ -16,6 +16,9 @@ const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// --bench: the run page gets the round-trip hook the latency bench and the e2e time
+// (window.rnnLabPing); every other build leaves it out, so the shipped page has no such hook.
+const bench = process.argv.includes('--bench');
 
 function newestMtime(dir) {
   let t = 0;
@@ -92,6 +95,8 @@ if (existsSync(webviewDir)) {
       outfile: join('dist/webview', page.replace(/\.ts$/, '.js')),
       bundle: true, platform: 'browser', target: 'es2022', format: 'iife',
       sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
+      // minifySyntax drops the `if (false)` of a build without --bench, in every build.
+      define: { RNN_LAB_BENCH: String(bench) }, minifySyntax: true,
     });
   }
 }

@@ -5,32 +5,34 @@
 const moduleLoadedAt = performance.now();
 
 import * as vscode from 'vscode';
-import { ForecastController } from './flows/forecast/controller';
-import { RunPanel } from './flows/forecast/runPanel';
-import { RunsView } from './runs/view';
+import { TrainingSessions } from './core/training';
+import { ForecastFlow } from './flows/forecast/controller';
+import { forecastRunKinds } from './flows/forecast/runKinds';
+import { RunsView, removeStaleRunTemps } from './runs/view';
+import { runsRoot } from './runs/store';
 
 export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('RNN Lab', { log: true });
-  const runsView = new RunsView();
-  const controller = new ForecastController(context, output, runsView);
+  const runsView = new RunsView({ ...forecastRunKinds });
+  const training = new TrainingSessions(output);
+  const forecast = new ForecastFlow(context, output, runsView, training);
 
   context.subscriptions.push(
     output,
     runsView,
-    controller,
+    training,
+    forecast,
     vscode.window.registerTreeDataProvider(RunsView.viewId, runsView),
-    vscode.commands.registerCommand('rnnLab.forecast', (uri?: vscode.Uri) => controller.forecast(uri)),
-    vscode.commands.registerCommand('rnnLab.forecastWithSaved', (arg?: unknown) => controller.forecastWithSaved(arg)),
-    vscode.commands.registerCommand('rnnLab.openRun', (dir: string) => controller.openRun(dir)),
+    ...Object.entries(forecast.commands()).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
     vscode.commands.registerCommand('rnnLab.refreshRuns', () => runsView.refresh()),
-    vscode.commands.registerCommand('rnnLab.cancelTraining', () => controller.cancel()),
-    vscode.commands.registerCommand('rnnLab.showTraining', () => controller.showTraining()),
     vscode.commands.registerCommand('rnnLab.showLog', () => output.show()),
-    // A run panel open when the window reloaded comes back from its saved state.
-    vscode.window.registerWebviewPanelSerializer(RunPanel.viewType, {
-      deserializeWebviewPanel: async (panel, state) => controller.revive(panel, state),
-    }),
+  );
+
+  // Temporary folders a crash left half-written; after activation, off its path.
+  void removeStaleRunTemps([runsRoot(context.globalStorageUri.fsPath)]).then(
+    (n) => n && output.info(`Removed ${n} temporary run folder(s) left by an earlier crash.`),
+    (e: unknown) => output.warn(`Could not remove stale temporary run folders: ${String(e)}`),
   );
 
   const now = performance.now();

@@ -1,13 +1,17 @@
 /**
  * The one contract between the extension host and its webviews, in both directions. Both the
- * extension bundle and the webview bundles import this file, so it must not import `vscode`, the
- * DOM, or any engine code that has runtime weight (types only from the engine).
+ * extension bundle and the webview bundles import this file, so it imports nothing outside
+ * src/shared (no `vscode`, no DOM, no engine).
  *
  * Every message is discriminated on `type`. Everything that arrives from a webview is untrusted
  * input: `parseSetupMessage` / `parseRunMessage` check it at run time and reject unknown types.
  */
-import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
-import { FORECAST_OPTIONS, type OptionSpec } from '../shared/options';
+import type { Reply } from './channel';
+import type { LossPoint } from './events';
+import type { ForecastOptions, ForecastResult } from './forecast';
+import { FORECAST_OPTIONS, type OptionSpec } from './options';
+
+export type { LossPoint } from './events';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -33,12 +37,6 @@ export interface CsvPreview {
   ignoredColumns: string[];
   order: { detected: 'oldest-first' | 'newest-first' | 'unknown'; reversed: boolean };
   stats: { column: string; min: number; max: number; missing: number }[];
-}
-
-export interface LossPoint {
-  epoch: number;
-  loss: number;
-  valLoss: number | null;
 }
 
 /** Where a run is in its life. Crosses the boundary, so it is a discriminated union. */
@@ -84,8 +82,11 @@ export type HostToRun =
   | { type: 'state'; state: RunViewState }
   /** New epochs since the last message (the host batches them, at most ~10 messages a second). */
   | { type: 'epochs'; runId: string; points: LossPoint[] }
-  | { type: 'pong'; id: number }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  | Reply;
+
+/** The run panel's messages that are requests, answered by a reply with their id. */
+export const RUN_REQUESTS = ['ping'] as const;
 
 export type RunToHost =
   | { type: 'ready' }
@@ -93,7 +94,10 @@ export type RunToHost =
   | { type: 'saveModel' }
   | { type: 'forecastWithSaved' }
   | { type: 'exportImage'; format: 'png' | 'svg'; dataUrl: string }
-  /** Round trip through the extension host, for the responsiveness benchmark. */
+  /**
+   * A request (see channel.ts): the host answers with an empty reply. The bench times these
+   * round trips through the extension host while training runs.
+   */
   | { type: 'ping'; id: number }
   | { type: 'cspViolation'; directive: string; blockedURI: string };
 

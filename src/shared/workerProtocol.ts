@@ -1,34 +1,59 @@
 /**
  * Messages between the extension host and the training worker (dist/worker.js). Types only, so
  * the host bundle stays light: the engine (and tfjs) load in the worker, never in the host.
+ *
+ * Every request carries an id and is answered by one `reply` or `error` with that id; the
+ * engine's events during a run carry the id of the request that started it. So two requests in
+ * flight (a warm-up and a check, say) never answer each other's promises. Each flow declares its
+ * requests in `WorkerRequests`; the worker serves them from a table of per-flow handlers.
  */
-import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from '../shared/errors';
-import type { ForecastOptions, ForecastResult } from '../engine/forecast/types';
-import type { TrainEvent } from '../engine/train/events';
+import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from './errors';
+import type { TrainEvent } from './events';
+import type { ForecastOptions, ForecastResult } from './forecast';
 import type { CsvPreview } from './protocol';
-import type { RunConfig } from '../extension/runs/store';
+import type { RunConfig } from './runs';
 
-export type HostToWorker =
-  | { type: 'preview'; file: string; fileName: string }
+/** A finished run as the worker reports it: its result, and where it was stored. */
+export interface RunOutcome<R> {
+  result: R;
+  /** The stored run's folder; null when it could not be stored (`saveError` says why). */
+  runDir: string | null;
+  saveError?: string;
+}
+
+/** Every request the worker serves, by type: what the host asks and what the worker answers. */
+export interface WorkerRequests {
+  /** Load the engine's model code (and tfjs) now, while a form or panel loads. */
+  warmup: { ask: Record<never, never>; answer: null };
+  preview: { ask: { file: string; fileName: string }; answer: CsvPreview };
   /**
    * The engine's checks of the file against these options (columns, rows for the windows and the
-   * split), before the run panel opens. Answered by 'checked' or an error; the worker keeps the
-   * parsed table for the 'forecast' that follows.
+   * split), before the run panel opens. The worker keeps the parsed table for the 'forecast' that follows.
    */
-  | { type: 'check'; file: string; fileName: string; options: Partial<ForecastOptions> }
-  | {
-      type: 'forecast';
+  check: { ask: { file: string; fileName: string; options: Partial<ForecastOptions> }; answer: null };
+  forecast: {
+    ask: {
       file: string;
       fileName: string;
       options: Partial<ForecastOptions>;
       /** Where runs are stored; the run is written there atomically when training completes. */
       runsRoot: string;
       config: RunConfig;
-    }
-  | { type: 'predictSaved'; modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }
-  | { type: 'cancel' }
-  /** Load the model code (and tfjs) now, while the run panel loads; no answer. */
-  | { type: 'warmup' };
+    };
+    answer: RunOutcome<ForecastResult>;
+  };
+  predictSaved: { ask: { modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }; answer: RunOutcome<ForecastResult> };
+}
+
+export type WorkerRequestType = keyof WorkerRequests;
+/** A request's body: its type and its fields. */
+export type WorkerAsk<T extends WorkerRequestType = WorkerRequestType> = { [K in T]: { type: K } & WorkerRequests[K]['ask'] }[T];
+export type WorkerAnswer<T extends WorkerRequestType> = WorkerRequests[T]['answer'];
+
+export type HostToWorker =
+  | { type: 'request'; id: number; ask: WorkerAsk }
+  /** Stop request `id` at the next batch boundary; it then fails with CANCELLED. */
+  | { type: 'cancel'; id: number };
 
 /**
  * An error as it crosses the thread boundary. `text` is RnnLabError.toString() (one line, options
@@ -48,9 +73,7 @@ export interface WireError {
 }
 
 export type WorkerToHost =
-  | { type: 'preview'; preview: CsvPreview }
-  | { type: 'checked' }
-  | { type: 'event'; event: TrainEvent }
-  | { type: 'done'; result: ForecastResult; runDir: string | null; saveError?: string }
-  | { type: 'error'; error: WireError }
+  | { type: 'reply'; id: number; answer: unknown }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'event'; id: number; event: TrainEvent }
   | { type: 'log'; message: string };

@@ -1,4 +1,5 @@
 /** Helpers shared by the webview pages. Browser code: no Node, no vscode module. */
+import { parseReply, PendingRequests } from '../shared/channel';
 
 interface VsCodeApi<S> {
   postMessage(message: unknown): void;
@@ -7,10 +8,37 @@ interface VsCodeApi<S> {
 }
 declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
-/** The page's one handle to the host; acquireVsCodeApi may be called only once per page. */
-export function vscodeApi<S, M>(): { post(m: M): void; getState(): S | undefined; setState(s: S): void } {
+/** A request body without its id: the channel numbers it. */
+type Ask<M> = M extends { id: number } ? Omit<M, 'id'> : never;
+
+/**
+ * The page's one handle to the host; acquireVsCodeApi may be called only once per page.
+ * `request` sends one of the page's requests (the messages of M that carry an id) and resolves
+ * with the host's reply (src/shared/channel.ts); replies are read here, before the page's handler.
+ */
+export function vscodeApi<S, M>(): { post(m: M): void; request<T>(m: Ask<M>): Promise<T>; getState(): S | undefined; setState(s: S): void } {
   const api = acquireVsCodeApi<S>();
-  return { post: (m) => api.postMessage(m), getState: () => api.getState(), setState: (s) => api.setState(s) };
+  const pending = new PendingRequests();
+  window.addEventListener('message', (e: MessageEvent<{ type?: unknown }>) => {
+    if (e.data?.type !== 'reply') return;
+    try {
+      pending.settle(parseReply(e.data));
+    } catch {
+      // a malformed reply answers nothing
+    }
+  });
+  window.addEventListener('pagehide', () => pending.close(new Error('The page was closed.')));
+  return {
+    post: (m) => api.postMessage(m),
+    request: <T>(m: Ask<M>) => pending.request<T>((id) => api.postMessage({ ...m, id })),
+    getState: () => api.getState(),
+    setState: (s) => api.setState(s),
+  };
+}
+
+/** Puts the page's own markup into the bare shell the host sends. Constant markup only: file data goes in through textContent. */
+export function mountShell(markup: string): void {
+  document.body.insertAdjacentHTML('afterbegin', markup);
 }
 
 declare global {

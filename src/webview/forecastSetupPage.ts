@@ -1,11 +1,47 @@
 /** The setup form: CSV preview, target and features, hyperparameters. Enter starts training. */
 import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../shared/protocol';
-import { HYPER_FIELDS as FIELDS } from '../extension/formLabels';
+import { CHOICES, FIELD_LABELS, HYPER_FIELDS as FIELDS } from '../extension/formLabels';
 import { parseText } from '../shared/options/spec';
-import { byId, el, reportCspViolations, vscodeApi } from './common';
+import { byId, el, mountShell, reportCspViolations, vscodeApi } from './common';
 import { fmt } from './format';
 
 const vscode = vscodeApi<never, SetupToHost>();
+
+/** The page's markup: the host sends a bare shell, and only this file knows these ids. */
+const SHELL = `
+<main class="setup">
+  <h1 id="title">Forecast with LSTM</h1>
+  <p id="summary" class="muted"></p>
+  <section>
+    <h2>Preview</h2>
+    <div class="table-wrap"><table id="preview"></table></div>
+    <h3>Columns</h3>
+    <div class="table-wrap"><table id="stats"></table></div>
+    <p id="ignored" class="muted"></p>
+  </section>
+  <form id="form" novalidate>
+    <h2>Model</h2>
+    <div class="grid">
+      <vscode-form-group variant="vertical"><vscode-label for="target" id="label-target"></vscode-label><vscode-single-select id="target" name="target"></vscode-single-select></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label id="label-features"></vscode-label><div id="features" class="checks"></div></vscode-form-group>
+    </div>
+    <div class="grid">
+      <vscode-form-group variant="vertical"><vscode-label for="order" id="label-order"></vscode-label><vscode-single-select id="order" name="order"></vscode-single-select><vscode-form-helper id="order-help">Training needs the oldest row first.</vscode-form-helper></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label for="missing" id="label-missing"></vscode-label><vscode-single-select id="missing" name="missing"></vscode-single-select><vscode-form-helper id="missing-help"></vscode-form-helper></vscode-form-group>
+    </div>
+    <div class="grid" id="hyper"></div>
+    <p id="error" class="error" role="alert" hidden></p>
+    <div class="actions">
+      <vscode-button id="start" type="submit">Start training</vscode-button>
+      <span class="muted">Enter starts training.</span>
+    </div>
+  </form>
+</main>`;
+mountShell(SHELL);
+for (const key of ['target', 'features', 'order', 'missing'] as const) byId(`label-${key}`).textContent = FIELD_LABELS[key];
+for (const key of ['order', 'missing'] as const) {
+  byId(key).replaceChildren(...Object.entries(CHOICES[key]).map(([value, label]) => Object.assign(el('vscode-option' as 'option', label), { value })));
+}
 
 
 interface TextField extends HTMLElement {

@@ -1,5 +1,5 @@
 /** Number formatting and the verdict sentence: pure, so tested in Node. */
-import type { ForecastResult } from '../engine/forecast/types';
+import type { ForecastResult } from '../shared/forecast';
 
 /** A number for tables: 4 significant digits, thousands kept readable. */
 export function fmt(x: number | null | undefined, digits = 4): string {

@@ -2,11 +2,41 @@
  * The run panel: live loss, then prediction vs actual with persistence, the metrics table and the
  * forecast. Keeps its RunViewState with setState so a reload (or hiding the tab) restores it.
  */
-import type { ForecastResult } from '../engine/forecast/types';
+import type { ForecastResult } from '../shared/forecast';
 import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../shared/protocol';
-import { byId, el, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
+import { byId, el, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
 import { fmt, runInfo, verdict } from './format';
 import { plotlyText, plotlyValues } from './plotlyText';
+
+/** The page's markup: the host sends a bare shell, and only this file knows these ids. */
+const SHELL = `
+<main class="run">
+  <header>
+    <h1 id="title">Forecast</h1>
+    <p id="status" class="muted" role="status"></p>
+  </header>
+  <div class="toolbar">
+    <vscode-button id="cancel" secondary hidden>Cancel training</vscode-button>
+    <vscode-checkbox id="log-scale">Log scale</vscode-checkbox>
+    <vscode-button id="export-png" secondary>Export PNG</vscode-button>
+    <vscode-button id="export-svg" secondary>Export SVG</vscode-button>
+    <vscode-button id="save-model" secondary disabled>Save model…</vscode-button>
+    <vscode-button id="forecast-saved" secondary disabled>Forecast with saved model…</vscode-button>
+  </div>
+  <section id="loss-section">
+    <h2>Training loss</h2>
+    <div id="loss-plot" class="plot"></div>
+  </section>
+  <section id="results" hidden>
+    <h2 id="forecast-title">Test windows: prediction vs actual</h2>
+    <div id="forecast-plot" class="plot tall"></div>
+    <h2 id="metrics-title">Metrics on the test windows</h2>
+    <table id="metrics"></table>
+    <p id="verdict"></p>
+    <p id="run-info" class="muted"></p>
+  </section>
+</main>`;
+mountShell(SHELL);
 
 // plotly.js-dist, loaded by its own <script> tag (dist/media/plotly.min.js), sets window.Plotly.
 interface PlotlyApi {
@@ -197,9 +227,8 @@ window.addEventListener('message', (event: MessageEvent<HostToRun>) => {
       byId('status').textContent = statusText(state);
       drawLoss(state.history);
       return;
-    case 'pong':
-      pongs.get(m.id)?.();
-      pongs.delete(m.id);
+    case 'reply':
+      // settled by vscodeApi's channel
       return;
     case 'notice':
       byId('status').textContent = m.message;
@@ -230,23 +259,20 @@ async function exportChart(format: 'png' | 'svg'): Promise<void> {
 byId('export-png').addEventListener('click', () => void exportChart('png'));
 byId('export-svg').addEventListener('click', () => void exportChart('svg'));
 
-// Round trips through the extension host, for the responsiveness benchmark (see test/e2e).
-const pongs = new Map<number, () => void>();
-let nextPing = 1;
-function ping(): Promise<number> {
-  const id = nextPing++;
-  const t0 = performance.now();
-  return new Promise((resolve) => pongs.set(id, () => resolve(performance.now() - t0)));
+/** Set by esbuild: true only in the bench build (`scripts/package.mjs --bench`), so the shipped page has no hook. */
+declare const RNN_LAB_BENCH: boolean;
+if (RNN_LAB_BENCH) {
+  // Round trips through the extension host, timed by the bench and the e2e while training runs.
+  (window as unknown as { rnnLabPing: (n: number) => Promise<number[]> }).rnnLabPing = async (n: number) => {
+    const times: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const t0 = performance.now();
+      await vscode.request({ type: 'ping' });
+      times.push(performance.now() - t0);
+    }
+    return times;
+  };
 }
-(window as unknown as { rnnLabPing: (n: number) => Promise<number[]> }).rnnLabPing = async (n: number) => {
-  const times: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const p = ping();
-    vscode.post({ type: 'ping', id: nextPing - 1 });
-    times.push(await p);
-  }
-  return times;
-};
 
 onThemeChange(redrawAll);
 reportCspViolations(vscode.post);

@@ -21,7 +21,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageName, title: string, body: string): string {
+/** The page's HTML: a bare shell with its styles and scripts. The page script builds its own markup. */
+export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageName, title: string): string {
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const usesPlotly = page === 'runPage';
   return buildWebviewHtml({
@@ -37,6 +38,6 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
       ...(usesPlotly ? [{ src: uri('dist', 'media', 'plotly.min.js') }] : []),
       { src: uri('dist', 'webview', `${page}.js`) },
     ],
-    body,
+    body: '',
   });
 }

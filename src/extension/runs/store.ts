@@ -1,5 +1,6 @@
 /**
- * Saved runs: `<workspace>/.rnnlab/runs/<id>/{config.json, result.json, model/}`.
+ * Saved runs of every kind: `<workspace>/.rnnlab/runs/<id>/{config.json, result.json, model/}`;
+ * config.json is a RunConfig (src/shared/runs.ts), discriminated by `kind`.
  *
  * A run is written into a hidden temporary folder beside the others and renamed into place only
  * when every file is written, so a cancelled or failed run (or a crash half-way) never leaves a
@@ -9,22 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ForecastOptions, ForecastResult } from '../../engine/forecast/types';
+import { RUN_KINDS, type RunConfig, type RunRecord, type RunResults } from '../../shared/runs';
+
+export type { RunConfig, RunRecord } from '../../shared/runs';
 
 export const RUNS_DIR = join('.rnnlab', 'runs');
 const TMP_PREFIX = '.tmp-';
-
-export interface RunConfig {
-  version: 1;
-  id: string;
-  kind: 'forecast' | 'saved-model';
-  /** Absolute path of the CSV. */
-  file: string;
-  createdAt: string;
-  options: Partial<ForecastOptions>;
-  /** For kind 'saved-model': the model folder that was applied. */
-  modelDir?: string;
-}
 
 export interface RunSummary {
   id: string;
@@ -51,7 +42,7 @@ export function runsRoot(workspaceDir: string): string {
  */
 export async function writeRun(
   root: string,
-  run: { config: RunConfig; result: ForecastResult },
+  run: RunRecord,
   writeModel?: (dir: string) => Promise<void>,
 ): Promise<string> {
   await mkdir(root, { recursive: true });
@@ -105,6 +96,8 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
 export async function readRunSummary(dir: string): Promise<RunSummary> {
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RunConfig;
   if (config.version !== 1 || typeof config.id !== 'string') throw new Error(`${dir}: not a run`);
+  // A kind from a newer version is left alone, not misread as one of ours.
+  if (!RUN_KINDS.includes(config.kind)) throw new Error(`${dir}: a run of unknown kind ${String(config.kind)}`);
   let rmse: number | null = null;
   let naiveRmse: number | null = null;
   try {
@@ -117,8 +110,9 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   return { id: config.id, dir, config, rmse, naiveRmse, hasModel: await exists(join(dir, 'model')) };
 }
 
-export async function readRunResult(dir: string): Promise<ForecastResult> {
-  return JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as ForecastResult;
+/** A run's result.json, as its kind wrote it (`K` names the kind the caller expects). */
+export async function readRunResult<K extends keyof RunResults = 'forecast'>(dir: string): Promise<RunResults[K]> {
+  return JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResults[K];
 }
 
 /** Removes temporary folders left by a crash. Only ones older than `olderThanMs`, so a run being written now is safe. */

@@ -50,17 +50,32 @@ describe('WorkerSession with dist/worker.js', () => {
   test('preview, then a file too short for the windows fails the check with the display name', async () => {
     const s = new WorkerSession(WORKER);
     try {
-      const p = await s.preview(TWO_ROWS, 'data/two_rows.csv');
+      const p = await s.request({ type: 'preview', file: TWO_ROWS, fileName: 'data/two_rows.csv' });
       assert.equal(p.fileName, 'data/two_rows.csv');
       assert.equal(p.totalRows, 2);
       assert.deepEqual(p.columns, ['a', 'b']);
-      const e = await rejection(s.check(TWO_ROWS, 'data/two_rows.csv', OPTIONS));
+      const e = await rejection(s.request({ type: 'check', file: TWO_ROWS, fileName: 'data/two_rows.csv', options: OPTIONS }));
       assert.equal(e.wire.code, 'TOO_FEW_ROWS');
       assert.match(e.message, /^data\/two_rows\.csv\b/);
       assert.ok(!e.message.includes(resolve(TWO_ROWS, '..')), e.message);
       // The session is still usable after a failed check.
-      const again = await s.preview(TWO_ROWS, 'data/two_rows.csv');
+      const again = await s.request({ type: 'preview', file: TWO_ROWS, fileName: 'data/two_rows.csv' });
       assert.equal(again.totalRows, 2);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  test('requests in flight at once are each answered by their own reply', async () => {
+    const s = new WorkerSession(WORKER);
+    try {
+      s.warmup();
+      const [two, forty] = await Promise.all([
+        s.request({ type: 'preview', file: TWO_ROWS, fileName: 'data/two_rows.csv' }),
+        s.request({ type: 'preview', file: csv, fileName: 'ws/series.csv' }),
+      ]);
+      assert.deepEqual([two.fileName, two.totalRows], ['data/two_rows.csv', 2]);
+      assert.deepEqual([forty.fileName, forty.totalRows], ['ws/series.csv', 40]);
     } finally {
       s.dispose();
     }
@@ -70,9 +85,9 @@ describe('WorkerSession with dist/worker.js', () => {
     const runsRoot = join(dir, 'runs-ok');
     const s = new WorkerSession(WORKER);
     try {
-      await s.check(csv, 'ws/series.csv', OPTIONS);
+      await s.request({ type: 'check', file: csv, fileName: 'ws/series.csv', options: OPTIONS });
       const events: TrainEvent[] = [];
-      const out = await s.run(forecastMsg(csv, runsRoot, OPTIONS), (e) => events.push(e));
+      const out = await s.request(forecastMsg(csv, runsRoot, OPTIONS), (e) => events.push(e));
       assert.deepEqual(events.filter((e) => e.type === 'epochEnd').map((e) => (e as { epoch: number }).epoch), [1, 2, 3]);
       assert.equal(out.result.rows, 40);
       assert.equal(out.result.target, 'y');
@@ -88,7 +103,7 @@ describe('WorkerSession with dist/worker.js', () => {
   test('a failing check names the option to change; a bad cell names the line', async () => {
     const s = new WorkerSession(WORKER);
     try {
-      const e = await rejection(s.check(csv, 'ws/series.csv', { ...OPTIONS, target: 'nope' }));
+      const e = await rejection(s.request({ type: 'check', file: csv, fileName: 'ws/series.csv', options: { ...OPTIONS, target: 'nope' } }));
       assert.equal(e.wire.code, 'UNKNOWN_COLUMN');
       assert.match(e.message, /nope/);
     } finally {
@@ -98,7 +113,7 @@ describe('WorkerSession with dist/worker.js', () => {
     await writeFile(bad, 'day,y\n1,2\n2,oops\n3,4\n');
     const t = new WorkerSession(WORKER);
     try {
-      const e = await rejection(t.check(bad, 'ws/bad.csv', OPTIONS));
+      const e = await rejection(t.request({ type: 'check', file: bad, fileName: 'ws/bad.csv', options: OPTIONS }));
       assert.equal(e.wire.code, 'NON_NUMERIC_CELL');
       assert.match(e.message, /ws\/bad\.csv:3/);
     } finally {
@@ -113,7 +128,7 @@ describe('WorkerSession with dist/worker.js', () => {
       const options = { ...OPTIONS, epochs: 100_000 };
       let cancelled = false;
       const e = await rejection(
-        s.run(forecastMsg(csv, runsRoot, options), (ev) => {
+        s.request(forecastMsg(csv, runsRoot, options), (ev) => {
           if (ev.type === 'epochEnd' && !cancelled) {
             cancelled = true;
             s.cancel();

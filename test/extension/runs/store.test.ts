@@ -83,3 +83,15 @@ test('temporary folders are not runs; stale ones are cleaned, fresh ones kept', 
 test('listing a missing folder gives no runs', async () => {
   assert.deepEqual(await listRuns('/nonexistent/rnnlab'), []);
 });
+
+test('a run written by the first release lists and opens; a kind this version does not know is skipped', () =>
+  withRoot(async (root) => {
+    // config.json exactly as the first release wrote it, for a saved model applied to a file.
+    await mkdir(join(root, 'old'), { recursive: true });
+    await writeFile(join(root, 'old', 'config.json'), JSON.stringify({ version: 1, id: 'old', kind: 'saved-model', file: '/w/a.csv', createdAt: '2025-01-01T00:00:00.000Z', options: {}, modelDir: '/w/m' }));
+    await writeFile(join(root, 'old', 'result.json'), JSON.stringify(result));
+    await mkdir(join(root, 'future'), { recursive: true });
+    await writeFile(join(root, 'future', 'config.json'), JSON.stringify({ version: 1, id: 'future', kind: 'packing', file: '/w/b.txt', createdAt: '2026-01-01T00:00:00.000Z', options: {} }));
+    const runs = await listRuns(root);
+    assert.deepEqual(runs.map((r) => [r.id, r.config.kind, r.rmse]), [['old', 'saved-model', 10]]);
+  }));

@@ -1,45 +1,57 @@
 /**
- * The forecast flow: CSV → setup form → worker training (progress notification, status bar,
- * output channel) → run panel. Also opening saved runs and applying saved models.
+ * The forecast flow: CSV → setup form → worker training → run panel; also opening saved runs and
+ * applying saved models. What every flow shares (the worker session, progress, status bar,
+ * panels' lifecycle) is in core/; this file says only what is forecast's own.
  */
 import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
-import type { TrainEvent } from '../../../engine/train/events';
-import type { ForecastResult } from '../../../engine/forecast/types';
-import type { FormValues, RunToHost, RunViewState } from '../../../shared/protocol';
-import { RunPanel, restoredState } from './runPanel';
-import { allRuns, type RunItem, type RunsView } from '../../runs/view';
-import { readRunResult, readRunSummary, runIdFor, runsRoot, type RunConfig } from '../../runs/store';
+import type { ForecastResult } from '../../../shared/forecast';
+import type { FormValues, RunViewState } from '../../../shared/protocol';
+import type { RunConfig } from '../../../shared/runs';
+import type { WorkerAsk } from '../../../shared/workerProtocol';
+import { Disposable } from '../../core/disposable';
+import { PanelManager } from '../../core/panelManager';
+import { t } from '../../core/strings';
+import type { TrainingSessions } from '../../core/training';
+import { WorkerError, WorkerSession } from '../../core/workerSession';
+import { readRunResult, readRunSummary, runIdFor, runsRoot } from '../../runs/store';
+import type { RunItem, RunsView } from '../../runs/view';
 import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../settings';
 import { FORM_NAMER } from '../../formLabels';
 import { errorLine } from '../../../shared/errors';
-import { FormError } from './setupPanel';
-import { SaveRefused, saveModelFolder } from './modelSave';
-import { SetupPanel } from './setupPanel';
-import { WorkerError, WorkerSession } from '../../core/workerSession';
-import type { HostToWorker } from '../../../shared/workerProtocol';
+import { exportImage, saveModel } from './exports';
+import { pickCsv, pickModel } from './pickers';
+import { RunPanel, restoredState, type RunPanelMessage } from './runPanel';
+import { FormError, SetupPanel } from './setupPanel';
 
-/** Progress notification and status bar refresh at most this often. */
-const UI_REFRESH_MS = 100;
-
-interface ActiveRun {
-  session: WorkerSession;
-  panel: RunPanel | null;
-}
-
-export class ForecastController implements vscode.Disposable {
-  private readonly panels = new Set<RunPanel>();
-  private active: ActiveRun | null = null;
-  private readonly status: vscode.StatusBarItem;
+export class ForecastFlow extends Disposable {
+  private readonly runPanels: PanelManager<RunPanel>;
+  private readonly setupPanels: PanelManager<SetupPanel>;
+  /** The run panel of the run in progress, once it is open. */
+  private activePanel: RunPanel | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
     private readonly runsView: RunsView,
+    private readonly training: TrainingSessions,
   ) {
-    this.status = vscode.window.createStatusBarItem('rnnLab.training', vscode.StatusBarAlignment.Left, 50);
-    this.status.name = 'RNN Lab training';
-    this.status.command = 'rnnLab.showTraining';
+    super();
+    const uri = context.extensionUri;
+    // A run panel open when the window reloaded comes back from its saved state.
+    this.runPanels = this._register(new PanelManager(RunPanel.viewType, uri, (panel, state) => this.revive(panel, state)));
+    this.setupPanels = this._register(new PanelManager<SetupPanel>(SetupPanel.viewType, uri));
+  }
+
+  /** The flow's commands, registered by the composition root. */
+  commands(): Record<string, (...args: never[]) => unknown> {
+    return {
+      'rnnLab.forecast': (uri?: vscode.Uri) => this.forecast(uri),
+      'rnnLab.forecastWithSaved': (arg?: unknown) => this.forecastWithSaved(arg),
+      'rnnLab.openRun': (dir: string) => this.openRun(dir),
+      'rnnLab.cancelTraining': () => this.training.cancel(),
+      'rnnLab.showTraining': () => this.showTraining(),
+    };
   }
 
   private get workerPath(): string {
@@ -48,22 +60,19 @@ export class ForecastController implements vscode.Disposable {
 
   private log = (line: string): void => this.output.info(line);
 
-  // -------------------------------------------------------------------------------------------
-  // Commands
-
-  /** RNN Lab: Forecast with LSTM. `uri` comes from the Explorer or editor title; else ask. */
+  /** RNN Lab: Forecast with LSTM. `uri` comes from the Explorer or editor title; else the active CSV, else ask. */
   async forecast(uri?: vscode.Uri): Promise<void> {
-    const file = uri instanceof vscode.Uri ? uri : await pickCsv('Forecast with LSTM');
+    const file = uri instanceof vscode.Uri ? uri : await pickCsv(t('Forecast with LSTM'), true);
     if (!file) return;
-    if (this.active) {
-      void vscode.window.showWarningMessage('RNN Lab is already training. Cancel that run first, or wait for it to finish.', 'Show Run').then((a) => a && this.showTraining());
+    if (this.training.busy) {
+      void vscode.window.showWarningMessage(t('RNN Lab is already training. Cancel that run first, or wait for it to finish.'), t('Show Run')).then((a) => a && this.showTraining());
       return;
     }
     const fileName = vscode.workspace.asRelativePath(file, false);
     const session = new WorkerSession(this.workerPath, this.log);
     let preview;
     try {
-      preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${fileName}` }, () => session.preview(file.fsPath, fileName));
+      preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Reading {0}', fileName) }, () => session.request({ type: 'preview', file: file.fsPath, fileName }));
     } catch (e) {
       session.dispose();
       this.showError(e, file);
@@ -75,25 +84,28 @@ export class ForecastController implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('rnnLab');
     const values = initialFormValues((k) => config.get(k), preview);
     let started = false;
-    new SetupPanel(
-      this.context.extensionUri,
-      preview,
-      values,
-      {
-        start: async (v) => {
-          const problems = validateFormValues(v, preview.columns);
-          if (problems.length) throw new FormError(problems.map((p) => p.message).join(' '), problems[0].option);
-          if (this.active) throw new Error('Another training run is in progress.');
-          await this.train(session, file, fileName, v);
-          started = true;
+    const setup = this.setupPanels.create(`RNN Lab: ${preview.fileName}`, (panel) =>
+      new SetupPanel(
+        panel,
+        this.context.extensionUri,
+        preview,
+        values,
+        {
+          start: async (v) => {
+            const problems = validateFormValues(v, preview.columns);
+            if (problems.length) throw new FormError(problems.map((p) => p.message).join(' '), problems[0].option);
+            if (this.training.busy) throw new Error(t('Another training run is in progress.'));
+            await this.train(session, file, fileName, v);
+            started = true;
+          },
+          onCspViolation: (d, u) => this.output.warn(`CSP violation in the setup form: ${d} ${u}`),
         },
-        onCspViolation: (d, u) => this.output.warn(`CSP violation in the setup form: ${d} ${u}`),
-        onDispose: () => {
-          if (!started && this.active?.session !== session) session.dispose();
-        },
-      },
-      this.log,
+        this.log,
+      ),
     );
+    setup.onDidDispose(() => {
+      if (!started && !this.training.isRunning(session)) session.dispose();
+    });
   }
 
   /**
@@ -106,11 +118,11 @@ export class ForecastController implements vscode.Disposable {
     const options = formToOptions(values, backendFromSettings((k) => vscode.workspace.getConfiguration('rnnLab').get(k)));
     const runId = runIdFor(new Date());
     const config: RunConfig = { version: 1, id: runId, kind: 'forecast', file: file.fsPath, createdAt: new Date().toISOString(), options };
-    const msg: HostToWorker = { type: 'forecast', file: file.fsPath, fileName, options, runsRoot: this.runsRootFor(file), config };
+    const ask: WorkerAsk<'forecast'> = { type: 'forecast', file: file.fsPath, fileName, options, runsRoot: this.runsRootFor(file), config };
     const initial: RunViewState = { runId, fileName, source: 'train', history: [], phase: { kind: 'training', epochs: values.epochs, backend: null } };
     this.log(`Training on ${fileName}: ${JSON.stringify(options)}`);
     try {
-      await session.check(file.fsPath, fileName, options);
+      await session.request({ type: 'check', file: file.fsPath, fileName, options });
     } catch (e) {
       this.showError(e, file);
       throw new FormError(errorText(e), e instanceof WorkerError ? e.wire.option : undefined);
@@ -118,102 +130,68 @@ export class ForecastController implements vscode.Disposable {
     // The run panel opens now and training starts once it has loaded (plotly takes a moment), so
     // the live loss curve is seen from the first epoch.
     const panel = this.openPanel(initial);
-    return panel.whenReady(10_000).then(() => {
-      if (panel.isDisposed) throw new Error('The run panel was closed before training started.');
-      return this.runInWorker(session, msg, initial, file, `RNN Lab: training on ${basename(file.fsPath)}`, panel);
-    });
+    await panel.whenReady(10_000);
+    if (panel.isDisposed) throw new Error(t('The run panel was closed before training started.'));
+    return this.runInWorker(session, ask, initial, file, t('RNN Lab: training on {0}', basename(file.fsPath)), panel);
   }
 
-  /** Runs a forecast or saved-model prediction with the notification, status bar and panel around it. */
+  /**
+   * Runs a forecast or a saved-model prediction with the training UI around it. Resolves when
+   * the engine starts (the run panel is then open); rejects when the run fails before that.
+   */
   private runInWorker(
     session: WorkerSession,
-    msg: Extract<HostToWorker, { type: 'forecast' | 'predictSaved' }>,
+    ask: WorkerAsk<'forecast' | 'predictSaved'>,
     initial: RunViewState,
     file: vscode.Uri,
     title: string,
     preOpened: RunPanel | null = null,
   ): Promise<void> {
-    const active: ActiveRun = { session, panel: preOpened };
-    this.active = active;
+    let panel = preOpened;
+    this.activePanel = panel;
     const epochs = initial.phase.kind === 'training' ? initial.phase.epochs : 0;
     return new Promise<void>((resolveStarted, rejectStarted) => {
       let started = false;
-      const openPanel = () => {
+      const openPanel = (): RunPanel => {
         if (!started) {
           started = true;
           resolveStarted();
         }
-        active.panel ??= this.openPanel(initial);
-        return active.panel;
+        panel ??= this.openPanel(initial);
+        this.activePanel = panel;
+        return panel;
       };
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => this.cancel());
-        let lastUi = 0;
-        let reported = 0;
-        let last: { epoch: number; loss: number } | null = null;
-        const refresh = (force: boolean) => {
-          const now = Date.now();
-          if (!last || (!force && now - lastUi < UI_REFRESH_MS)) return;
-          lastUi = now;
-          const pct = epochs ? (100 * last.epoch) / epochs : 0;
-          progress.report({ message: `epoch ${last.epoch}/${epochs} · loss ${last.loss.toPrecision(4)}`, increment: pct - reported });
-          reported = pct;
-          this.status.text = `$(loading~spin) RNN Lab ${last.epoch}/${epochs}`;
-          this.status.tooltip = `Training on ${initial.fileName}: loss ${last.loss.toPrecision(4)}. Click to show the run.`;
-        };
-        this.status.text = '$(loading~spin) RNN Lab: starting';
-        this.status.show();
-        const onEvent = (e: TrainEvent) => {
-          switch (e.type) {
-            case 'start':
-              this.log(`Backend ${e.backend}; ${e.trainExamples} training windows, ${e.validationExamples} validation windows, ${e.batchesPerEpoch} batch(es) per epoch`);
-              if (initial.phase.kind === 'training') initial.phase.backend = e.backend;
-              openPanel();
-              return;
-            case 'epochEnd': {
-              const panel = openPanel();
-              panel.addEpoch({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
-              last = { epoch: e.epoch, loss: e.loss };
-              if (e.epoch === 1 || e.epoch % Math.max(1, Math.round(epochs / 10)) === 0) {
-                this.log(`epoch ${e.epoch}/${epochs} loss ${e.loss.toPrecision(5)}${e.valLoss === null ? '' : ` val ${e.valLoss.toPrecision(5)}`} (${e.elapsedSeconds.toFixed(1)} s)`);
-              }
-              refresh(false);
-              return;
-            }
-            case 'end':
-              refresh(true);
-              this.log(`Training ${e.reason} after ${e.epochs} epochs, ${e.elapsedSeconds.toFixed(1)} s`);
-              return;
-            default:
-              return;
-          }
-        };
-        try {
-          const outcome = await session.run(msg, onEvent);
-          const panel = openPanel();
-          panel.setState({ ...panel.runState, phase: { kind: 'done', result: outcome.result, runDir: outcome.runDir } });
+      const onEvent = (e: Parameters<Parameters<TrainingSessions['run']>[2]['onEvent']>[0]) => {
+        if (e.type === 'start') {
+          if (initial.phase.kind === 'training') initial.phase.backend = e.backend;
+          openPanel();
+        } else if (e.type === 'epochEnd') {
+          openPanel().addEpoch({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
+        }
+      };
+      this.training.run(session, ask, { title, subject: initial.fileName, epochs, onEvent }).then(
+        (outcome) => {
+          const p = openPanel();
+          p.setState({ ...p.runState, phase: { kind: 'done', result: outcome.result, runDir: outcome.runDir } });
           this.logResult(outcome.result, outcome.runDir);
-          if (outcome.saveError) void vscode.window.showWarningMessage(`RNN Lab: the run finished but could not be saved: ${outcome.saveError}`);
+          if (outcome.saveError) void vscode.window.showWarningMessage(t('RNN Lab: the run finished but could not be saved: {0}', outcome.saveError));
           this.runsView.refresh();
-        } catch (e) {
+          if (this.activePanel === p) this.activePanel = null;
+        },
+        (e: unknown) => {
           const cancelled = e instanceof WorkerError && e.wire.code === 'CANCELLED';
           if (cancelled) this.log('Training cancelled; earlier runs are untouched.');
           else this.showError(e, file);
-          if (!started && active.panel) {
+          if (!started && panel) {
             // Failed before training began (e.g. too few rows): the setup form shows the error instead.
-            active.panel.dispose();
-            active.panel = null;
+            panel.dispose();
+            panel = null;
           }
-          if (active.panel) {
-            active.panel.setState({ ...active.panel.runState, phase: cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) } });
-          }
+          if (panel) panel.setState({ ...panel.runState, phase: cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) } });
+          if (this.activePanel === panel || !panel) this.activePanel = null;
           if (!started) rejectStarted(new Error(errorText(e)));
-        } finally {
-          session.dispose();
-          if (this.active === active) this.active = null;
-          this.status.hide();
-        }
-      });
+        },
+      );
     });
   }
 
@@ -230,10 +208,10 @@ export class ForecastController implements vscode.Disposable {
     else if (typeof arg === 'string') modelDir = arg;
     modelDir ??= await pickModel();
     if (!modelDir) return;
-    const file = await pickCsv('Forecast with this model');
+    const file = await pickCsv(t('Forecast with this model'), false);
     if (!file) return;
-    if (this.active) {
-      void vscode.window.showWarningMessage('RNN Lab is already training. Cancel that run first, or wait for it to finish.');
+    if (this.training.busy) {
+      void vscode.window.showWarningMessage(t('RNN Lab is already training. Cancel that run first, or wait for it to finish.'));
       return;
     }
     const fileName = vscode.workspace.asRelativePath(file, false);
@@ -242,7 +220,8 @@ export class ForecastController implements vscode.Disposable {
     const initial: RunViewState = { runId, fileName, source: 'saved', history: [], phase: { kind: 'training', epochs: 0, backend: null } };
     const session = new WorkerSession(this.workerPath, this.log);
     this.log(`Applying the model in ${modelDir} to ${fileName}`);
-    await this.runInWorker(session, { type: 'predictSaved', modelDir, file: file.fsPath, fileName, runsRoot: this.runsRootFor(file), config }, initial, file, `RNN Lab: forecasting ${basename(file.fsPath)} with a saved model`).catch(() => {
+    const ask: WorkerAsk<'predictSaved'> = { type: 'predictSaved', modelDir, file: file.fsPath, fileName, runsRoot: this.runsRootFor(file), config };
+    await this.runInWorker(session, ask, initial, file, t('RNN Lab: forecasting {0} with a saved model', basename(file.fsPath))).catch(() => {
       // already reported by runInWorker
     });
   }
@@ -260,115 +239,59 @@ export class ForecastController implements vscode.Disposable {
         phase: { kind: 'done', result, runDir: dir },
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`RNN Lab: cannot open the run in ${dir}: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(t('RNN Lab: cannot open the run in {0}: {1}', dir, errorText(e)));
     }
   }
 
-  cancel(): void {
-    if (!this.active) return;
-    this.log('Cancelling training…');
-    this.active.session.cancel();
-  }
-
   showTraining(): void {
-    if (this.active?.panel) this.active.panel.reveal();
+    if (this.activePanel && !this.activePanel.isDisposed) this.activePanel.reveal();
     else this.output.show(true);
   }
 
-  /** Rebuilds a run panel after a window reload (the webview panel serializer). */
-  revive(panel: vscode.WebviewPanel, state: unknown): void {
+  /** Rebuilds a run panel after a window reload (the run panels' serializer). */
+  private revive(panel: vscode.WebviewPanel, state: unknown): RunPanel {
     let initial: RunViewState;
     try {
       initial = restoredState(state);
     } catch (e) {
       this.log(`Rejected the restored state of a run panel: ${(e as Error).message}`);
-      initial = { runId: 'unknown', fileName: 'unknown', source: 'train', history: [], phase: { kind: 'failed', message: 'This run panel could not be restored. Open the run again from the RNN Lab view.' } };
+      initial = {
+        runId: 'unknown',
+        fileName: 'unknown',
+        source: 'train',
+        history: [],
+        phase: { kind: 'failed', message: t('This run panel could not be restored. Open the run again from the RNN Lab view.') },
+      };
     }
-    this.track(new RunPanel(panel, this.context.extensionUri, initial, this.panelHandlers, this.log));
+    return new RunPanel(panel, this.context.extensionUri, initial, this.onRunMessage, this.log);
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Panels
 
   private openPanel(state: RunViewState): RunPanel {
-    return this.track(RunPanel.create(this.context.extensionUri, state, this.panelHandlers, this.log));
+    return this.runPanels.create(`RNN Lab: ${state.fileName}`, (panel) => new RunPanel(panel, this.context.extensionUri, state, this.onRunMessage, this.log));
   }
 
-  private track(p: RunPanel): RunPanel {
-    this.panels.add(p);
-    return p;
-  }
-
-  private readonly panelHandlers = {
-    onMessage: (panel: RunPanel, m: Exclude<RunToHost, { type: 'ready' | 'ping' }>) => {
-      switch (m.type) {
-        case 'cancel':
-          if (this.active?.panel === panel) this.cancel();
-          return;
-        case 'saveModel':
-          void this.saveModel(panel);
-          return;
-        case 'forecastWithSaved': {
-          const phase = panel.runState.phase;
-          if (phase.kind === 'done' && phase.runDir && panel.runState.source === 'train') void this.forecastWithSaved(join(phase.runDir, 'model'));
-          else void this.forecastWithSaved();
-          return;
-        }
-        case 'exportImage':
-          void this.exportImage(panel, m.format, m.dataUrl);
-          return;
-        case 'cspViolation':
-          this.output.warn(`CSP violation in the run panel: ${m.directive} ${m.blockedURI}`);
-          return;
+  private readonly onRunMessage = (panel: RunPanel, m: RunPanelMessage): void => {
+    switch (m.type) {
+      case 'cancel':
+        if (this.activePanel === panel) this.training.cancel();
+        return;
+      case 'saveModel':
+        void saveModel(panel, this.log, errorText);
+        return;
+      case 'forecastWithSaved': {
+        const phase = panel.runState.phase;
+        if (phase.kind === 'done' && phase.runDir && panel.runState.source === 'train') void this.forecastWithSaved(join(phase.runDir, 'model'));
+        else void this.forecastWithSaved();
+        return;
       }
-    },
-    onDispose: (panel: RunPanel) => {
-      this.panels.delete(panel);
-    },
+      case 'exportImage':
+        void exportImage(panel, m.format, m.dataUrl);
+        return;
+      case 'cspViolation':
+        this.output.warn(`CSP violation in the run panel: ${m.directive} ${m.blockedURI}`);
+        return;
+    }
   };
-
-  /** Copies the run's model folder (plus its config and result) to a folder the user picks in the workspace. */
-  private async saveModel(panel: RunPanel): Promise<void> {
-    const phase = panel.runState.phase;
-    if (phase.kind !== 'done' || !phase.runDir || panel.runState.source !== 'train') {
-      void vscode.window.showWarningMessage('RNN Lab: this run has no trained model to save.');
-      return;
-    }
-    const runDir = vscode.Uri.file(phase.runDir);
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? runDir;
-    const stem = basename(panel.runState.fileName).replace(/\.[^.]+$/, '');
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(base, 'models', `${stem}-lstm-${panel.runState.runId.slice(0, 10)}`),
-      saveLabel: 'Save Model Here',
-      title: 'Save the trained model as a folder',
-    });
-    if (!target) return;
-    try {
-      const outcome = await saveModelFolder(runDir, target);
-      if (outcome === 'declined') return;
-      panel.notice(`Model ${outcome === 'replaced' ? 'replaced in' : 'saved to'} ${vscode.workspace.asRelativePath(target, false)}.`);
-      this.log(`Model ${outcome} at ${target.fsPath}`);
-    } catch (e) {
-      void vscode.window.showErrorMessage(e instanceof SaveRefused ? `RNN Lab: ${e.message}` : `RNN Lab: could not save the model: ${errorText(e)}`);
-    }
-  }
-
-  private async exportImage(panel: RunPanel, format: 'png' | 'svg', dataUrl: string): Promise<void> {
-    const stem = basename(panel.runState.fileName).replace(/\.[^.]+$/, '');
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: base ? vscode.Uri.joinPath(base, `${stem}-forecast.${format}`) : undefined,
-      filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
-    });
-    if (!target) return;
-    const comma = dataUrl.indexOf(',');
-    const payload = dataUrl.slice(comma + 1);
-    const bytes = format === 'png' ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
-    await vscode.workspace.fs.writeFile(target, bytes);
-    panel.notice(`Chart saved to ${vscode.workspace.asRelativePath(target, false)}.`);
-  }
-
-  // -------------------------------------------------------------------------------------------
 
   /** Runs go beside the data: the CSV's workspace folder, else the first one, else extension storage. */
   private runsRootFor(file: vscode.Uri): string {
@@ -381,19 +304,13 @@ export class ForecastController implements vscode.Disposable {
     const text = errorText(e);
     this.output.error(text);
     const line = e instanceof WorkerError ? e.wire.location.line : undefined;
-    const actions = line ? [`Go to Line ${line}`] : [];
-    void vscode.window.showErrorMessage(`RNN Lab: ${text}`, ...actions).then(async (a) => {
+    const actions = line ? [t('Go to Line {0}', line)] : [];
+    void vscode.window.showErrorMessage(t('RNN Lab: {0}', text), ...actions).then(async (a) => {
       if (!a || !line) return;
       const doc = await vscode.workspace.openTextDocument(file);
       const pos = new vscode.Position(line - 1, 0);
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
     });
-  }
-
-  dispose(): void {
-    this.active?.session.dispose();
-    for (const p of [...this.panels]) p.dispose();
-    this.status.dispose();
   }
 }
 
@@ -401,30 +318,4 @@ export class ForecastController implements vscode.Disposable {
 function errorText(e: unknown): string {
   if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER);
   return e instanceof Error ? e.message : String(e);
-}
-
-async function pickCsv(openLabel: string): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && /\.csv$/i.test(active.path) && openLabel === 'Forecast with LSTM') return active;
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    openLabel,
-    filters: { 'CSV files': ['csv'], 'All files': ['*'] },
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.[0];
-}
-
-async function pickModel(): Promise<string | undefined> {
-  const runs = (await allRuns()).filter((r) => r.hasModel && r.config.kind === 'forecast');
-  const browse = { label: '$(folder-opened) Browse for a model folder…', dir: '' };
-  const items = [
-    ...runs.map((r) => ({ label: basename(r.config.file), description: r.config.createdAt.replace('T', ' ').slice(0, 19), detail: r.dir, dir: join(r.dir, 'model') })),
-    browse,
-  ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Forecast with a saved model', placeHolder: 'Pick a saved run' });
-  if (!pick) return undefined;
-  if (pick !== browse) return pick.dir;
-  const folder = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: 'Use This Model' });
-  return folder?.[0]?.fsPath;
 }

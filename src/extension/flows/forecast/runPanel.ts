@@ -1,76 +1,32 @@
 /**
  * The run panel: live loss while training, then prediction vs actual, persistence, metrics and
  * the forecast. It survives a window reload: the page keeps its RunViewState with setState, and
- * the serializer below rebuilds the panel from it.
+ * the serializer (the run panels' PanelManager) rebuilds the panel from it.
  */
-import * as vscode from 'vscode';
-import { parseRunMessage, parseRunViewState, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from '../../../shared/protocol';
-import { pageHtml, webviewOptions } from '../../core/webviewPage';
+import type * as vscode from 'vscode';
+import { parseRunMessage, parseRunViewState, RUN_REQUESTS, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from '../../../shared/protocol';
+import { WebviewPanelBase } from '../../core/webviewPanel';
 
-const BODY = `
-<main class="run">
-  <header>
-    <h1 id="title">Forecast</h1>
-    <p id="status" class="muted" role="status"></p>
-  </header>
-  <div class="toolbar">
-    <vscode-button id="cancel" secondary hidden>Cancel training</vscode-button>
-    <vscode-checkbox id="log-scale">Log scale</vscode-checkbox>
-    <vscode-button id="export-png" secondary>Export PNG</vscode-button>
-    <vscode-button id="export-svg" secondary>Export SVG</vscode-button>
-    <vscode-button id="save-model" secondary disabled>Save model…</vscode-button>
-    <vscode-button id="forecast-saved" secondary disabled>Forecast with saved model…</vscode-button>
-  </div>
-  <section id="loss-section">
-    <h2>Training loss</h2>
-    <div id="loss-plot" class="plot"></div>
-  </section>
-  <section id="results" hidden>
-    <h2 id="forecast-title">Test windows: prediction vs actual</h2>
-    <div id="forecast-plot" class="plot tall"></div>
-    <h2 id="metrics-title">Metrics on the test windows</h2>
-    <table id="metrics"></table>
-    <p id="verdict"></p>
-    <p id="run-info" class="muted"></p>
-  </section>
-</main>`;
-
-export interface RunPanelHandlers {
-  onMessage(panel: RunPanel, m: Exclude<RunToHost, { type: 'ready' | 'ping' }>): void;
-  onDispose(panel: RunPanel): void;
-}
+/** What the page asks of the flow (everything but the handshake and the requests the panel answers itself). */
+export type RunPanelMessage = Exclude<RunToHost, { type: 'ready' | 'ping' }>;
 
 /** At most this many loss messages per second reach the page (the issue asks for ≤ ~10). */
 const EPOCH_FLUSH_MS = 100;
 
-export class RunPanel {
+export class RunPanel extends WebviewPanelBase<HostToRun, RunToHost> {
   static readonly viewType = 'rnnLab.forecastRun';
-  private readonly disposables: vscode.Disposable[] = [];
   private pendingEpochs: LossPoint[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
-  private disposed = false;
-  private readyWaiters: (() => void)[] = [];
-  private isReady = false;
-
-  static create(extensionUri: vscode.Uri, state: RunViewState, handlers: RunPanelHandlers, log: (l: string) => void): RunPanel {
-    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, `RNN Lab: ${state.fileName}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    return new RunPanel(panel, extensionUri, state, handlers, log);
-  }
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private state: RunViewState,
-    private readonly handlers: RunPanelHandlers,
-    private readonly log: (l: string) => void,
+    private readonly onPageMessage: (panel: RunPanel, m: RunPanelMessage) => void,
+    log: (l: string) => void,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'rnn-lab.svg');
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = pageHtml(panel.webview, extensionUri, 'runPage', 'RNN Lab run', BODY);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m) => this.receive(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    super(panel, extensionUri, { page: 'runPage', documentTitle: 'RNN Lab run', name: 'run panel', parse: parseRunMessage, requests: RUN_REQUESTS }, log);
+    this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
   }
 
   get runState(): RunViewState {
@@ -81,12 +37,14 @@ export class RunPanel {
   setState(state: RunViewState): void {
     this.flushNow();
     this.state = state;
-    this.post({ type: 'state', state });
+    // Before the page is ready, onReady sends the state instead.
+    if (this.isReady) this.post({ type: 'state', state });
   }
 
   /** Adds one epoch; the page receives them in batches, at most every EPOCH_FLUSH_MS. */
   addEpoch(p: LossPoint): void {
     this.state.history.push(p);
+    if (!this.isReady) return;
     this.pendingEpochs.push(p);
     this.flushTimer ??= setTimeout(() => this.flushNow(), EPOCH_FLUSH_MS);
   }
@@ -95,24 +53,18 @@ export class RunPanel {
     this.post({ type: 'notice', message });
   }
 
-  /** Resolves when the page has loaded and asked for its state, or after `timeoutMs`, or on dispose. */
-  whenReady(timeoutMs: number): Promise<void> {
-    if (this.isReady || this.disposed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, timeoutMs);
-      this.readyWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+  protected onReady(): void {
+    this.pendingEpochs = [];
+    this.post({ type: 'state', state: this.state });
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
+  protected onMessage(m: RunToHost): void {
+    this.onPageMessage(this, m as RunPanelMessage);
   }
 
-  reveal(): void {
-    this.panel.reveal();
+  /** `ping`: an empty reply, so the bench can time the round trip through the host. */
+  protected override onRequest(): null {
+    return null;
   }
 
   private flushNow(): void {
@@ -122,43 +74,6 @@ export class RunPanel {
     const points = this.pendingEpochs;
     this.pendingEpochs = [];
     this.post({ type: 'epochs', runId: this.state.runId, points });
-  }
-
-  private post(m: HostToRun): void {
-    if (!this.disposed) void this.panel.webview.postMessage(m);
-  }
-
-  private receive(raw: unknown): void {
-    let m: RunToHost;
-    try {
-      m = parseRunMessage(raw);
-    } catch (e) {
-      this.log(`Rejected a message from the run panel: ${(e as Error).message}`);
-      return;
-    }
-    switch (m.type) {
-      case 'ready':
-        this.pendingEpochs = [];
-        this.post({ type: 'state', state: this.state });
-        this.isReady = true;
-        for (const w of this.readyWaiters.splice(0)) w();
-        return;
-      case 'ping':
-        this.post({ type: 'pong', id: m.id });
-        return;
-      default:
-        this.handlers.onMessage(this, m);
-    }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const w of this.readyWaiters.splice(0)) w();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.panel.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.handlers.onDispose(this);
   }
 }
 

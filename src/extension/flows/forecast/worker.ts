@@ -1,0 +1,84 @@
+/**
+ * The forecast flow's half of the training worker: preview a CSV, check it against the options,
+ * train and store a run, apply a saved model. Runs in the worker thread only (bundled into
+ * dist/worker.js), so it may load the engine; the model code is imported lazily, so a preview
+ * does not initialise tfjs.
+ */
+import { preview as previewRows, readCsvFile, type CsvTable } from '../../../engine/data/csv';
+import type { ForecastOptions } from '../../../engine/forecast/types';
+import type { TrainEvent } from '../../../shared/events';
+import type { WorkerHandlers } from '../../core/workerHandlers';
+import { writeRun } from '../../runs/store';
+
+/** The last 'check': its file, the options that shape the table, and the table. */
+let checked: { file: string; missing: ForecastOptions['missing'] | undefined; order: ForecastOptions['order'] | undefined; table: CsvTable } | null = null;
+
+/** Forward engine events; per-batch events are dropped (the host shows epochs). */
+function epochsOnly(onEvent: (e: TrainEvent) => void) {
+  return (e: TrainEvent) => {
+    if (e.type !== 'batchEnd') onEvent(e);
+  };
+}
+
+export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | 'forecast' | 'predictSaved'> = {
+  async warmup() {
+    await import('../../../engine/forecast/run');
+    return null;
+  },
+
+  async preview(ask) {
+    // Preview with gaps dropped, so a file with empty cells still shows (with its missing counts)
+    // and the user can pick how training treats them.
+    const table = await readCsvFile(ask.file, { file: ask.fileName, missing: 'drop' });
+    const p = previewRows(table, 20);
+    return {
+      fileName: ask.fileName,
+      columns: table.columns,
+      rows: p.rows,
+      totalRows: table.rows,
+      dateColumn: table.dateColumn,
+      ignoredColumns: table.ignoredColumns,
+      order: table.order,
+      stats: table.stats,
+    };
+  },
+
+  async check(ask) {
+    checked = null;
+    const { checkForecastFile } = await import('../../../engine/forecast/run');
+    const table = await checkForecastFile(ask.file, ask.options, { displayName: ask.fileName });
+    checked = { file: ask.file, missing: ask.options.missing, order: ask.options.order, table };
+    return null;
+  },
+
+  async forecast(ask, ctx) {
+    const { runForecast } = await import('../../../engine/forecast/run');
+    // The table the check read, when it was read the same way (the file is not read twice).
+    const table = checked && checked.file === ask.file && checked.missing === ask.options.missing && checked.order === ask.options.order ? checked.table : undefined;
+    checked = null;
+    const run = await runForecast(ask.file, ask.options, { onEvent: epochsOnly(ctx.onEvent), signal: ctx.signal, displayName: ask.fileName, table });
+    let runDir: string | null = null;
+    let saveError: string | undefined;
+    try {
+      runDir = await writeRun(ask.runsRoot, { config: ask.config, result: run.result }, (dir) => run.save(dir));
+    } catch (e) {
+      saveError = ctx.toWire(e).text;
+    } finally {
+      run.dispose();
+    }
+    return { result: run.result, runDir, saveError };
+  },
+
+  async predictSaved(ask, ctx) {
+    const { predictWithSaved } = await import('../../../engine/forecast/run');
+    const result = await predictWithSaved(ask.modelDir, ask.file, { onEvent: epochsOnly(ctx.onEvent), signal: ctx.signal, displayName: ask.fileName });
+    let runDir: string | null = null;
+    let saveError: string | undefined;
+    try {
+      runDir = await writeRun(ask.runsRoot, { config: ask.config, result });
+    } catch (e) {
+      saveError = ctx.toWire(e).text;
+    }
+    return { result, runDir, saveError };
+  },
+};

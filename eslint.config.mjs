@@ -1,5 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the layering rule that keeps the engine
-// runnable in plain Node (no `vscode`, no DOM globals) so it can serve as a library and a CLI.
+// Lint: typescript-eslint's recommended rules, plus the layering rules: the engine runs in plain
+// Node (no `vscode`, no DOM globals) so it can serve as a library and a CLI; the extension host
+// takes only types from the engine (tfjs and the model code load in the worker, never in the
+// host); src/shared imports nothing outside itself, so both bundles and the engine can take it.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -24,6 +26,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\.)', message: 'src/shared imports nothing: no packages, no Node modules, no vscode.' }, { group: ['../../*', '**/engine/**', '**/extension/**', '**/webview/**'], message: 'src/shared imports only from src/shared.' }] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'require', 'Buffer'],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    // The worker thread's code is where the extension runs the engine.
+    ignores: ['src/extension/worker.ts', 'src/extension/flows/*/worker.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine', '**/engine/**'], allowTypeImports: true, message: 'The extension host takes only types from src/engine (`import type`): the engine and tfjs load in the worker.' }],
+      }],
     },
   },
 );

@@ -1,6 +1,6 @@
 // npm run test:e2e: package the .vsix, set up code-server (cached under ~/.cache/rnn-lab), then
 // run test/e2e/*.e2e.ts with Node's test runner. Options:
-//   --skip-package   reuse the existing rnn-lab-<version>-bench.vsix
+//   --skip-package   reuse the existing rnn-lab-<version>.vsix
 //   KEEP_E2E=1       keep the temporary user-data-dir and workspace under .e2e/ for inspection
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path';
 
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-// The bench build: the shipped one plus the run page's round-trip hook, which the e2e times.
-const vsix = process.env.RNN_LAB_VSIX ?? join(root, `${pkg.name}-${pkg.version}-bench.vsix`);
+// The .vsix that ships (the bench build, with its round-trip hook, is only for bench/latency.ts).
+const vsix = process.env.RNN_LAB_VSIX ?? join(root, `${pkg.name}-${pkg.version}.vsix`);
 
 if (!process.argv.includes('--skip-package') && !process.env.RNN_LAB_VSIX) {
-  execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--bench'], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [join(root, 'scripts/package.mjs')], { stdio: 'inherit', cwd: root });
 }
 const entry = execFileSync('bash', [join(root, 'scripts/setup-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
   .trim()

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-// --bench: the e2e's and the latency bench's build, with the run page's round-trip hook (build.mjs).
+// --bench: the latency bench's build (bench/latency.ts), with the run page's round-trip hook (build.mjs).
 const bench = process.argv.includes('--bench');
 const out = join(root, `${pkg.name}-${pkg.version}${bench ? '-bench' : ''}.vsix`);
 

@@ -55,13 +55,18 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     if (process.env.E2E_DEBUG) console.log(`run panel ready ${Date.now() - startedAt} ms after Enter`);
     const seen = new Set<number>();
     let phase = '';
-    let latencies: number[] = [];
-    const pinging = run.evaluate(() => (window as unknown as { rnnLabPing(n: number): Promise<number[]> }).rnnLabPing(100)).then((t) => (latencies = t));
+    // The status-bar item, which the extension host updates from the worker's events while training runs.
+    const statusItem = page.locator('.statusbar-item[id$="rnnLab.training"]');
+    const statusTexts = new Set<string>();
     await waitFor(
       async () => {
         const s = await run.evaluate(() => ({ points: Number(document.getElementById('loss-plot')?.dataset.points ?? 0), phase: document.body.dataset.phase ?? '' }));
         if (process.env.E2E_DEBUG) console.log(s);
-        if (s.phase === 'training') seen.add(s.points);
+        if (s.phase === 'training') {
+          seen.add(s.points);
+          const text = await statusItem.innerText({ timeout: 500 }).catch(() => '');
+          if (/\d+\/50/.test(text)) statusTexts.add(text.trim());
+        }
         phase = s.phase;
         return s.phase !== 'training' && s.phase !== '' ? s.phase : null;
       },
@@ -69,7 +74,6 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
       'training did not finish',
       20,
     );
-    await pinging;
     assert.equal(phase, 'done', `run ended as ${phase}: ${await run.locator('#status').textContent()}`);
     // The page gets at most ~10 updates a second: at least one partial curve must show while training runs.
     const finalPoints = await run.evaluate(() => Number(document.getElementById('loss-plot')?.dataset.points));
@@ -77,13 +81,10 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     const partial = [...seen].filter((n) => n > 0 && n < finalPoints);
     assert.ok(partial.length >= 1, `loss plot grew during training (saw ${[...seen].sort((a, b) => a - b).join(', ')})`);
 
-    // Responsiveness: webview → extension host → webview round trips while training ran. Printed
-    // only: timings are not asserted in tests (they depend on the machine's load); the < 50 ms p99
-    // target is measured by `npm run bench -- --only latency` (bench/latency.ts).
-    assert.ok(latencies.length > 0, 'the extension host answered pings during training');
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1] ?? NaN;
-    console.log(`round trip through the extension host during training: p50 ${latencies[latencies.length >> 1]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (n=${latencies.length}; not asserted, see bench/latency.ts)`);
+    // The extension host kept working while the worker trained: its status-bar item moved on.
+    // (How fast it answers, p50/p99 round trips, is measured by `npm run bench -- --only latency`,
+    // bench/latency.ts, on the bench build; the tests here drive the .vsix that ships.)
+    assert.ok(statusTexts.size >= 2, `the status bar followed training (saw ${JSON.stringify([...statusTexts])})`);
 
     // Metrics: finite numbers for the model and persistence, and a verdict.
     const metrics = await readMetrics(run);

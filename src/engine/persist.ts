@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { freeModelName, judgeModelFolder, saveSiblings } from '../shared/modelFolder';
+import { readInputFile } from './data/text';
 import { RnnLabError } from './errors';
 import { decodeSafetensors, encodeSafetensors, type Float32Tensor } from './safetensors';
 
@@ -36,12 +37,7 @@ export function encodeWeights(sd: StateDict): Uint8Array {
 export async function readWeights(dir: string, version: number): Promise<{ weights: StateDict; file: string }> {
   if (version === 1) return { weights: await readModelFile<StateDict>(dir, LEGACY_WEIGHTS_FILE), file: join(dir, LEGACY_WEIGHTS_FILE) };
   const path = join(dir, WEIGHTS_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    throw missing(path);
-  }
+  const bytes = await readModelBytes(path);
   return { weights: decodeSafetensors(bytes, path).tensors, file: path };
 }
 
@@ -64,6 +60,11 @@ export function newerHint(version: unknown): string | undefined {
 
 function missing(path: string): RnnLabError {
   return new RnnLabError('BAD_MODEL', `${path} is missing.`, 'Point to a folder made by `rnn-lab … --save DIR` or the Save model button.', { file: path });
+}
+
+/** A model folder's file, through the one reader of user files (regular files only, bounded). */
+function readModelBytes(path: string): Promise<Buffer> {
+  return readInputFile(path, path, 'model folder', { code: 'BAD_MODEL', missing: missing(path) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,13 +317,11 @@ export async function readModelFile<T>(dir: string, name: string): Promise<T> {
   const path = join(dir, name);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
+    text = (await readModelBytes(path)).toString('utf8');
+  } catch (e) {
     // A save killed between its two renames leaves the old model beside the path: put it back.
-    if (!(await recoverModelDir(dir))) throw missing(path);
-    text = await readFile(path, 'utf8').catch(() => {
-      throw missing(path);
-    });
+    if (existsSync(path) || !(await recoverModelDir(dir))) throw e;
+    text = (await readModelBytes(path)).toString('utf8');
   }
   try {
     return JSON.parse(text) as T;

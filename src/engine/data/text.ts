@@ -3,8 +3,9 @@
  * decoding with a precise error, BOM stripping, the empty-file check and line utilities.
  * Pure TypeScript: no vscode, no DOM, no tfjs.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { RnnLabError } from '../errors';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { RnnLabError, type ErrorCode } from '../errors';
 
 /**
  * Offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1 when
@@ -63,6 +64,8 @@ export function decodeText(input: Buffer | Uint8Array | string, file: string, wh
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) throw nulError(text, nul, file);
   if (text.trim() === '') {
     throw new RnnLabError(
       'EMPTY_FILE',
@@ -72,6 +75,32 @@ export function decodeText(input: Buffer | Uint8Array | string, file: string, wh
     );
   }
   return text;
+}
+
+/**
+ * No text format RNN Lab reads has NUL characters: they come from UTF-16 files (every other byte
+ * of ASCII text is 0) or binary files, and would otherwise turn cells into text silently.
+ */
+function nulError(text: string, at: number, file: string): RnnLabError {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const column = [...text.slice(lineStart, at)].length + 1;
+  const sample = text.slice(0, 4096);
+  const nuls = sample.length - sample.replaceAll('\0', '').length;
+  const why = nuls * 4 >= sample.length ? 'the file looks saved as UTF-16' : 'the file is binary or damaged there';
+  return new RnnLabError(
+    'NOT_UTF8',
+    `${file} has a NUL byte (0x00) at line ${line}, column ${column}: ${why}, not UTF-8 text.`,
+    `Save the file as UTF-8 text (in VS Code: "Save with Encoding" → UTF-8), or remove the NUL bytes.`,
+    { file, line, column },
+  );
 }
 
 function notUtf8Error(bytes: Uint8Array, file: string): RnnLabError {
@@ -140,40 +169,85 @@ export function quoteValue(v: string, max = 40): string {
 /** Largest input file read into memory (a 1,000,000-row CSV is ~60 MB). */
 export const MAX_INPUT_BYTES = 1 << 30;
 
+/** What a path that is not a regular file is, in words, for the message. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+export interface ReadInputOptions {
+  /** Code of the errors about the path (missing, not a file, unreadable). Default BAD_OPTION. */
+  code?: ErrorCode;
+  /** The error for a path that does not exist, when the caller words it its own way. */
+  missing?: RnnLabError;
+}
+
 /**
  * Reads a whole input file, with errors that name it and say what to do: missing, a folder,
  * unreadable, or larger than MAX_INPUT_BYTES (checked before reading, so a huge file fails at
  * once instead of exhausting memory). `what` names the kind of file in the hint.
+ *
+ * Only regular files are read (symlinks are followed): a FIFO without a writer would block for
+ * ever and /dev/zero or /dev/stdin would read until memory runs out. The path is opened without
+ * blocking and checked on the open handle, so what is checked is what is read, and the read stops
+ * at the size the check saw even if the file grows meanwhile.
  */
-export async function readInputFile(path: string, file: string, what: string): Promise<Buffer> {
+export async function readInputFile(path: string, file: string, what: string, options: ReadInputOptions = {}): Promise<Buffer> {
+  const code = options.code ?? 'BAD_OPTION';
+  const hint = `Check the path to the ${what}.`;
   const cannot = (e: unknown): RnnLabError => {
-    const code = (e as NodeJS.ErrnoException).code;
+    const errno = (e as NodeJS.ErrnoException).code;
+    if (errno === 'ENOENT' && options.missing) return options.missing;
     return new RnnLabError(
-      'BAD_OPTION',
-      code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder, not a file.` : `${file} cannot be read (${code ?? String(e)}).`,
-      `Check the path to the ${what}.`,
+      code,
+      errno === 'ENOENT' ? `${file} does not exist.` : errno === 'EISDIR' ? `${file} is a folder, not a file.` : `${file} cannot be read (${errno ?? String(e)}).`,
+      hint,
       { file },
     );
   };
-  let size: number;
+  const notRegular = (st: Stats) =>
+    new RnnLabError(code, `${file} is ${kindOf(st)}, not a regular file: RNN Lab reads only regular files.`, `Save the ${what} to a file and give its path.`, { file });
+  let handle: FileHandle;
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    size = st.size;
+    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw cannot(e);
-  }
-  if (size > MAX_INPUT_BYTES) {
-    throw new RnnLabError(
-      'FILE_TOO_LARGE',
-      `${file} is ${(size / (1 << 30)).toFixed(1)} GiB; RNN Lab reads files of up to ${MAX_INPUT_BYTES / (1 << 30)} GiB.`,
-      `Use a shorter extract of the ${what} (for example its last rows).`,
-      { file },
-    );
+    // Some special files cannot even be opened (a socket behind /dev/stdin: ENXIO): say what they are.
+    const st = await stat(path).catch(() => null);
+    throw st && !st.isFile() && !st.isDirectory() ? notRegular(st) : cannot(e);
   }
   try {
-    return await readFile(path);
-  } catch (e) {
-    throw cannot(e);
+    let st: Stats;
+    try {
+      st = await handle.stat();
+    } catch (e) {
+      throw cannot(e);
+    }
+    if (!st.isFile()) throw notRegular(st);
+    if (st.size > MAX_INPUT_BYTES) {
+      throw new RnnLabError(
+        'FILE_TOO_LARGE',
+        `${file} is ${(st.size / (1 << 30)).toFixed(1)} GiB; RNN Lab reads files of up to ${MAX_INPUT_BYTES / (1 << 30)} GiB.`,
+        `Use a shorter extract of the ${what} (for example its last rows).`,
+        { file },
+      );
+    }
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    try {
+      while (got < st.size) {
+        const { bytesRead } = await handle.read(bytes, got, st.size - got, got);
+        if (bytesRead === 0) break; // truncated meanwhile: read what is there
+        got += bytesRead;
+      }
+    } catch (e) {
+      throw cannot(e);
+    }
+    return got === st.size ? bytes : bytes.subarray(0, got);
+  } finally {
+    await handle.close();
   }
 }

@@ -24,6 +24,7 @@ const USAGE = `Usage:
                         [--epochs N] [--batch-size N|full] [--lr X] [--train-fraction X]
                         [--validation-fraction X] [--patience N] [--clip-norm X] [--horizon N]
                         [--seed N] [--missing error|drop|ffill] [--order auto|as-is|reverse]
+                        [--date-format auto|day-first|month-first] [--decimal-comma]
                         [--backend auto|wasm|tensorflow|cpu] [--save DIR] [--json]
   rnn-lab predict MODEL_DIR FILE [--horizon N] [--backend B] [--json]
   rnn-lab seq2seq FILE [--hidden N] [--epochs N | --iterations N] [--batch-size N] [--optimizer sgd|adam]

@@ -10,6 +10,8 @@ import type { BackendName } from './names';
 export type MissingPolicy = 'error' | 'drop' | 'ffill';
 /** Row order: detect from the dates, keep as stored, or reverse (the course reverses stock_daily.csv). */
 export type RowOrder = 'auto' | 'as-is' | 'reverse';
+/** How a/b/yyyy dates are read: as the column's dates show it, day first, or month first. */
+export type DateFormat = 'auto' | 'day-first' | 'month-first';
 
 export interface ForecastOptions {
   /** Column to predict. Default: the last numeric column (Close, in the course). */
@@ -42,6 +44,10 @@ export interface ForecastOptions {
   seed: number;
   missing: MissingPolicy;
   order: RowOrder;
+  /** How a/b/yyyy dates are read: 'auto' (as the dates show it), 'day-first' or 'month-first'. */
+  dateFormat: DateFormat;
+  /** Numbers are written with a decimal comma (1,5). */
+  decimalComma: boolean;
   backend?: BackendName;
 }
 

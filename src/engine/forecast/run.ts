@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
-import { parseDate, readCsvFile, type CsvTable } from '../data/csv';
+import { parseDate, readCsvFile, type CsvOptions, type CsvTable } from '../data/csv';
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster';
@@ -16,7 +16,7 @@ import type { RunControl } from '../train/events';
 import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
-import type { ForecastOptions, ForecastResult } from './types';
+import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
 import { badOption, checkOption, resolveOptions } from '../options';
 import { opt, text } from '../../shared/errors';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
@@ -64,6 +64,11 @@ export function resolveForecastOptions(options: Partial<ForecastOptions>): Forec
     });
   }
   return o;
+}
+
+/** How the forecast options read a CSV (a saved model's options too: older ones lack the newer fields). */
+function csvOptions(file: string, o: Pick<ForecastOptions, 'missing' | 'order' | 'dateFormat' | 'decimalComma'>): CsvOptions {
+  return { file, missing: o.missing, order: o.order, dateFormat: o.dateFormat, decimalComma: o.decimalComma };
 }
 
 /** Predictions (scaled) for every window of `set`, in chunks; plain numbers out, no tensors left. */
@@ -231,7 +236,7 @@ export async function checkForecastFile(file: string, options: Partial<ForecastO
 
 async function loadForecastData(file: string, o: ForecastOptions, control: ForecastControl): Promise<{ table: CsvTable; data: ForecastData }> {
   const name = control.displayName ?? file;
-  const table = control.table ?? (await readCsvFile(file, { file: name, missing: o.missing, order: o.order }));
+  const table = control.table ?? (await readCsvFile(file, csvOptions(name, o)));
   const data = prepareForecastData(table, { seqLength: o.seqLength, trainFraction: o.trainFraction, validationFraction: o.validationFraction, features: o.features, target: o.target });
   const F = data.features.length;
   const batchWindows = o.batchSize === 'full' ? data.train.size : Math.min(o.batchSize, data.train.size);
@@ -346,7 +351,7 @@ export async function predictWithSaved(
   try {
     const o = config.options;
     const name = options.displayName ?? file;
-    const table = await readCsvFile(file, { file: name, missing: o.missing, order: o.order });
+    const table = await readCsvFile(file, csvOptions(name, { ...FORECAST_DEFAULTS, ...o }));
     const missing = config.columns.filter((c) => !table.columns.includes(c));
     if (missing.length) {
       throw new RnnLabError('UNKNOWN_COLUMN', `${name} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model was trained on.`, `Use a CSV with the columns ${config.columns.join(', ')}.`, { file: name });

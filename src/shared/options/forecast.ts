@@ -74,5 +74,18 @@ export const FORECAST_OPTIONS = defineOptions({
     flag: 'order',
     form: true,
   },
+  dateFormat: {
+    type: 'enum',
+    choices: [
+      { value: 'auto', label: 'From the dates' },
+      { value: 'day-first', label: 'Day first (31/12/2020)' },
+      { value: 'month-first', label: 'Month first (12/31/2020)' },
+    ],
+    default: 'auto',
+    label: 'Date format',
+    help: 'How dates like 01/02/2020 are read: as the column shows it (a number above 12), day first, or month first.',
+    flag: 'date-format',
+  },
+  decimalComma: { type: 'boolean', default: false, label: 'Decimal comma', help: 'Numbers are written with a decimal comma (1,5 for 1.5).', flag: 'decimal-comma' },
   backend: T.backend,
 });

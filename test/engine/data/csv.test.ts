@@ -149,7 +149,7 @@ test('date column detected; newest-first is reversed to oldest-first with order 
 });
 
 test('oldest-first dates with times are kept in order', () => {
-  const t = parseCsv('when,v\n2017-01-03 10:00,1\n2017-01-03 11:30,2\n1/4/2017,3\n', { file: 't.csv' });
+  const t = parseCsv('when,v\n2017-01-03 10:00,1\n2017-01-03 11:30,2\n1/4/2017,3\n', { file: 't.csv', dateFormat: 'month-first' });
   assert.equal(t.dateColumn, 'when');
   assert.deepEqual(t.order, { detected: 'oldest-first', reversed: false });
   assert.deepEqual(t.dates, ['2017-01-03T10:00:00', '2017-01-03T11:30:00', '2017-01-04T00:00:00']);

@@ -15,6 +15,7 @@ test("the defaults are the course's lab 11-4 and 11-5 values", () => {
   assert.deepEqual({ ...FORECAST_DEFAULTS }, {
     seqLength: 7, hidden: 10, layers: 1, epochs: 500, batchSize: 'full', lr: 0.01, trainFraction: 0.7,
     validationFraction: 0, patience: 0, clipNorm: 0, horizon: 7, seed: 0, missing: 'error', order: 'auto',
+    dateFormat: 'auto', decimalComma: false,
   });
   assert.deepEqual({ ...SEQ2SEQ_DEFAULTS }, {
     hidden: 16, iterations: 5000, batchSize: 1, optimizer: 'sgd', lr: 0.01, teacherForcing: 1, attention: 'none',

@@ -79,19 +79,20 @@ function inForm(e: RnnLabError): string {
 test('engine errors name options as the form does; the CLI keeps its flags', () => {
   let e: RnnLabError | undefined;
   try {
-    splitWindows(2, { seqLength: 7, trainFraction: 0.7, file: 'a.csv' });
+    splitWindows(5, { seqLength: 7, trainFraction: 0.7, file: 'a.csv' });
   } catch (x) {
     e = x as RnnLabError;
   }
   assert.ok(e instanceof RnnLabError);
   assert.equal(
     e.toString(),
-    'a.csv: Only 2 rows of a.csv are left to train on; with --seq-length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Add rows: even --seq-length 1 needs at least 3.',
+    'a.csv: Only 5 rows of a.csv are left to train on; with --seq-length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Use --seq-length 2 or less, or more rows (at least 12).',
   );
   assert.equal(
     inForm(e),
-    'a.csv: Only 2 rows of a.csv are left to train on; with seq_length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Add rows: even seq_length 1 needs at least 3.',
+    'a.csv: Only 5 rows of a.csv are left to train on; with seq_length 7 at least 9 are needed (a window of 7 rows plus its label for training, and one more row to test on). Use seq_length 2 or less, or more rows (at least 12).',
   );
+  assert.deepEqual(e.suggest, { option: 'seqLength', value: 2 }, 'the suggestion is a seq_length that works');
   assert.equal(e.option, 'seqLength', 'the form highlights seq_length');
 
   // A choice is named by its label in the form, as a flag and value in the CLI.

@@ -13,11 +13,12 @@
  */
 import { RnnLabError } from '../errors';
 import { badOption, checkOption } from '../options';
-import { opt, text } from '../../shared/errors';
+import { opt, text, type OptionRef, type Parts, type Suggestion } from '../../shared/errors';
+import type { ErrorAbout } from '../errors';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { Rng } from '../random';
 import type { CsvTable } from './csv';
-import { columnIndex } from './csv';
+import { columnIndex, describeIgnored } from './csv';
 import { MinMaxScaler } from './scaler';
 
 export interface WindowRange {
@@ -45,7 +46,63 @@ export interface WindowSplitOptions {
   file?: string;
 }
 
-/** Window ranges for a table of `rows` rows. Throws TOO_FEW_ROWS (with the counts and the fix) or BAD_OPTION. */
+/** The split's window counts; every one must be at least 1 (see `splitWindows`). */
+function splitCounts(rows: number, L: number, tf: number, vf: number): { trainRows: number; nTrainAll: number; nVal: number; nTrain: number; nTest: number } {
+  const trainRows = Math.floor(rows * tf);
+  const nTrainAll = trainRows - L;
+  const nVal = Math.round(Math.max(0, nTrainAll) * vf);
+  return { trainRows, nTrainAll, nVal, nTrain: nTrainAll - nVal, nTest: rows - trainRows };
+}
+
+function splitWorks(rows: number, L: number, tf: number, vf: number): boolean {
+  const c = splitCounts(rows, L, tf, vf);
+  return rows >= L + 2 && c.nTrainAll >= 1 && c.nTest >= 1 && c.nTrain >= 1;
+}
+
+/** Fractions k/100 (or k/1000 when no hundredth works) in (0, 1) for which `ok` holds: the lowest and highest. */
+function fractionRange(ok: (f: number) => boolean): [number, number] | null {
+  for (const steps of [100, 1000]) {
+    const good: number[] = [];
+    for (let k = 1; k < steps; k++) if (ok(Number((k / steps).toFixed(3)))) good.push(Number((k / steps).toFixed(3)));
+    if (good.length) return [good[0], good[good.length - 1]];
+  }
+  return null;
+}
+
+/**
+ * What to change so that the split works, each choice checked by running the split with it: a
+ * shorter seq length, a train-fraction range, a smaller validation fraction, or more rows. The
+ * first choice is also the error's suggestion.
+ */
+function splitHint(rows: number, L: number, tf: number, vf: number): { hint: Parts; about: ErrorAbout } {
+  const ways: Parts[] = [];
+  let suggest: Suggestion | undefined;
+  let shorter = 0;
+  for (let l = L - 1; l >= 1 && !shorter; l--) if (splitWorks(rows, l, tf, vf)) shorter = l;
+  if (shorter) {
+    ways.push(text`${opt('seqLength', shorter)}${shorter > 1 ? ' or less' : ''}`);
+    suggest = { option: 'seqLength', value: shorter };
+  }
+  const tfRange = fractionRange((f) => splitWorks(rows, L, f, vf));
+  if (tfRange) {
+    ways.push(tfRange[0] === tfRange[1] ? text`${opt('trainFraction', tfRange[0])}` : text`a ${opt('trainFraction')} between ${tfRange[0]} and ${tfRange[1]}`);
+    suggest ??= { option: 'trainFraction', value: tfRange[0] };
+  }
+  if (vf > 0 && splitWorks(rows, L, tf, 0)) {
+    const vfRange = fractionRange((f) => splitWorks(rows, L, tf, f));
+    ways.push(vfRange ? text`a ${opt('validationFraction')} of at most ${vfRange[1]} (or 0)` : text`${opt('validationFraction', 0)}`);
+    suggest ??= { option: 'validationFraction', value: vfRange ? vfRange[1] : 0 };
+  }
+  let more = rows + 1;
+  while (more < rows + 10_000_000 && !splitWorks(more, L, tf, vf)) more++;
+  ways.push(text`more rows (at least ${more})`);
+  const hint: (string | OptionRef)[] = ['Use '];
+  ways.forEach((w, i) => hint.push(...(i === 0 ? [] : i === ways.length - 1 ? [', or '] : [', ']), ...w));
+  hint.push('.');
+  return { hint, about: suggest ? { suggest } : { option: 'seqLength' } };
+}
+
+/** Window ranges for a table of `rows` rows. Throws TOO_FEW_ROWS (with the counts and a fix that works) or BAD_OPTION. */
 export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSplit {
   const L = opts.seqLength;
   const tf = opts.trainFraction;
@@ -55,42 +112,20 @@ export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSpli
   checkOption(FORECAST_OPTIONS.validationFraction, vf);
   const file = opts.file;
   const of = file ? ` of ${file}` : '';
-  const trainRows = Math.floor(rows * tf);
-  const nTrainAll = trainRows - L;
-  const nTest = rows - trainRows;
+  const { trainRows, nTrainAll, nVal, nTrain, nTest } = splitCounts(rows, L, tf, vf);
+  const fail = (message: Parts) => {
+    const { hint, about } = splitHint(rows, L, tf, vf);
+    return new RnnLabError('TOO_FEW_ROWS', message, hint, { file }, about);
+  };
   if (rows < L + 2) {
-    throw new RnnLabError(
-      'TOO_FEW_ROWS',
-      text`Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with ${opt('seqLength', L)} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`,
-      rows >= 3 ? text`Use a shorter ${opt('seqLength')} (at most ${rows - 2}) or a file with more rows.` : text`Add rows: even ${opt('seqLength', 1)} needs at least 3.`,
-      { file },
-      rows >= 3 ? { suggest: { option: 'seqLength', value: rows - 2 } } : { option: 'seqLength' },
-    );
+    throw fail(text`Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with ${opt('seqLength', L)} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`);
   }
   if (nTrainAll < 1 || nTest < 1) {
     const need = nTrainAll < 1 ? `the ${trainRows} training rows (${Math.round(tf * 100)}% of ${rows}) make ${Math.max(0, nTrainAll)} training windows of ${L} rows` : `the split leaves ${nTest} rows to test on`;
-    const lo = (L + 1) / rows;
-    const hi = (rows - 1) / rows;
-    throw new RnnLabError(
-      'TOO_FEW_ROWS',
-      text`Too few rows${of} for this split: ${rows} rows, ${opt('seqLength', L)}, ${opt('trainFraction', tf)}: ${need}.`,
-      lo <= hi
-        ? text`Use a ${opt('trainFraction')} between ${Math.ceil(lo * 100) / 100} and ${Math.floor(hi * 100) / 100}, a shorter ${opt('seqLength')}, or more rows.`
-        : text`Use a shorter ${opt('seqLength')}, or more rows.`,
-      { file },
-      { option: lo <= hi ? 'trainFraction' : 'seqLength' },
-    );
+    throw fail(text`Too few rows${of} for this split: ${rows} rows, ${opt('seqLength', L)}, ${opt('trainFraction', tf)}: ${need}.`);
   }
-  const nVal = Math.round(nTrainAll * vf);
-  const nTrain = nTrainAll - nVal;
   if (nTrain < 1) {
-    throw new RnnLabError(
-      'TOO_FEW_ROWS',
-      text`${opt('validationFraction', vf)} takes all ${nTrainAll} training windows${of}, leaving none to train on.`,
-      text`Use a smaller ${opt('validationFraction')} (or 0), or more rows.`,
-      { file },
-      { suggest: { option: 'validationFraction', value: 0 } },
-    );
+    throw fail(text`${opt('validationFraction', vf)} takes all ${nTrainAll} training windows${of}, leaving none to train on.`);
   }
   return {
     rows,
@@ -273,6 +308,7 @@ export interface ForecastData {
  * training rows only and builds the lazy window sets.
  */
 export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions): ForecastData {
+  if (opts.target === undefined) checkDefaultTarget(table);
   const targetName = opts.target ?? table.columns[table.columns.length - 1];
   const tIdx = columnIndex(table, targetName);
   const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
@@ -289,6 +325,7 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const compact = new Float64Array(rows * U);
   for (let r = 0; r < rows; r++) for (let u = 0; u < U; u++) compact[r * U + u] = table.data[r * C + used[u]];
   const columns = used.map((c) => table.columns[c]);
+  checkConstantColumns(table, split.trainRows, fIdx, tIdx);
   const scaler = MinMaxScaler.fit(compact, U, split.trainRows, table.file, columns);
   const scaled = scaler.transform(compact);
   const features = fIdx.map((_, i) => i);
@@ -314,4 +351,56 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
       return out;
     },
   };
+}
+
+/**
+ * The default target is the file's last numeric column. When a column after it holds numbers but
+ * is mostly text (so parseCsv left it out), the user most likely meant that one: say so rather
+ * than forecast another column without a word.
+ */
+function checkDefaultTarget(table: CsvTable): void {
+  const last = table.positions[table.positions.length - 1] ?? 0;
+  const later = table.ignored.find((ig) => ig.position > last && ig.reason === 'mostly-text');
+  if (!later) return;
+  const fallback = table.columns[table.columns.length - 1];
+  throw new RnnLabError(
+    'NON_NUMERIC_CELL',
+    `${describeIgnored(later)} in ${table.file}, so it is not used, and the target would be ${JSON.stringify(fallback)} instead of this last column.`,
+    text`Fix the text cells of ${JSON.stringify(later.column)} (numbers must be plain, like 1234.5), or choose the target: ${opt('target', fallback)}.`,
+    { file: table.file, line: later.firstText?.line, column: later.position },
+    { suggest: { option: 'target', value: fallback } },
+  );
+}
+
+/**
+ * Constant columns over the training rows carry nothing and cannot be scaled. The hint is a set
+ * of options that works: the features without every constant column, and another target when the
+ * target itself is constant (repeating a constant target with fewer features would fail again).
+ */
+function checkConstantColumns(table: CsvTable, trainRows: number, features: number[], target: number): void {
+  const C = table.columns.length;
+  const varies = (c: number) => {
+    for (let r = 1; r < trainRows; r++) if (table.data[r * C + c] !== table.data[c]) return true;
+    return false;
+  };
+  const used = features.includes(target) ? features : [...features, target];
+  const constant = used.filter((c) => !varies(c));
+  if (constant.length === 0) return;
+  const names = (cs: number[]) => cs.map((c) => table.columns[c]);
+  const quoted = names(constant).map((n) => JSON.stringify(n)).join(', ');
+  const what = `${constant.length === 1 ? `Column ${quoted} of ${table.file} has the same value (${table.data[constant[0]]})` : `Columns ${quoted} of ${table.file} each have one value`} in all ${trainRows} training rows, so ${constant.length === 1 ? 'it' : 'they'} cannot be scaled and tell the model nothing`;
+  if (constant.includes(target)) {
+    const others = Array.from({ length: C }, (_, c) => c).filter(varies);
+    const newTarget = others.length ? table.columns[others[others.length - 1]] : '';
+    throw new RnnLabError(
+      'CONSTANT_COLUMN',
+      `${what}; ${JSON.stringify(table.columns[target])} is the target, so there is nothing to forecast.`,
+      others.length ? text`Forecast a column that varies: ${opt('target', newTarget)} ${opt('features', names(others).join(','))}.` : `Every numeric column is constant over the training rows: use a file whose values change.`,
+      { file: table.file },
+      others.length ? { suggest: { option: 'target', value: newTarget } } : { option: 'target' },
+    );
+  }
+  const kept = names(features.filter((c) => !constant.includes(c)));
+  const list = (kept.length ? kept : [table.columns[target]]).join(',');
+  throw new RnnLabError('CONSTANT_COLUMN', `${what}.`, text`Exclude ${quoted} from the features: ${opt('features', list)}.`, { file: table.file }, { suggest: { option: 'features', value: list } });
 }

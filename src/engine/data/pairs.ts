@@ -72,7 +72,9 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
     const s = raw.trim().toLowerCase();
     if (s === '') return;
     const parts = s.split('\t');
-    if (parts.length < 2 && raw.includes('\t')) parts.push(''); // "source<TAB>" with the target missing
+    // Trimming the line drops a tab at either end: "<TAB>target" lacks its source, "source<TAB>" its target.
+    if (parts.length < 2 && /^\s*\t/.test(raw)) parts.unshift('');
+    else if (parts.length < 2 && raw.includes('\t')) parts.push('');
     if (parts.length < 2) {
       throw new RnnLabError(
         'BAD_PAIRS',
@@ -106,6 +108,9 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
     if (source.length < srcMax && target.length < tgtMax) pairs.push({ source, target, line });
   });
 
+  if (total === 0) {
+    throw new RnnLabError('EMPTY_FILE', `${file} has no sentence pairs: every line is blank or only tabs and spaces.`, `Write one pair per line in ${file}: a sentence, a tab, its translation.`, { file });
+  }
   if (pairs.length === 0) {
     throw new RnnLabError(
       'NO_PAIRS',

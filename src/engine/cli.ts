@@ -106,6 +106,7 @@ const EPOCH_UNITS: ProgressUnits = { total: (n) => `${n} epochs`, at: (d, n) => 
 class Progress {
   private lastDraw = 0;
   private lastDecile = -1;
+  private lastProgressDecile = -1;
   private epochs = 1;
   /** `units` words the progress: per epoch by default; seq2seq's iteration mode counts steps. */
   constructor(
@@ -135,6 +136,14 @@ class Progress {
           this.lastDecile = decile;
           process.stderr.write(`${line}\n`);
         }
+      }
+    } else if (e.type === 'progress') {
+      const line = `${e.task} ${e.done.toLocaleString('en')}/${e.total.toLocaleString('en')} ${e.task === 'forecast' ? 'steps' : 'sentences'}  ${e.elapsedSeconds.toFixed(1)}s`;
+      const decile = Math.floor((10 * e.done) / e.total);
+      if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K${e.done === e.total ? '\n' : ''}`);
+      else if (decile !== this.lastProgressDecile) {
+        this.lastProgressDecile = decile;
+        process.stderr.write(`${line}\n`);
       }
     } else if (e.type === 'end' && e.reason !== 'completed' && process.stderr.isTTY) {
       process.stderr.write(`\n${e.reason === 'earlyStopped' ? 'stopped early' : 'cancelled'} after ${e.epochs} epochs\n`);
@@ -214,7 +223,7 @@ async function predictCommand(args: string[], signal: AbortSignal): Promise<void
   if (positionals.length !== 2) throw new UsageError('predict takes MODEL_DIR and FILE.');
   const o = optionsFromArgs<ForecastOptions>(COMMANDS.predict, values);
   const { predictWithSaved } = await import('./forecast/run');
-  const r = await predictWithSaved(positionals[0], positionals[1], { horizon: o.horizon, backend: backendOf(o.backend), signal });
+  const r = await predictWithSaved(positionals[0], positionals[1], { horizon: o.horizon, backend: backendOf(o.backend), signal, onEvent: new Progress(false).onEvent });
   if (values.json) process.stdout.write(forecastJson(r) + '\n');
   else printForecast(r);
 }

@@ -7,27 +7,39 @@ import type { ErrorMetrics } from './forecast/types';
 export function errorMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>): ErrorMetrics {
   const n = actual.length;
   if (n === 0 || predicted.length !== n) throw new Error(`errorMetrics: ${n} actual vs ${predicted.length} predicted values`);
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(actual[i]), Math.abs(predicted[i]));
+  if (!Number.isFinite(largest)) throw new Error('errorMetrics: non-finite inputs');
+  // Squares of 1e200 overflow and squares of 1e-200 vanish: then sum the errors divided by the
+  // largest magnitude (ordinary values are summed as they are, to the last bit).
+  const scale = largest > 1e150 || (largest > 0 && largest < 1e-150) ? largest : 1;
+  const { se, ae, ape, zeroAt } = errorSums(actual, predicted, scale);
+  const out: ErrorMetrics = { rmse: scale * Math.sqrt(se / n), mae: scale * (ae / n), mape: null };
+  if (zeroAt >= 0) out.mapeNote = `MAPE is undefined: the actual value of test window ${zeroAt + 1} is 0.`;
+  else if (!Number.isFinite(ape)) out.mapeNote = 'MAPE is beyond any number: some actual values are tiny next to the errors.';
+  else out.mape = (100 * ape) / n;
+  if (!Number.isFinite(out.rmse) || !Number.isFinite(out.mae)) throw new Error('errorMetrics: errors beyond float64');
+  return out;
+}
+
+/** Squared, absolute and relative errors summed over values divided by `scale`. */
+function errorSums(actual: ArrayLike<number>, predicted: ArrayLike<number>, scale: number) {
   let se = 0;
   let ae = 0;
   let ape = 0;
   let zeroAt = -1;
-  for (let i = 0; i < n; i++) {
-    const d = predicted[i] - actual[i];
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i] / scale;
+    const d = predicted[i] / scale - a;
     se += d * d;
     ae += Math.abs(d);
     if (actual[i] === 0) {
       if (zeroAt < 0) zeroAt = i;
     } else {
-      ape += Math.abs(d / actual[i]);
+      ape += Math.abs(d / a);
     }
   }
-  const out: ErrorMetrics = { rmse: Math.sqrt(se / n), mae: ae / n, mape: null };
-  if (zeroAt >= 0) out.mapeNote = `MAPE is undefined: the actual value of test window ${zeroAt + 1} is 0.`;
-  else out.mape = (100 * ape) / n;
-  if (!Number.isFinite(out.rmse) || !Number.isFinite(out.mae) || (out.mape !== null && !Number.isFinite(out.mape))) {
-    throw new Error('errorMetrics: non-finite inputs');
-  }
-  return out;
+  return { se, ae, ape, zeroAt };
 }
 
 /**

@@ -28,7 +28,12 @@ export type TrainEvent<S = unknown> =
       elapsedSeconds: number;
     }
   | { type: 'samples'; epoch: number; samples: S[] }
-  | { type: 'end'; reason: 'completed' | 'earlyStopped' | 'cancelled'; epochs: number; elapsedSeconds: number };
+  | { type: 'end'; reason: 'completed' | 'earlyStopped' | 'cancelled'; epochs: number; elapsedSeconds: number }
+  /**
+   * A long loop outside the training steps (forecasting far past the last row, decoding many
+   * sentences), reported when it has run for more than a second; `done` of `total` units.
+   */
+  | { type: 'progress'; task: 'forecast' | 'translate'; done: number; total: number; elapsedSeconds: number };
 
 export type TrainEventListener<S = unknown> = (e: TrainEvent<S>) => void;
 

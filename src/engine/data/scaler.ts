@@ -14,6 +14,9 @@
 import { RnnLabError } from '../errors';
 import { opt, text } from '../../shared/errors';
 
+/** Scaled values beyond ±this many training ranges are refused (see transform). */
+export const SCALED_LIMIT = 1e12;
+
 export interface MinMaxScalerJSON {
   min: number[];
   max: number[];
@@ -52,6 +55,15 @@ export class MinMaxScaler {
       }
     }
     for (let c = 0; c < cols; c++) {
+      if (!Number.isFinite(max[c] - min[c])) {
+        const name = columns?.[c] ?? `column ${c + 1}`;
+        throw new RnnLabError(
+          'NON_NUMERIC_CELL',
+          `Column ${JSON.stringify(name)}${file ? ` of ${file}` : ''} spans ${min[c]} to ${max[c]} in the training rows, a range wider than float64 holds.`,
+          `Rescale ${JSON.stringify(name)} (for example divide it by 1e300), or leave it out of the features (--features).`,
+          { file },
+        );
+      }
       if (!(max[c] > min[c])) {
         const name = columns?.[c] ?? `column ${c + 1}`;
         throw new RnnLabError(
@@ -66,16 +78,36 @@ export class MinMaxScaler {
     return new MinMaxScaler(min, max, columns?.slice());
   }
 
-  /** (x - min) / (max - min), per column, over all rows of row-major `data`. */
-  transform(data: Float64Array | Float32Array): Float32Array {
+  /**
+   * (x - min) / (max - min), per column, over all rows of row-major `data`. A value more than
+   * SCALED_LIMIT training ranges away from the training rows (a 1e200 among prices) is refused
+   * with its line (`where.lines[row]`, else the row number): in float32 it would overflow the
+   * model's products and end as NaN predictions.
+   */
+  transform(data: Float64Array | Float32Array, where: { file?: string; lines?: ArrayLike<number> } = {}): Float32Array {
     const cols = this.cols;
     const out = new Float32Array(data.length);
     const scale = new Float64Array(cols);
     for (let c = 0; c < cols; c++) scale[c] = 1 / (this.max[c] - this.min[c]);
     for (let i = 0; i < data.length; i += cols) {
-      for (let c = 0; c < cols; c++) out[i + c] = (data[i + c] - this.min[c]) * scale[c];
+      for (let c = 0; c < cols; c++) {
+        const v = (data[i + c] - this.min[c]) * scale[c];
+        if (!(Math.abs(v) <= SCALED_LIMIT)) this.outOfRange(i / cols, c, data[i + c], where);
+        out[i + c] = v;
+      }
     }
     return out;
+  }
+
+  private outOfRange(row: number, c: number, value: number, where: { file?: string; lines?: ArrayLike<number> }): never {
+    const name = this.columns?.[c] ?? `column ${c + 1}`;
+    const line = where.lines?.[row];
+    throw new RnnLabError(
+      'NON_NUMERIC_CELL',
+      `${line === undefined ? `Row ${row + 1}` : 'The'} value ${value} of column ${JSON.stringify(name)} lies too far outside the training rows' range (${this.min[c]} to ${this.max[c]}) to compute with.`,
+      `Check that value; if it is real, train on rows that include such values or rescale ${JSON.stringify(name)}.`,
+      { file: where.file, line },
+    );
   }
 
   /** Scales one value of column `col`. */

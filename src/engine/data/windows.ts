@@ -327,7 +327,7 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const columns = used.map((c) => table.columns[c]);
   checkConstantColumns(table, split.trainRows, fIdx, tIdx);
   const scaler = MinMaxScaler.fit(compact, U, split.trainRows, table.file, columns);
-  const scaled = scaler.transform(compact);
+  const scaled = scaler.transform(compact, { file: table.file, lines: table.lines });
   const features = fIdx.map((_, i) => i);
   const target = used.indexOf(tIdx);
   const L = split.seqLength;

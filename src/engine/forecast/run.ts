@@ -11,25 +11,20 @@ import { parseDate, readCsvFile, type CsvOptions, type CsvTable } from '../data/
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster';
+import { BATCH_BYTES_LIMIT, MAX_LAYERS, fitsMemory, forecastBatchBytes, forecasterParams, gib, largestFitting, modelBytes } from '../models/budget';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl } from '../train/events';
+import { LoopProgress } from '../train/progress';
 import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
 import { badOption, checkOption, resolveOptions } from '../options';
-import { opt, text } from '../../shared/errors';
+import { opt, text, type Text } from '../../shared/errors';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 
 /** Windows per forward pass when predicting, to bound memory on large files. */
 const PREDICT_CHUNK = 8192;
-/** Activation memory one training batch may take (forward and backward). */
-const BATCH_BYTES_LIMIT = 768 << 20;
-
-/** Bytes of activations for one batch: per packed row, ~14·H floats per layer (gates, states and their gradients) plus the input. */
-function batchBytes(windows: number, o: ForecastOptions, features: number): number {
-  return windows * o.seqLength * (14 * o.hidden * o.layers + 2 * features) * 4;
-}
 
 export interface ForecastRun {
   result: ForecastResult;
@@ -76,7 +71,8 @@ function predictAll(model: Forecaster, set: WindowSet): Float32Array {
   const out = new Float32Array(set.size);
   const L = set.seqLength;
   const F = set.featureCount;
-  const chunk = Math.min(PREDICT_CHUNK, Math.max(1, set.size));
+  const fit = largestFitting(PREDICT_CHUNK, (n) => forecastBatchBytes(n, model.config) <= BATCH_BYTES_LIMIT);
+  const chunk = Math.min(Math.max(1, fit), Math.max(1, set.size));
   const xb = new Float32Array(chunk * L * F);
   const yb = new Float32Array(chunk);
   for (let s = 0; s < set.size; s += chunk) {
@@ -183,10 +179,12 @@ function futureAxis(table: Pick<CsvTable, 'dates' | 'rows'>, horizon: number): (
  * Recursive forecast past the last row: predict, append the prediction as the next row's target,
  * carry the other features forward from the last row (their future is unknown), repeat.
  */
-function forecastAhead(model: Forecaster, last: Float32Array, L: number, F: number, targetFeature: number, horizon: number): Float32Array {
+async function forecastAhead(model: Forecaster, last: Float32Array, L: number, F: number, targetFeature: number, horizon: number, control: RunControl): Promise<Float32Array> {
   const out = new Float32Array(horizon);
   const w = last.slice(); // [L, F] scaled
+  const progress = new LoopProgress(control, 'forecast', horizon);
   for (let h = 0; h < horizon; h++) {
+    await progress.tick(h);
     const p = tf.tidy(() => model.predictPacked(tf.tensor2d(w, [L, F]), 1));
     const v = p.dataSync()[0];
     p.dispose();
@@ -196,6 +194,7 @@ function forecastAhead(model: Forecaster, last: Float32Array, L: number, F: numb
     w.copyWithin(0, F);
     w.set(next, (L - 1) * F);
   }
+  await progress.tick(horizon);
   return out;
 }
 
@@ -208,8 +207,20 @@ function axisFor(table: Pick<CsvTable, 'dates'>, rows: ArrayLike<number>): (stri
  * Actuals and the baseline are read from the unscaled values (`original(row)`): a round trip
  * through the float32 scaled table would turn an actual 0 into ~1e-7 and MAPE into billions.
  */
-function evaluate(model: Forecaster, set: WindowSet, scaler: MinMaxScaler, target: number, original: (row: number) => number) {
+function evaluate(
+  model: Forecaster,
+  set: WindowSet,
+  scaler: MinMaxScaler,
+  target: number,
+  original: (row: number) => number,
+  where: { file: string; lines: ArrayLike<number>; fix: Text },
+) {
   const predicted = scaler.inverseColumn(predictAll(model, set), target);
+  const bad = predicted.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const line = where.lines[set.labelRow(bad)];
+    throw new RnnLabError('NON_FINITE_LOSS', `The model's prediction of ${JSON.stringify(scaler.columns?.[target] ?? 'the target')} for this line is ${predicted[bad]}: its weights are too large for this data.`, where.fix, { file: where.file, line });
+  }
   const actual = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i)));
   const naive = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i) - 1));
   return { predicted, actual, naive, test: errorMetrics(actual, predicted), naiveMetrics: errorMetrics(actual, naive) };
@@ -234,24 +245,50 @@ export async function checkForecastFile(file: string, options: Partial<ForecastO
   return (await loadForecastData(file, o, control)).table;
 }
 
+/**
+ * Refuse a model or a training batch that would not fit in memory, before anything is allocated,
+ * with the estimate and the first change that fits by the same estimate: a smaller batch, fewer
+ * layers, a smaller hidden size, or both at a batch of 64.
+ */
+function checkMemory(name: string, o: ForecastOptions, inputSize: number, trainWindows: number): void {
+  const windows = o.batchSize === 'full' ? trainWindows : Math.min(o.batchSize, trainWindows);
+  const sizes = (hidden: number, layers: number): ForecasterConfig => ({ inputSize, hidden, layers, seqLength: o.seqLength });
+  const fits = (c: ForecasterConfig, w: number) => c.layers <= MAX_LAYERS && fitsMemory(forecasterParams(c), forecastBatchBytes(w, c));
+  const c = sizes(o.hidden, o.layers);
+  if (fits(c, windows)) return;
+  const model = modelBytes(forecasterParams(c));
+  const batch = forecastBatchBytes(windows, c);
+  const small = Math.min(windows, 64);
+  const bs = largestFitting(Math.min(1024, windows), (w) => fits(c, w));
+  const layers = largestFitting(o.layers - 1, (l) => fits(sizes(o.hidden, l), windows));
+  const hidden = largestFitting(o.hidden - 1, (h) => fits(sizes(h, o.layers), windows));
+  const both = largestFitting(o.hidden, (h) => fits(sizes(h, 1), small));
+  const [hint, suggest] =
+    bs > 0
+      ? [text`Train in mini-batches: set ${opt('batchSize', bs)}.`, { option: 'batchSize', value: bs }]
+      : layers > 0
+        ? [text`Use fewer layers: ${opt('layers', layers)} fit.`, { option: 'layers', value: layers }]
+        : hidden > 0
+          ? [text`Use a smaller hidden size: ${opt('hidden', hidden)} fits.`, { option: 'hidden', value: hidden }]
+          : both > 0
+            ? [text`Use a smaller model in mini-batches: ${opt('hidden', both)}, ${opt('layers', 1)} and ${opt('batchSize', small)}.`, { option: 'hidden', value: both }]
+            : [text`Use a shorter window (${opt('seqLength')}) or fewer features.`, undefined];
+  throw new RnnLabError(
+    'BAD_OPTION',
+    `An LSTM with hidden size ${o.hidden.toLocaleString('en')} and ${o.layers.toLocaleString('en')} layer${o.layers > 1 ? 's' : ''}, trained on batches of ${windows.toLocaleString('en')} window${windows > 1 ? 's' : ''}, ${
+      o.layers > MAX_LAYERS ? `is deeper than the ${MAX_LAYERS} layers RNN Lab stacks` : `would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)})`
+    }.`,
+    hint,
+    { file: name },
+    { suggest },
+  );
+}
+
 async function loadForecastData(file: string, o: ForecastOptions, control: ForecastControl): Promise<{ table: CsvTable; data: ForecastData }> {
   const name = control.displayName ?? file;
   const table = control.table ?? (await readCsvFile(file, csvOptions(name, o)));
   const data = prepareForecastData(table, { seqLength: o.seqLength, trainFraction: o.trainFraction, validationFraction: o.validationFraction, features: o.features, target: o.target });
-  const F = data.features.length;
-  const batchWindows = o.batchSize === 'full' ? data.train.size : Math.min(o.batchSize, data.train.size);
-  if (batchBytes(batchWindows, o, F) > BATCH_BYTES_LIMIT) {
-    const gib = batchBytes(batchWindows, o, F) / (1 << 30);
-    let fit = 1024;
-    while (fit > 16 && batchBytes(fit, o, F) > BATCH_BYTES_LIMIT) fit >>= 1;
-    throw new RnnLabError(
-      'BAD_OPTION',
-      `A batch of ${batchWindows.toLocaleString('en')} windows from ${name} would need about ${gib.toFixed(1)} GiB for training.`,
-      text`Train in mini-batches: set ${opt('batchSize', fit)}.`,
-      { file: name },
-      { suggest: { option: 'batchSize', value: fit } },
-    );
-  }
+  checkMemory(name, o, data.features.length, data.train.size);
   return { table, data };
 }
 
@@ -266,9 +303,9 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   try {
     const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
     const targetCol = table.columns.indexOf(data.targetName);
-    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol]);
+    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, fix: text`Lower the learning rate (now ${opt('lr', o.lr)}) or turn on gradient clipping (${opt('clipNorm', 1)}).` });
     const targetFeature = data.features.indexOf(data.target);
-    const ahead = forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon);
+    const ahead = await forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon, control);
     const result: ForecastResult = {
       backend,
       trainSeconds: summary.seconds,
@@ -365,13 +402,13 @@ export async function predictWithSaved(
     if (table.rows < L + 1) {
       throw new RnnLabError('TOO_FEW_ROWS', `${name} has ${table.rows} rows; the model needs at least ${L + 1} (a window of ${L} and a label).`, 'Use a longer file.', { file: name });
     }
-    const scaled = scaler.transform(compact);
+    const scaled = scaler.transform(compact, { file: name, lines: table.lines });
     const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);
-    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target]);
+    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target], { file: name, lines: table.lines, fix: `The weights in ${modelDir} are damaged or were trained on data of another scale: save the model again.` });
     const horizon = options.horizon ?? o.horizon;
     const last = new Float32Array(L * config.features.length);
     for (let t = 0; t < L; t++) for (let f = 0; f < config.features.length; f++) last[t * config.features.length + f] = scaled[(table.rows - L + t) * U + config.features[f]];
-    const ahead = forecastAhead(model, last, L, config.features.length, config.features.indexOf(config.target), horizon);
+    const ahead = await forecastAhead(model, last, L, config.features.length, config.features.indexOf(config.target), horizon, options);
     const labelRows = Int32Array.from({ length: set.size }, (_, i) => i + L);
     return {
       backend,

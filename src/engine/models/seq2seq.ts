@@ -25,7 +25,8 @@ import { softmaxCrossEntropy } from '../kernels/xent';
 import { Rng } from '../random';
 import { EOS, SOS } from '../data/vocab';
 import { isWeightData, type StateDict } from '../persist';
-import type { AttentionKind } from '../seq2seq/types';
+import { MAX_DECODE_STEPS, type AttentionKind } from '../seq2seq/types';
+import { RnnLabError } from '../errors';
 
 export interface Seq2SeqConfig {
   /** Source vocabulary size (specials included). */
@@ -300,6 +301,9 @@ export class Seq2Seq {
    * steps, each sentence stopping at its first <EOS>. No tensors survive the call.
    */
   greedy(sources: readonly Int32Array[], maxSteps: number): GreedyResult {
+    if (!(Number.isInteger(maxSteps) && maxSteps >= 1 && maxSteps <= MAX_DECODE_STEPS)) {
+      throw new RnnLabError('BAD_OPTION', `A translation may take 1 to ${MAX_DECODE_STEPS} steps; the decoding limit is ${maxSteps}.`, `Give a decoding limit from 1 to ${MAX_DECODE_STEPS} (the course uses 12).`);
+    }
     const n = sources.length;
     const result: GreedyResult = { ids: [], endedWithEos: [] };
     if (n === 0) return result;

@@ -23,6 +23,7 @@ import type { RunControl, TrainEvent } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
+import { fitsMemory, gib, largestFitting, modelBytes, seq2seqBatchBytes, seq2seqParams } from '../models/budget';
 import { badOption, resolveOptions } from '../options';
 import { opt, text } from '../../shared/errors';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
@@ -45,6 +46,33 @@ const RESULT_SAMPLES = 10;
 /** Every option checked against the seq2seq table (src/shared/options/seq2seq.ts), so a typo fails at once instead of deep in training. */
 export function resolveSeq2SeqOptions(options: Partial<Seq2SeqOptions>): Seq2SeqOptions {
   return resolveOptions<Seq2SeqOptions>(SEQ2SEQ_OPTIONS, options);
+}
+
+/**
+ * Refuse a model or a training batch that would not fit in memory before anything is allocated;
+ * the fix is a smaller batch or hidden size that fits by the same estimate.
+ */
+function checkMemory(name: string, o: Seq2SeqOptions, c: Seq2SeqConfig, trainPairs: number): void {
+  const pairs = Math.min(o.batchSize, trainPairs);
+  const fits = (cc: Seq2SeqConfig, b: number) => fitsMemory(seq2seqParams(cc), seq2seqBatchBytes(b, o.targetMaxLength, cc));
+  if (fits(c, pairs)) return;
+  const model = modelBytes(seq2seqParams(c));
+  const batch = seq2seqBatchBytes(pairs, o.targetMaxLength, c);
+  const bs = largestFitting(pairs - 1, (b) => fits(c, b));
+  const hidden = largestFitting(o.hidden - 1, (h) => fits({ ...c, hidden: h }, pairs));
+  const [hint, suggest] =
+    bs > 0
+      ? [text`Use smaller batches: ${opt('batchSize', bs)} pairs fit.`, { option: 'batchSize', value: bs }]
+      : hidden > 0
+        ? [text`Use a smaller hidden size: ${opt('hidden', hidden)} fits.`, { option: 'hidden', value: hidden }]
+        : [text`Use fewer words: a higher ${opt('minCount')}, or shorter pairs (${opt('targetMaxLength')}).`, undefined];
+  throw new RnnLabError(
+    'BAD_OPTION',
+    `A translator with hidden size ${o.hidden.toLocaleString('en')} and vocabularies of ${c.sourceVocab.toLocaleString('en')} and ${c.targetVocab.toLocaleString('en')} words, trained on batches of ${pairs.toLocaleString('en')} pair${pairs > 1 ? 's' : ''}, would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)}).`,
+    hint,
+    { file: name },
+    { suggest },
+  );
 }
 
 /** Python's round(): halves to even, so the split sizes match the reference scripts. */
@@ -319,6 +347,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
   const heldOut = o.testFile ? { file: o.testFile, pairs: (await readPairsFile(o.testFile, pairOptions)).pairs } : undefined;
   const data = prepareSeq2SeqData(pairs, o, heldOut);
   const config: Seq2SeqConfig = { sourceVocab: data.sourceVocab.size, targetVocab: data.targetVocab.size, hidden: o.hidden, attention: o.attention };
+  checkMemory(control.displayName ?? file, o, config, data.train.length);
   const model = new Seq2Seq(config, o.seed);
   const translator = new Translator(model, data.sourceVocab, data.targetVocab, o.targetMaxLength, o.splitPunctuation);
   const sampleOf = (k: number, prediction: Int32Array): Seq2SeqSample => ({

@@ -15,5 +15,11 @@ export type { AttentionKind, Seq2SeqOptions, Seq2SeqResult, Seq2SeqSample, Trans
  */
 export const SEQ2SEQ_DEFAULTS: Readonly<Seq2SeqOptions> = engineDefaults<Seq2SeqOptions>(SEQ2SEQ_OPTIONS);
 
+/**
+ * The most tokens a greedy translation may take (decoding stops there when no <EOS> comes): the
+ * largest target-max-length a translator is trained with.
+ */
+export const MAX_DECODE_STEPS = SEQ2SEQ_OPTIONS.targetMaxLength.max;
+
 /** Files with fewer pairs than this default to --test-fraction 0 (the course's four pairs). */
 export const AUTO_TEST_MIN_PAIRS = 100;

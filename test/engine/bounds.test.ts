@@ -1,0 +1,97 @@
+// Nothing allocates or loops without limit: models and batches too large for memory are refused
+// before anything is allocated, with the estimate and a fix that passes the same check when
+// followed; and the forecast horizon and the decoding limit are bounded.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { initBackend } from '../../src/engine/backend';
+import { checkForecastFile, predictWithSaved, runForecast } from '../../src/engine/forecast/run';
+import { runSeq2Seq } from '../../src/engine/seq2seq/run';
+import { Seq2Seq } from '../../src/engine/models/seq2seq';
+import { cli, ensureCliBuilt, oneLineError } from '../helpers/cli';
+import { EXAMPLES, expectError, expectErrorAsync } from './data/helpers';
+
+const STOCK = path.join(EXAMPLES, 'stock_daily.csv');
+const KOR = path.join(EXAMPLES, 'kor-eng.txt');
+const COURSE = path.join(__dirname, 'seq2seq', 'files', 'course.txt');
+
+/** The `--flag N` a hint suggests. */
+function suggested(hint: string | undefined, flag: string): number {
+  const m = new RegExp(`--${flag} (\\d+)`).exec(hint ?? '');
+  assert.ok(m, `the hint suggests --${flag}: ${hint}`);
+  return Number(m[1]);
+}
+
+describe('bounds', () => {
+  let tmp: string;
+  before(async () => {
+    ensureCliBuilt();
+    await initBackend('wasm');
+    tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-bounds-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('forecast: sizes past the option table are refused by it; a model within it too large for memory gets the estimate and a size that passes', async () => {
+    for (const flag of ['hidden', 'layers']) assert.match(oneLineError(await cli(['forecast', STOCK, `--${flag}`, '100000']), flag), new RegExp(`--${flag} must be a whole number from 1 to`));
+    for (const [args, options, flag] of [
+      [['--hidden', '4096'], { hidden: 4096 }, 'hidden'],
+      [['--hidden', '4096', '--layers', '16'], { hidden: 4096, layers: 16 }, 'hidden'],
+      [['--hidden', '1024', '--layers', '16'], { hidden: 1024, layers: 16 }, 'layers'],
+    ] as const) {
+      const line = oneLineError(await cli(['forecast', STOCK, '--order', 'reverse', ...args]), args.join(' '));
+      assert.match(line, /would need about [\d,.]+ GiB \(weights and optimiser [\d,.]+ [GM]iB, batch [\d,.]+ [GM]iB\)/);
+      const e = await expectErrorAsync(() => checkForecastFile(STOCK, { order: 'reverse', ...options }), 'BAD_OPTION');
+      const fix = suggested(e.hint, flag);
+      assert.deepEqual(e.suggest, { option: flag, value: fix });
+      assert.ok(line.includes(`--${flag} ${fix}`), `the CLI gives the same fix: ${line}`);
+      await checkForecastFile(STOCK, { order: 'reverse', ...options, [flag]: fix }); // following it passes
+    }
+  });
+
+  test('forecast: a full batch too large for memory suggests a batch size that fits (never the one it has)', async () => {
+    const rows = ['a,b'];
+    for (let i = 0; i < 3000; i++) rows.push(`${Math.sin(i / 7)},${i % 13}`);
+    const file = path.join(tmp, 'long.csv');
+    await writeFile(file, rows.join('\n') + '\n');
+    const e = await expectErrorAsync(() => checkForecastFile(file, { hidden: 1000 }), 'BAD_OPTION');
+    assert.match(e.message, /batches of 2,09\d windows/);
+    const bs = suggested(e.hint, 'batch-size');
+    assert.equal(bs, 1024);
+    await checkForecastFile(file, { hidden: 1000, batchSize: bs });
+  });
+
+  test('seq2seq: a hidden size too large for memory gets the estimate and a smaller one; a batch too large one that passes', async () => {
+    const line = oneLineError(await cli(['seq2seq', COURSE, '--hidden', '4096']), 'hidden');
+    assert.match(line, /would need about [\d,.]+ GiB.* Use a smaller hidden size: --hidden 2048 fits\./);
+    const e = await expectErrorAsync(() => runSeq2Seq(KOR, { batchSize: 4000, epochs: 1 }), 'BAD_OPTION');
+    const bs = suggested(e.hint, 'batch-size');
+    assert.ok(bs < 4000, `batch ${bs}`);
+    // Following the hint passes the check: training starts (and is cancelled at its first batch).
+    const abort = new AbortController();
+    abort.abort();
+    await expectErrorAsync(() => runSeq2Seq(KOR, { batchSize: bs, epochs: 1 }, { signal: abort.signal }), 'CANCELLED');
+  });
+
+  test('the horizon and the decoding limit are bounded for the engine API', async () => {
+    await expectErrorAsync(() => runSeq2Seq(COURSE, { targetMaxLength: 1001 }), 'BAD_OPTION');
+    const model = new Seq2Seq({ sourceVocab: 6, targetVocab: 6, hidden: 2, attention: 'none' }, 0);
+    const e = expectError(() => model.greedy([Int32Array.of(4)], 1e9), 'BAD_OPTION');
+    assert.match(e.message, /1 to 1000 steps/);
+    assert.equal(model.greedy([Int32Array.of(4)], 1000).ids.length, 1);
+    model.dispose();
+    const run = await runForecast(STOCK, { order: 'reverse', hidden: 2, epochs: 1 });
+    const dir = path.join(tmp, 'f');
+    await run.save(dir);
+    run.dispose();
+    await expectErrorAsync(() => predictWithSaved(dir, STOCK, { backend: 'wasm', horizon: 10001 }), 'BAD_OPTION');
+    const events: string[] = [];
+    const far = await predictWithSaved(dir, STOCK, { backend: 'wasm', horizon: 10000, onEvent: (ev) => events.push(ev.type) });
+    assert.equal(far.forecast.values.length, 10000);
+    assert.ok(far.forecast.values.every(Number.isFinite));
+    assert.ok(events.every((t) => t === 'progress'), 'only progress events while forecasting');
+  });
+});

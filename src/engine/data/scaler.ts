@@ -13,6 +13,7 @@
  */
 import { RnnLabError } from '../errors';
 import { opt, text } from '../../shared/errors';
+import { Field } from '../schema';
 
 /** Scaled values beyond ±this many training ranges are refused (see transform). */
 export const SCALED_LIMIT = 1e12;
@@ -134,19 +135,20 @@ export class MinMaxScaler {
     return j;
   }
 
-  static fromJSON(j: MinMaxScalerJSON): MinMaxScaler {
-    const ok =
-      j !== null &&
-      typeof j === 'object' &&
-      Array.isArray(j.min) &&
-      Array.isArray(j.max) &&
-      j.min.length === j.max.length &&
-      j.min.length > 0 &&
-      j.min.every((v, i) => Number.isFinite(v) && Number.isFinite(j.max[i]) && j.max[i] > v) &&
-      (j.columns === undefined || (Array.isArray(j.columns) && j.columns.length === j.min.length));
-    if (!ok) {
-      throw new RnnLabError('BAD_MODEL', 'The saved scaler is damaged: it needs matching finite min and max lists with max > min.', 'Train the model again to save a new one.');
-    }
-    return new MinMaxScaler(Float64Array.from(j.min), Float64Array.from(j.max), j.columns?.slice());
+  /**
+   * A saved scaler; `file` names it in the error when a field is damaged (the JSON comes from
+   * disk: every value is checked, max > min per column, as fit guarantees).
+   */
+  static fromJSON(j: unknown, file = 'scaler.json'): MinMaxScaler {
+    const root = new Field(file, j);
+    const min = root.get('min').items({ min: 1 }).map((f) => f.number());
+    const maxFields = root.get('max').items({ min: min.length, max: min.length });
+    const max = maxFields.map((f, i) => {
+      const v = f.number();
+      if (!(v > min[i])) f.fail(`a number above min[${i}] (${min[i]})`);
+      return v;
+    });
+    const columns = root.get('columns').optional((f) => f.items({ min: min.length, max: min.length }).map((c) => c.string()));
+    return new MinMaxScaler(Float64Array.from(min), Float64Array.from(max), columns);
   }
 }

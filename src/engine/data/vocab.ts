@@ -3,7 +3,7 @@
  * and UNK=3 (ours: padding for batches, and a token for words not in the table), then words in
  * first-seen order. The course's Vocab has only SOS and EOS, so our size is the course's + 2.
  */
-import { RnnLabError } from '../errors';
+import { Field } from '../schema';
 
 export const SOS = 0;
 export const EOS = 1;
@@ -117,22 +117,24 @@ export class Vocab {
     return { words: this.words.slice(), counts: this.counts.map((c, i) => (i === UNK ? this.unkCount : c)) };
   }
 
-  static fromJSON(j: VocabJSON): Vocab {
-    const ok =
-      j !== null &&
-      typeof j === 'object' &&
-      Array.isArray(j.words) &&
-      Array.isArray(j.counts) &&
-      j.words.length === j.counts.length &&
-      SPECIAL_TOKENS.every((t, i) => j.words[i] === t) &&
-      j.words.every((w) => typeof w === 'string') &&
-      new Set(j.words).size === j.words.length;
-    if (!ok) {
-      throw new RnnLabError('BAD_MODEL', 'The saved vocabulary is damaged: it must start with <SOS>, <EOS>, <PAD>, <UNK> and list each word once.', 'Train the model again to save a new one.');
-    }
+  /**
+   * A saved vocabulary; `file` names it in the error when a field is damaged: the specials first,
+   * each word once, a whole count ≥ 0 per word.
+   */
+  static fromJSON(j: unknown, file = 'vocab.json'): Vocab {
+    const root = new Field(file, j);
+    const words = root.get('words').items({ min: SPECIAL_TOKENS.length });
+    const counts = root.get('counts').items({ min: words.length, max: words.length }).map((f) => f.int(0, Number.MAX_SAFE_INTEGER));
     const v = new Vocab();
-    for (let i = SPECIAL_TOKENS.length; i < j.words.length; i++) v.add(j.words[i], Number(j.counts[i]) || 0);
-    v.unkCount = Number(j.counts[UNK]) || 0;
+    words.forEach((f, i) => {
+      const w = f.string();
+      if (i < SPECIAL_TOKENS.length) {
+        if (w !== SPECIAL_TOKENS[i]) f.fail(JSON.stringify(SPECIAL_TOKENS[i]));
+      } else if (v.has(w)) {
+        f.fail(`a word not listed before (it is also words[${v.index(w)}])`);
+      } else v.add(w, counts[i]);
+    });
+    v.unkCount = counts[UNK];
     return v;
   }
 }

@@ -9,7 +9,7 @@ import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
 import { parseDate, readCsvFile, type CsvOptions, type CsvTable } from '../data/csv';
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
-import { MinMaxScaler, type MinMaxScalerJSON } from '../data/scaler';
+import type { MinMaxScaler } from '../data/scaler';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster';
 import { BATCH_BYTES_LIMIT, MAX_LAYERS, fitsMemory, forecastBatchBytes, forecasterParams, gib, largestFitting, modelBytes } from '../models/budget';
 import { train, type TrainTask } from '../train/trainer';
@@ -17,7 +17,8 @@ import type { RunControl } from '../train/events';
 import { LoopProgress } from '../train/progress';
 import { errorMetrics } from '../metrics';
 import { Rng } from '../random';
-import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
+import { loadModel, saveModel } from '../models/folder';
+import { FORECASTER, SCALER_FILE, type SavedForecaster } from './model';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
 import { badOption, checkOption, resolveOptions } from '../options';
 import { opt, text, type Text } from '../../shared/errors';
@@ -32,18 +33,6 @@ export interface ForecastRun {
   save(dir: string): Promise<void>;
   /** Free the model's tensors. */
   dispose(): void;
-}
-
-interface SavedConfig {
-  kind: 'forecaster';
-  version: number;
-  model: ForecasterConfig;
-  /** Scaler columns: the features in input order, then the target if it is not a feature. */
-  columns: string[];
-  features: number[];
-  target: number;
-  options: Omit<ForecastOptions, 'backend'>;
-  source: string;
 }
 
 /**
@@ -322,10 +311,10 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
       stoppedEarly: summary.stoppedEarly,
     };
     const { backend: _b, ...savedOptions } = o;
-    const saved: SavedConfig = { kind: 'forecaster', version: MODEL_FORMAT_VERSION, model: config, columns: data.columns, features: data.features, target: data.target, options: savedOptions, source: file };
+    const saved: Omit<SavedForecaster, 'kind' | 'version'> = { model: config, columns: data.columns, features: data.features, target: data.target, options: savedOptions, source: file };
     return {
       result,
-      save: (dir) => writeModelDir(dir, { 'config.json': saved, [WEIGHTS_FILE]: encodeWeights(model.stateDict()), 'scaler.json': data.scaler.toJSON() }),
+      save: (dir) => saveModel(dir, FORECASTER, saved, model, { [SCALER_FILE]: data.scaler.toJSON() }),
       dispose: () => model.dispose(),
     };
   } catch (e) {
@@ -336,39 +325,10 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   }
 }
 
-/** The fields of a saved config that loading and predicting rely on are there and consistent. */
-function configIsWhole(c: SavedConfig): boolean {
-  const count = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
-  const m = c.model;
-  const cols = c.columns;
-  const index = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && Array.isArray(cols) && (v as number) < cols.length;
-  return (
-    typeof m === 'object' && m !== null && count(m.inputSize) && count(m.hidden) && count(m.layers) && count(m.seqLength) &&
-    Array.isArray(cols) && cols.every((n) => typeof n === 'string') &&
-    Array.isArray(c.features) && c.features.length === m.inputSize && c.features.every(index) && index(c.target) &&
-    typeof c.options === 'object' && c.options !== null
-  );
-}
-
-/** Load a saved forecaster folder. */
-export async function loadForecaster(dir: string): Promise<{ model: Forecaster; config: SavedConfig; scaler: MinMaxScaler }> {
-  const config = await readModelFile<SavedConfig>(dir, 'config.json');
-  if (config?.kind !== 'forecaster' || !READABLE_MODEL_VERSIONS.includes(config.version)) {
-    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a forecaster model (kind ${String(config?.kind)}, version ${String(config?.version)}).`, newerHint(config?.version) ?? 'Choose a folder saved by Forecast with LSTM.', { file: dir });
-  }
-  if (!configIsWhole(config)) {
-    throw new RnnLabError('BAD_MODEL', `${dir}/config.json is damaged: its model sizes, columns, features or target are missing or do not fit together.`, 'Save the model again.', { file: dir });
-  }
-  const { weights, file: weightsFile } = await readWeights(dir, config.version);
-  const scaler = MinMaxScaler.fromJSON(await readModelFile<MinMaxScalerJSON>(dir, 'scaler.json'));
-  const model = new Forecaster(config.model, 0);
-  try {
-    model.loadStateDict(weights);
-  } catch (e) {
-    model.dispose();
-    throw new RnnLabError('BAD_MODEL', `${weightsFile} does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: weightsFile });
-  }
-  return { model, config, scaler };
+/** Load a saved forecaster folder: every field of config.json and scaler.json is checked first. */
+export async function loadForecaster(dir: string): Promise<{ model: Forecaster; config: SavedForecaster; scaler: MinMaxScaler }> {
+  const { saved, data, model } = await loadModel(dir, FORECASTER);
+  return { model, config: saved, scaler: data.scaler };
 }
 
 /**

@@ -16,14 +16,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
 import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pairs';
-import { Vocab, EOS, type VocabJSON } from '../data/vocab';
+import { Vocab, EOS } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl, TrainEvent } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
-import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir } from '../persist';
+import { loadModel, saveModel } from '../models/folder';
 import { fitsMemory, gib, largestFitting, modelBytes, seq2seqBatchBytes, seq2seqParams } from '../models/budget';
+import { SOURCE_VOCAB_FILE, TARGET_VOCAB_FILE, TRANSLATOR, type SavedTranslator } from './model';
 import { badOption, resolveOptions } from '../options';
 import { opt, text } from '../../shared/errors';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
@@ -281,17 +282,6 @@ export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], m
   return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, predictions: ids };
 }
 
-interface SavedConfig {
-  kind: 'seq2seq';
-  version: number;
-  model: Seq2SeqConfig;
-  /** Greedy decoding limit (the course: target_max_length, 12). */
-  maxDecodeSteps: number;
-  splitPunctuation: boolean;
-  options: Omit<Seq2SeqOptions, 'backend'>;
-  source: string;
-}
-
 /** A trained (or loaded) translator: the model and its vocabularies. */
 export class Translator {
   constructor(
@@ -391,9 +381,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
       history: summary.history,
       options: { ...savedOptions, testFraction: data.testFraction },
     };
-    const saved: SavedConfig = {
-      kind: 'seq2seq',
-      version: MODEL_FORMAT_VERSION,
+    const saved: Omit<SavedTranslator, 'kind' | 'version'> = {
       model: config,
       maxDecodeSteps: o.targetMaxLength,
       splitPunctuation: o.splitPunctuation,
@@ -403,13 +391,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
     return {
       result,
       translator,
-      save: (dir) =>
-        writeModelDir(dir, {
-          'config.json': saved,
-          [WEIGHTS_FILE]: encodeWeights(model.stateDict()),
-          'source_vocab.json': data.sourceVocab.toJSON(),
-          'target_vocab.json': data.targetVocab.toJSON(),
-        }),
+      save: (dir) => saveModel(dir, TRANSLATOR, saved, model, { [SOURCE_VOCAB_FILE]: data.sourceVocab.toJSON(), [TARGET_VOCAB_FILE]: data.targetVocab.toJSON() }),
       dispose: () => model.dispose(),
     };
   } catch (e) {
@@ -418,26 +400,10 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
   }
 }
 
-/** Load a saved seq2seq folder as a Translator. */
+/** Load a saved seq2seq folder as a Translator: every field of config.json and the vocabularies is checked first. */
 export async function loadTranslator(dir: string): Promise<Translator> {
-  const config = await readModelFile<SavedConfig>(dir, 'config.json');
-  if (config.kind !== 'seq2seq' || !READABLE_MODEL_VERSIONS.includes(config.version)) {
-    throw new RnnLabError('BAD_MODEL', `${dir} does not hold a seq2seq model (kind ${String(config.kind)}, version ${String(config.version)}).`, newerHint(config.version) ?? 'Choose a folder saved by `rnn-lab seq2seq … --save DIR`.', { file: dir });
-  }
-  const sourceVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'source_vocab.json'));
-  const targetVocab = Vocab.fromJSON(await readModelFile<VocabJSON>(dir, 'target_vocab.json'));
-  if (sourceVocab.size !== config.model.sourceVocab || targetVocab.size !== config.model.targetVocab) {
-    throw new RnnLabError('BAD_MODEL', `${dir}: the vocabularies (${sourceVocab.size}, ${targetVocab.size} words) do not match the model (${config.model.sourceVocab}, ${config.model.targetVocab}).`, 'Save the model again.', { file: dir });
-  }
-  const { weights, file: weightsFile } = await readWeights(dir, config.version);
-  const model = new Seq2Seq(config.model, 0);
-  try {
-    model.loadStateDict(weights);
-  } catch (e) {
-    model.dispose();
-    throw new RnnLabError('BAD_MODEL', `${weightsFile} does not fit the model: ${(e as Error).message}.`, 'Save the model again.', { file: weightsFile });
-  }
-  return new Translator(model, sourceVocab, targetVocab, config.maxDecodeSteps, config.splitPunctuation);
+  const { saved, data, model } = await loadModel(dir, TRANSLATOR);
+  return new Translator(model, data.sourceVocab, data.targetVocab, saved.maxDecodeSteps, saved.splitPunctuation);
 }
 
 /** Load a saved model, translate sentences, free the model. */

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'UNKNOWN_WORD'
   | 'BAD_OPTION'
   | 'NON_FINITE_LOSS'
+  | 'DIVERGED'
   | 'CANCELLED'
   | 'BAD_MODEL'
   | 'BAD_SAVE_PATH'

@@ -1,15 +1,18 @@
 // Nothing allocates or loops without limit: models and batches too large for memory are refused
 // before anything is allocated, with the estimate and a fix that passes the same check when
-// followed; and the forecast horizon and the decoding limit are bounded.
+// followed; the forecast horizon and the decoding limit are bounded; and a run whose loss
+// explodes stops with DIVERGED instead of finishing (and saving) nonsense weights.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { checkForecastFile, predictWithSaved, runForecast } from '../../src/engine/forecast/run';
 import { runSeq2Seq } from '../../src/engine/seq2seq/run';
 import { Seq2Seq } from '../../src/engine/models/seq2seq';
+import { train, type TrainTask } from '../../src/engine/train/trainer';
 import { cli, ensureCliBuilt, oneLineError } from '../helpers/cli';
 import { EXAMPLES, expectError, expectErrorAsync } from './data/helpers';
 
@@ -93,5 +96,45 @@ describe('bounds', () => {
     assert.equal(far.forecast.values.length, 10000);
     assert.ok(far.forecast.values.every(Number.isFinite));
     assert.ok(events.every((t) => t === 'progress'), 'only progress events while forecasting');
+  });
+
+  test('trainer: a loss past divergenceLoss stops with DIVERGED at that step, naming the learning rate', async () => {
+    // loss = w², SGD lr 10: w ← w − 10·2w = −19w, so the losses are 1, 361, … (×361 a step).
+    const w = tf.variable(tf.scalar(1));
+    const seen: number[] = [];
+    const task: TrainTask<number> = {
+      variables: [w],
+      epochBatches: () => [0, 1, 2],
+      batchesPerEpoch: 3,
+      trainExamples: 1,
+      validationExamples: 0,
+      sizeOf: () => 1,
+      loss: () => tf.square(w) as tf.Scalar,
+      divergenceLoss: 100,
+    };
+    const e = await expectErrorAsync(
+      () => train(task, { epochs: 5, optimizer: { name: 'sgd', lr: 10 }, usualLr: 0.01, backend: 'wasm' }, { onEvent: (ev) => ev.type === 'batchEnd' && seen.push(ev.loss) }),
+      'DIVERGED',
+    );
+    assert.deepEqual(seen, [1], 'the first step ran; the second stopped before its update');
+    assert.match(e.message, /reached 361 at epoch 1, batch 2 \(step 2\)/);
+    assert.match(e.hint ?? '', /now --lr 10\), for example to --lr 0\.01,/);
+    assert.deepEqual(e.suggest, { option: 'lr', value: 0.01 });
+    w.dispose();
+  });
+
+  test('seq2seq --lr 9.9 on the course pairs stops with DIVERGED, and --save leaves the existing model untouched', async () => {
+    const model = path.join(tmp, 'good');
+    const made = await cli(['seq2seq', COURSE, '--iterations', '50', '--quiet', '--save', model]);
+    assert.equal(made.code, 0, made.stderr);
+    const names = (await readdir(model)).sort();
+    const before = await Promise.all(names.map((n) => readFile(path.join(model, n))));
+    const r = await cli(['seq2seq', COURSE, '--lr', '9.9', '--quiet', '--save', model]);
+    const line = oneLineError(r, 'lr 9.9');
+    assert.equal(r.code, 1);
+    assert.match(line, /Training diverged: the loss reached .* Lower the learning rate \(now --lr 9\.9\), for example to --lr 0\.01, or turn on gradient clipping/);
+    assert.deepEqual((await readdir(model)).sort(), names);
+    for (const [i, n] of names.entries()) assert.deepEqual(await readFile(path.join(model, n)), before[i], `${n} untouched`);
+    assert.deepEqual((await readdir(tmp)).filter((n) => n.includes('tmp')), [], 'no temporary folders');
   });
 });

@@ -113,6 +113,8 @@ function makeTask(model: Forecaster, data: ForecastData, o: ForecastOptions): { 
     validationExamples: data.validation.size,
     sizeOf: (b) => b.n,
     loss: (b) => model.lossPacked(b.x, b.y, b.n),
+    // Training labels are scaled into [0, 1]: predicting 0.5 scores at most 0.25.
+    divergenceLoss: 10,
     validationLoss: data.validation.size > 0 ? () => mseOf(model, data.validation) : undefined,
     *epochBatches() {
       if (o.batchSize === 'full') {
@@ -290,7 +292,7 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   const model = new Forecaster(config, o.seed);
   const { task, dispose: disposeTask } = makeTask(model, data, o);
   try {
-    const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
+    const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, usualLr: FORECAST_OPTIONS.lr.default, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
     const targetCol = table.columns.indexOf(data.targetName);
     const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, fix: text`Lower the learning rate (now ${opt('lr', o.lr)}) or turn on gradient clipping (${opt('clipNorm', 1)}).` });
     const targetFeature = data.features.indexOf(data.target);

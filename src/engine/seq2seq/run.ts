@@ -39,6 +39,8 @@ import {
 
 /** Steps per progress report in iteration mode (the course's print_every). */
 export const REPORT_EVERY = 1000;
+/** Adam's learning rate in the kor-eng bench, offered when an Adam run diverges. */
+const ADAM_LR = 0.001;
 /** Sentences decoded together when measuring. */
 const DECODE_BATCH = 64;
 /** Samples kept in the result. */
@@ -243,6 +245,8 @@ function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples:
       return sumGradientPerTokenValue(model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'sum' }), s.batch.tokens);
     },
     samples: () => samples(),
+    // ln V per token is a uniform guess over the target words; ten times that is a model gone wrong.
+    divergenceLoss: 10 * Math.log(data.targetVocab.size),
   };
   return { task, epochs };
 }
@@ -359,7 +363,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
     };
     const summary = await train(
       task,
-      { epochs, optimizer: { name: o.optimizer, lr: o.lr }, clipNorm: o.clipNorm, sampleEvery: o.sampleEvery, backend },
+      { epochs, optimizer: { name: o.optimizer, lr: o.lr }, usualLr: o.optimizer === 'adam' ? ADAM_LR : SEQ2SEQ_OPTIONS.lr.default, clipNorm: o.clipNorm, sampleEvery: o.sampleEvery, backend },
       { onEvent, signal: control.signal },
     );
     const measured = measureTranslations(model, data.measured.map((m) => m.ids), o.targetMaxLength);

@@ -1,7 +1,7 @@
 /**
  * The training loop. It knows nothing about models: a TrainTask supplies variables, batches and a
  * loss; the trainer differentiates, steps the optimiser, checks the loss is finite, honours the
- * AbortSignal, does early stopping, and emits TrainEvents that the CLI, the worker and tests hang
+ * AbortSignal, stops a run that diverges, does early stopping, and emits TrainEvents that the CLI, the worker and tests hang
  * their progress bars, charts and checks on.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,6 +24,13 @@ export interface TrainTask<B, S = never> {
   sizeOf(batch: B): number;
   /** Mean loss over the batch; called inside tf.variableGrads. */
   loss(batch: B): tf.Scalar;
+  /**
+   * A batch loss above this means training has diverged: far above what a model that knows nothing
+   * scores (an untrained model's loss is near that), so no later step will bring it back. Such a
+   * run stops with DIVERGED, as a non-finite loss stops with NON_FINITE_LOSS, instead of finishing
+   * with nonsense weights (and saving them over a good model).
+   */
+  divergenceLoss?: number;
   /** Mean validation loss, when there is a validation split. */
   validationLoss?(): number;
   /** Samples to show after an epoch (seq2seq: translations of a few test pairs). */
@@ -39,6 +46,8 @@ export interface TrainerConfig {
   patience?: number;
   /** Emit samples every this many epochs (and after the last); 0 = never. */
   sampleEvery?: number;
+  /** The flow's usual learning rate, offered when training diverges or the loss is not finite. */
+  usualLr?: number;
   /** Name of the backend in use, reported in the start event. */
   backend: string;
 }
@@ -90,14 +99,22 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
         const { value, grads } = tf.variableGrads(() => task.loss(batch), task.variables);
         const loss = value.dataSync()[0];
         value.dispose();
-        if (!Number.isFinite(loss)) {
+        const diverged = task.divergenceLoss !== undefined && loss > task.divergenceLoss;
+        if (!Number.isFinite(loss) || diverged) {
           tf.dispose(grads);
+          const at = `at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1})`;
+          const { lr } = config.optimizer;
+          const usual = config.usualLr !== undefined && config.usualLr < lr ? config.usualLr : undefined;
           throw new RnnLabError(
-            'NON_FINITE_LOSS',
-            `The loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1}).`,
-            text`Lower the learning rate (now ${opt('lr', config.optimizer.lr)}) or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`,
+            diverged ? 'DIVERGED' : 'NON_FINITE_LOSS',
+            diverged
+              ? `Training diverged: the loss reached ${loss.toPrecision(3)} ${at}, more than ${task.divergenceLoss!.toPrecision(3)}, far above an untrained model's.`
+              : `The loss became ${loss} ${at}.`,
+            usual !== undefined
+              ? text`Lower the learning rate (now ${opt('lr', lr)}), for example to ${opt('lr', usual)}, or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`
+              : text`Lower the learning rate (now ${opt('lr', lr)}) or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`,
             {},
-            { suggest: { option: 'lr', value: config.optimizer.lr / 10 } },
+            { suggest: { option: 'lr', value: usual ?? lr / 10 } },
           );
         }
         optimizer.applyGradients(grads, clipNorm);

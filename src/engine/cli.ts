@@ -239,6 +239,7 @@ function printSeq2Seq(r: Seq2SeqResult): void {
     `trained ${r.steps} steps in ${r.trainSeconds.toFixed(2)} s (${r.msPerStep.toFixed(3)} ms/step), final loss ${r.finalLoss.toPrecision(4)}`,
     `on ${where}: token accuracy ${pct(r.test.tokenAccuracy)}, exact match ${pct(r.test.exactMatch)}, BLEU-4 ${r.test.bleu.toFixed(4)}`,
   ];
+  if (r.test.unknownTokens > 0) lines.push(`${r.test.unknownTokens} reference tokens are <UNK> (words rarer than --min-count ${r.options.minCount}) and never count as correct.`);
   for (const s of r.samples) lines.push('', `> ${s.source}`, `= ${s.target}`, `< ${s.prediction}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -250,7 +251,7 @@ function seq2seqJson(r: Seq2SeqResult): string {
     pairs: r.pairs,
     sourceVocab: r.sourceVocab,
     targetVocab: r.targetVocab,
-    test: { tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu },
+    test: { tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, unknownTokens: r.test.unknownTokens },
     samples: r.samples,
     backend: r.backend,
     measuredOn: r.measuredOn,

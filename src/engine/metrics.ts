@@ -48,17 +48,21 @@ function errorSums(actual: ArrayLike<number>, predicted: ArrayLike<number>, scal
  * Position i of a sentence is correct when the prediction has the reference's token there; tokens
  * after the prediction's first <EOS> never count. tokenAccuracy = correct / reference tokens;
  * exactMatch = share of sentences whose every reference position is correct, i.e. whose prediction
- * up to its first <EOS> equals the reference.
+ * up to its first <EOS> equals the reference. A reference token equal to `unk` (a word the
+ * vocabulary left out) is never correct, even against a predicted <UNK>: otherwise a vocabulary
+ * of nothing but <UNK> scores as a good translator. `unknown` counts those reference tokens.
  */
 export function translationAccuracy(
   references: readonly ArrayLike<number>[],
   predictions: readonly ArrayLike<number>[],
   eos: number,
-): { tokenAccuracy: number; exactMatch: number; correct: number; total: number; exact: number } {
+  unk = -1,
+): { tokenAccuracy: number; exactMatch: number; correct: number; total: number; exact: number; unknown: number } {
   if (references.length !== predictions.length) throw new Error(`translationAccuracy: ${references.length} references vs ${predictions.length} predictions`);
   let correct = 0;
   let total = 0;
   let exact = 0;
+  let unknown = 0;
   for (let s = 0; s < references.length; s++) {
     const ref = references[s];
     const pred = predictions[s];
@@ -70,13 +74,16 @@ export function translationAccuracy(
       }
     }
     let hits = 0;
-    for (let i = 0; i < ref.length; i++) if (i < end && pred[i] === ref[i]) hits++;
+    for (let i = 0; i < ref.length; i++) {
+      if (ref[i] === unk) unknown++;
+      else if (i < end && pred[i] === ref[i]) hits++;
+    }
     correct += hits;
     total += ref.length;
     if (hits === ref.length) exact++;
   }
   const n = references.length;
-  return { tokenAccuracy: total > 0 ? correct / total : 0, exactMatch: n > 0 ? exact / n : 0, correct, total, exact };
+  return { tokenAccuracy: total > 0 ? correct / total : 0, exactMatch: n > 0 ? exact / n : 0, correct, total, exact, unknown };
 }
 
 /**

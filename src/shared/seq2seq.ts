@@ -67,6 +67,8 @@ export interface TranslationMetrics {
   exactMatch: number;
   /** Corpus BLEU-4 (Papineni et al.), in [0, 1]. */
   bleu: number;
+  /** Reference tokens that are <UNK> (words rarer than --min-count): never counted as correct, in any metric. */
+  unknownTokens: number;
 }
 
 export interface Seq2SeqSample {

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
 import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pairs';
-import { Vocab, EOS } from '../data/vocab';
+import { Vocab, EOS, UNK } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl, TrainEvent } from '../train/events';
@@ -278,12 +278,14 @@ export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], m
     items.map((p) => withEos(p.target, true)),
     ids.map((a, i) => withEos(a, ended[i])),
     EOS,
+    UNK,
   );
+  // A reference <UNK> matches no n-gram either (-1 is no token id).
   const bleu = corpusBleu(
-    items.map((p) => Array.from(p.target)),
+    items.map((p) => Array.from(p.target, (t) => (t === UNK ? -1 : t))),
     ids.map((a) => Array.from(a)),
   );
-  return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, predictions: ids };
+  return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, unknownTokens: acc.unknown, predictions: ids };
 }
 
 /** A trained (or loaded) translator: the model and its vocabularies. */
@@ -380,7 +382,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
       sourceVocab: data.sourceVocab.size,
       targetVocab: data.targetVocab.size,
       measuredOn: data.measuredOn,
-      test: { tokenAccuracy: measured.tokenAccuracy, exactMatch: measured.exactMatch, bleu: measured.bleu },
+      test: { tokenAccuracy: measured.tokenAccuracy, exactMatch: measured.exactMatch, bleu: measured.bleu, unknownTokens: measured.unknownTokens },
       samples: measured.predictions.slice(0, RESULT_SAMPLES).map((p, k) => sampleOf(k, p)),
       history: summary.history,
       options: { ...savedOptions, testFraction: data.testFraction },

@@ -28,7 +28,7 @@ describe('rnn-lab seq2seq / translate', () => {
     const j = lastJsonLine(r.stdout);
     for (const k of ['trainSeconds', 'finalLoss', 'pairs', 'sourceVocab', 'targetVocab', 'test', 'samples', 'backend']) assert.ok(k in j, `has ${k}`);
     assert.equal(j.pairs, 4);
-    assert.deepEqual(j.test, { tokenAccuracy: 1, exactMatch: 1, bleu: 1 });
+    assert.deepEqual(j.test, { tokenAccuracy: 1, exactMatch: 1, bleu: 1, unknownTokens: 0 });
     const samples = j.samples as { source: string; target: string; prediction: string }[];
     assert.equal(samples.length, 4);
     for (const s of samples) assert.deepEqual(Object.keys(s).sort(), ['prediction', 'source', 'target']);

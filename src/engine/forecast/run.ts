@@ -11,7 +11,7 @@ import { parseDate, readCsvFile, type CsvOptions, type CsvTable } from '../data/
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import type { MinMaxScaler } from '../data/scaler';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster';
-import { BATCH_BYTES_LIMIT, MAX_LAYERS, fitsMemory, forecastBatchBytes, forecasterParams, gib, largestFitting, modelBytes } from '../models/budget';
+import { BATCH_BYTES_LIMIT, fitsMemory, forecastBatchBytes, forecasterParams, gib, largestFitting, modelBytes } from '../models/budget';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl } from '../train/events';
 import { LoopProgress } from '../train/progress';
@@ -244,7 +244,7 @@ export async function checkForecastFile(file: string, options: Partial<ForecastO
 function checkMemory(name: string, o: ForecastOptions, inputSize: number, trainWindows: number): void {
   const windows = o.batchSize === 'full' ? trainWindows : Math.min(o.batchSize, trainWindows);
   const sizes = (hidden: number, layers: number): ForecasterConfig => ({ inputSize, hidden, layers, seqLength: o.seqLength });
-  const fits = (c: ForecasterConfig, w: number) => c.layers <= MAX_LAYERS && fitsMemory(forecasterParams(c), forecastBatchBytes(w, c));
+  const fits = (c: ForecasterConfig, w: number) => fitsMemory(forecasterParams(c), forecastBatchBytes(w, c));
   const c = sizes(o.hidden, o.layers);
   if (fits(c, windows)) return;
   const model = modelBytes(forecasterParams(c));
@@ -266,9 +266,7 @@ function checkMemory(name: string, o: ForecastOptions, inputSize: number, trainW
             : [text`Use a shorter window (${opt('seqLength')}) or fewer features.`, undefined];
   throw new RnnLabError(
     'BAD_OPTION',
-    `An LSTM with hidden size ${o.hidden.toLocaleString('en')} and ${o.layers.toLocaleString('en')} layer${o.layers > 1 ? 's' : ''}, trained on batches of ${windows.toLocaleString('en')} window${windows > 1 ? 's' : ''}, ${
-      o.layers > MAX_LAYERS ? `is deeper than the ${MAX_LAYERS} layers RNN Lab stacks` : `would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)})`
-    }.`,
+    `An LSTM with hidden size ${o.hidden.toLocaleString('en')} and ${o.layers.toLocaleString('en')} layer${o.layers > 1 ? 's' : ''}, trained on batches of ${windows.toLocaleString('en')} window${windows > 1 ? 's' : ''}, would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)}).`,
     hint,
     { file: name },
     { suggest },

@@ -1,18 +1,14 @@
 /**
  * How much memory a model and a training batch will take, worked out from their sizes before
- * anything is allocated. Without it `--hidden 100000` or a damaged config.json with `layers: 1e9`
- * ends in "Invalid typed array length" or an out-of-memory kill; with it the run is refused with
- * the estimate and a smaller size that fits, found by the same estimate, so following the hint
- * works.
+ * anything is allocated. Sizes within the option tables' bounds can still be far too large
+ * together (`--hidden 4096 --layers 16`, a full batch of a million windows, a damaged config.json):
+ * without the estimate they end in "Invalid typed array length" or an out-of-memory kill; with it
+ * the run is refused with the estimate and a smaller size that fits, found by the same estimate,
+ * so following the hint works.
  */
 import type { ForecasterConfig } from './forecaster';
 import type { Seq2SeqConfig } from './seq2seq';
 
-/**
- * The deepest LSTM stack: each layer's forward pass keeps its activations in kernel memory for the
- * backward pass, and the kernels hold 64 of those at a time (MAX_STASHES in kernels/wasm.ts).
- */
-export const MAX_LAYERS = 32;
 /** Float32 weights, their gradients and Adam's two moments: 4 copies of 4 bytes per parameter. */
 const TRAIN_BYTES_PER_PARAM = 16;
 /** What a model's parameters may take while training. */

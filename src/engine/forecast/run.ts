@@ -204,13 +204,13 @@ function evaluate(
   scaler: MinMaxScaler,
   target: number,
   original: (row: number) => number,
-  where: { file: string; lines: ArrayLike<number>; fix: Text },
+  where: { file: string; lines: ArrayLike<number>; code: 'NON_FINITE_LOSS' | 'BAD_MODEL'; fix: Text },
 ) {
   const predicted = scaler.inverseColumn(predictAll(model, set), target);
   const bad = predicted.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     const line = where.lines[set.labelRow(bad)];
-    throw new RnnLabError('NON_FINITE_LOSS', `The model's prediction of ${JSON.stringify(scaler.columns?.[target] ?? 'the target')} for this line is ${predicted[bad]}: its weights are too large for this data.`, where.fix, { file: where.file, line });
+    throw new RnnLabError(where.code, `The model's prediction of ${JSON.stringify(scaler.columns?.[target] ?? 'the target')} for this line is ${predicted[bad]}: its weights are too large for this data.`, where.fix, { file: where.file, line });
   }
   const actual = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i)));
   const naive = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i) - 1));
@@ -292,7 +292,7 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   try {
     const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, usualLr: FORECAST_OPTIONS.lr.default, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
     const targetCol = table.columns.indexOf(data.targetName);
-    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, fix: text`Lower the learning rate (now ${opt('lr', o.lr)}) or turn on gradient clipping (${opt('clipNorm', 1)}).` });
+    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, code: 'NON_FINITE_LOSS', fix: text`Lower the learning rate (now ${opt('lr', o.lr)}) or turn on gradient clipping (${opt('clipNorm', 1)}).` });
     const targetFeature = data.features.indexOf(data.target);
     const ahead = await forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon, control);
     const result: ForecastResult = {
@@ -364,7 +364,7 @@ export async function predictWithSaved(
     }
     const scaled = scaler.transform(compact, { file: name, lines: table.lines });
     const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);
-    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target], { file: name, lines: table.lines, fix: `The weights in ${modelDir} are damaged or were trained on data of another scale: save the model again.` });
+    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target], { file: name, lines: table.lines, code: 'BAD_MODEL', fix: `The weights in ${modelDir} are damaged or were trained on data of another scale: save the model again.` });
     const horizon = options.horizon ?? o.horizon;
     const last = new Float32Array(L * config.features.length);
     for (let t = 0; t < L; t++) for (let f = 0; f < config.features.length; f++) last[t * config.features.length + f] = scaled[(table.rows - L + t) * U + config.features[f]];

@@ -13,7 +13,8 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RnnLabError } from '../../src/engine/errors';
-import { checkForecastFile, loadForecaster } from '../../src/engine/forecast/run';
+import { checkForecastFile, predictWithSaved } from '../../src/engine/forecast/run';
+import { translateWithSaved } from '../../src/engine/seq2seq/run';
 import { describeIgnored } from '../../src/engine/data/csv';
 import { readPairsFile } from '../../src/engine/data/pairs';
 import { CLI, ensureCliBuilt, lastJsonLine, type Run } from '../helpers/cli';
@@ -21,6 +22,8 @@ import { ROOT } from './data/helpers';
 
 const BAD = path.join(ROOT, 'test', 'fixtures', 'bad');
 const HANG_MS = 10_000;
+/** What `translate` cases translate. */
+const SENTENCE = 'i feel hungry.';
 
 interface Expect {
   code?: string;
@@ -35,7 +38,7 @@ interface Expect {
 interface Case {
   path?: string;
   special?: 'fifo' | 'dev-zero-link' | 'dev-stdin' | 'dir' | 'dangling-link' | 'fifo-test-file' | 'model-config-zero' | 'model-config-fifo';
-  run: 'forecast' | 'seq2seq' | 'predict';
+  run: 'forecast' | 'seq2seq' | 'predict' | 'translate';
   args?: string[];
   what: string;
   does: string;
@@ -140,11 +143,13 @@ const cliArgs: Record<Case['run'], string[]> = {
   forecast: ['--epochs', '1', '--hidden', '2', '--horizon', '2'],
   seq2seq: ['--iterations', '10', '--hidden', '4'],
   predict: [],
+  translate: [],
 };
 
 function commandOf(c: Case, file: string, args: string[]): string[] {
   const rest = [...cliArgs[c.run], ...args, '--backend', 'cpu', '--json', '--quiet'];
   if (c.run === 'predict') return ['predict', file, path.relative(ROOT, path.join(BAD, 'csv', 'newest_first.csv')), '--backend', 'cpu', '--json'];
+  if (c.run === 'translate') return ['translate', file, SENTENCE, '--backend', 'cpu', '--json'];
   return [c.run, file, ...rest];
 }
 
@@ -190,7 +195,9 @@ async function checkLibrary(label: string, c: Case, file: string, args: string[]
       if (e.ok.pairs !== undefined) assert.equal(r.pairs.length, e.ok.pairs, `${label}: pairs`);
       if (e.ok.skipped !== undefined) assert.equal(r.skipped, e.ok.skipped, `${label}: skipped`);
     } else {
-      await loadForecaster(file);
+      // As a library user applies a saved model (these pick the backend, which loading needs).
+      if (c.run === 'predict') await predictWithSaved(file, path.join(BAD, 'csv', 'newest_first.csv'), { backend: 'cpu' });
+      else await translateWithSaved(file, [SENTENCE], { backend: 'cpu' });
       assert.ok(e.ok, `${label}: expected an error`);
     }
   };

@@ -12,7 +12,7 @@ import { initBackend } from '../../src/engine/backend';
 import { checkForecastFile, predictWithSaved, runForecast } from '../../src/engine/forecast/run';
 import { runSeq2Seq } from '../../src/engine/seq2seq/run';
 import { Seq2Seq } from '../../src/engine/models/seq2seq';
-import { train, type TrainTask } from '../../src/engine/train/trainer';
+import { divergenceWindow, train, type TrainTask } from '../../src/engine/train/trainer';
 import { cli, ensureCliBuilt, oneLineError } from '../helpers/cli';
 import { EXAMPLES, expectError, expectErrorAsync } from './data/helpers';
 
@@ -98,29 +98,50 @@ describe('bounds', () => {
     assert.ok(events.every((t) => t === 'progress'), 'only progress events while forecasting');
   });
 
-  test('trainer: a loss past divergenceLoss stops with DIVERGED at that step, naming the learning rate', async () => {
-    // loss = w², SGD lr 10: w ← w − 10·2w = −19w, so the losses are 1, 361, … (×361 a step).
-    const w = tf.variable(tf.scalar(1));
-    const seen: number[] = [];
-    const task: TrainTask<number> = {
-      variables: [w],
-      epochBatches: () => [0, 1, 2],
-      batchesPerEpoch: 3,
-      trainExamples: 1,
-      validationExamples: 0,
-      sizeOf: () => 1,
-      loss: () => tf.square(w) as tf.Scalar,
-      divergenceLoss: 100,
+  /** A one-variable task whose batch `i` (0-based, over the whole run) has the loss `lossAt(i)`. */
+  function scriptedTask(lossAt: (i: number) => number, batches: number): { task: TrainTask<number>; dispose(): void } {
+    const w = tf.variable(tf.scalar(0));
+    let i = 0;
+    return {
+      task: {
+        variables: [w],
+        epochBatches: () => Array.from({ length: batches }, () => i++),
+        batchesPerEpoch: batches,
+        trainExamples: 1,
+        validationExamples: 0,
+        sizeOf: () => 1,
+        // The scripted value plus w² (w stays 0 under SGD: its gradient is 2w = 0).
+        loss: (k) => tf.add(tf.square(w), lossAt(k)) as tf.Scalar,
+        divergenceLoss: 100,
+      },
+      dispose: () => w.dispose(),
     };
+  }
+
+  test('trainer: a median loss of the last batches past divergenceLoss stops with DIVERGED, naming the learning rate', async () => {
+    assert.deepEqual([50, 1000, 5000, 1e6].map(divergenceWindow), [20, 200, 200, 200], 'a fifth of the run, from 20 to 200 batches');
+    // 5 epochs of 10 batches: a window of 20, judged once it is full. Losses 1, 2, 3, then 1000
+    // from batch 3 on: the full window at step 20 holds 17 losses of 1000, so its median is 1000.
+    const { task, dispose } = scriptedTask((i) => (i < 3 ? i + 1 : 1000), 10);
+    const seen: number[] = [];
     const e = await expectErrorAsync(
       () => train(task, { epochs: 5, optimizer: { name: 'sgd', lr: 10 }, usualLr: 0.01, backend: 'wasm' }, { onEvent: (ev) => ev.type === 'batchEnd' && seen.push(ev.loss) }),
       'DIVERGED',
     );
-    assert.deepEqual(seen, [1], 'the first step ran; the second stopped before its update');
-    assert.match(e.message, /reached 361 at epoch 1, batch 2 \(step 2\)/);
+    assert.equal(seen.length, 19, 'every batch before the stopping one ran');
+    assert.match(e.message, /median loss of the last 20 batches is 1000 at epoch 2, batch 10 \(step 20\), above 100, far above an untrained model's/);
     assert.match(e.hint ?? '', /now --lr 10\), for example to --lr 0\.01,/);
     assert.deepEqual(e.suggest, { option: 'lr', value: 0.01 });
-    w.dispose();
+    dispose();
+  });
+
+  test('trainer: a spike past divergenceLoss that training recovers from is not a stop', async () => {
+    // 10 batches at 1e6 in a window of 20, then back to 1: half the window, not more than half, and the run finishes.
+    const { task, dispose } = scriptedTask((i) => (i >= 15 && i < 25 ? 1e6 : 1), 10);
+    const summary = await train(task, { epochs: 4, optimizer: { name: 'sgd', lr: 10 }, backend: 'wasm' });
+    assert.equal(summary.epochs, 4);
+    assert.equal(summary.finalLoss, 1);
+    dispose();
   });
 
   test('seq2seq --lr 9.9 on the course pairs stops with DIVERGED, and --save leaves the existing model untouched', async () => {
@@ -132,7 +153,7 @@ describe('bounds', () => {
     const r = await cli(['seq2seq', COURSE, '--lr', '9.9', '--quiet', '--save', model]);
     const line = oneLineError(r, 'lr 9.9');
     assert.equal(r.code, 1);
-    assert.match(line, /Training diverged: the loss reached .* Lower the learning rate \(now --lr 9\.9\), for example to --lr 0\.01, or turn on gradient clipping/);
+    assert.match(line, /Training diverged: the median loss of the last 200 batches is [\d.]+ at epoch 1, batch 200 \(step 200\), above 27\.1, .* Lower the learning rate \(now --lr 9\.9\), for example to --lr 0\.01, or turn on gradient clipping/);
     assert.deepEqual((await readdir(model)).sort(), names);
     for (const [i, n] of names.entries()) assert.deepEqual(await readFile(path.join(model, n)), before[i], `${n} untouched`);
     assert.deepEqual((await readdir(tmp)).filter((n) => n.includes('tmp')), [], 'no temporary folders');

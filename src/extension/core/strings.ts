@@ -1,8 +1,20 @@
 /**
- * Every user-facing string of the extension host goes through `t`, in one place, so that
- * translating them is one change here: `t` becomes `vscode.l10n.t` (same `{0}` placeholders),
- * and the strings become the keys of l10n/bundle.l10n.*.json.
+ * Every user-facing string of the extension host goes through `t`, in one place: it is
+ * `vscode.l10n.t`, so the English text is the key and l10n/bundle.l10n.<language>.json holds its
+ * translation (`{0}` placeholders as in the English). test/extension/l10n.test.ts scans every
+ * call for a literal first argument and fails on a key without its Korean entry.
+ *
+ * The option tables (src/shared/options) import nothing, so they hold English only; their labels
+ * and help are keys of the same bundle and reach the user through `tableText`, whose inputs the
+ * test takes from the tables themselves.
  */
+import * as vscode from 'vscode';
+
 export function t(message: string, ...args: (string | number)[]): string {
-  return message.replace(/\{(\d+)\}/g, (whole, k: string) => (Number(k) < args.length ? String(args[Number(k)]) : whole));
+  return vscode.l10n.t(message, ...args);
+}
+
+/** An option table's label, help or choice label, in the display language. */
+export function tableText(english: string): string {
+  return vscode.l10n.t(english);
 }

@@ -35,6 +35,14 @@ export interface PageSpec {
   scripts: { src: string; module?: boolean }[];
   /** Static markup of the page body. Must not contain data from files: pages fill that in via textContent. */
   body: string;
+  /** The display language (`vscode.env.language`), for `<html lang>`: screen readers and fonts follow it. */
+  lang?: string;
+  /**
+   * The page's strings in the display language (vscode.l10n.bundle), or none for English. Written
+   * as JSON into an attribute of <body> (src/webview/l10n.ts reads it), escaped like any attribute,
+   * so the strings are there before the page script runs, without a script of their own.
+   */
+  l10n?: Readonly<Record<string, string>>;
 }
 
 export function buildCsp(cspSource: string, nonce: string): string {
@@ -81,8 +89,10 @@ export function buildWebviewHtml(spec: PageSpec): string {
   const scripts = spec.scripts
     .map((s) => `<script nonce="${n}"${s.module ? ' type="module"' : ''} src="${escapeHtml(s.src)}"></script>`)
     .join('\n    ');
+  const lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(spec.lang ?? '') ? spec.lang : 'en';
+  const l10n = spec.l10n ? ` data-l10n="${escapeHtml(JSON.stringify(spec.l10n))}"` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${lang}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(buildCsp(spec.cspSource, spec.nonce))}">
@@ -91,7 +101,7 @@ export function buildWebviewHtml(spec: PageSpec): string {
     <script nonce="${n}">${violationRecorder()}</script>
     ${links}
   </head>
-  <body>
+  <body${l10n}>
     ${spec.body}
     ${scripts}
   </body>

@@ -21,7 +21,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** The page's HTML: a bare shell with its styles and scripts. The page script builds its own markup. */
+/**
+ * The page's HTML: a bare shell with its styles and scripts, and the strings of the display
+ * language (every page's, from the one bundle). The page script builds its own markup.
+ */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageName, title: string): string {
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const usesPlotly = page === 'runPage';
@@ -39,5 +42,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page
       { src: uri('dist', 'webview', `${page}.js`) },
     ],
     body: '',
+    lang: vscode.env.language,
+    l10n: vscode.l10n.bundle,
   });
 }

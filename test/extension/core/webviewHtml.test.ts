@@ -62,3 +62,19 @@ test('text is escaped; bad nonces are refused', () => {
   assert.throws(() => page('abc'), /nonce/);
   assert.throws(() => page('"><script>alert(1)</script>'), /nonce/);
 });
+
+test("the display language's strings ride in <body data-l10n>, escaped; English pages carry none", () => {
+  const spec = { cspSource: CSP_SOURCE, nonce: createNonce(), title: 't', styles: [], scripts: [], body: '' };
+  const l10n = { 'Start training': '학습 시작', 'a "quote"': '</body><script>alert(1)</script> & \'x\'' };
+  const html = buildWebviewHtml({ ...spec, lang: 'ko', l10n });
+  assert.match(html, /<html lang="ko">/);
+  const m = /<body data-l10n="([^"]*)">/.exec(html);
+  assert.ok(m, 'the bundle is one attribute of <body>');
+  assert.ok(!m[1].includes('<') && !m[1].includes("'"), 'no markup can leave the attribute');
+  const decoded = m[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  assert.deepEqual(JSON.parse(decoded), l10n);
+  const english = buildWebviewHtml({ ...spec, lang: 'en' });
+  assert.match(english, /<html lang="en">/);
+  assert.match(english, /<body>/);
+  assert.match(buildWebviewHtml({ ...spec, lang: '"><x' }), /<html lang="en">/, 'a strange language tag falls back to en');
+});

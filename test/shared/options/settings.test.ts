@@ -34,6 +34,10 @@ test("each setting's type, default, bounds, choices and description come from it
     } else {
       assert.equal(description, s.help, `${key}.markdownDescription: ${FIX}`);
     }
+    // The other texts of a setting, through package.nls.json when they are `%key%`s.
+    const text = (v: unknown) => (typeof v === 'string' && /^%.+%$/.test(v) ? nls[v.slice(1, -1)] : v);
+    if (want.patternErrorMessage !== undefined) assert.equal(text(got.patternErrorMessage), want.patternErrorMessage, `${key}.patternErrorMessage: ${FIX}`);
+    if (Array.isArray(want.enumDescriptions)) assert.deepEqual((got.enumDescriptions as unknown[]).map(text), want.enumDescriptions, `${key}.enumDescriptions: ${FIX}`);
   }
 });
 

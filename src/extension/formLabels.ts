@@ -5,7 +5,8 @@
  * `vscode` import, so the webview bundle can take it too.
  */
 import type { FormValues } from '../shared/protocol';
-import { FORECAST_OPTIONS, formNamer, type NamedSpec } from '../shared/options';
+import type { OptionNamer } from '../shared/errors';
+import { FORECAST_OPTIONS, formNamer, type NamedSpec, type Words } from '../shared/options';
 
 export type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;
 
@@ -32,5 +33,7 @@ function choices<K extends 'order' | 'missing'>(key: K): Readonly<Record<FormVal
 /** The choice fields' options: value → label, in the form's order. */
 export const CHOICES: { readonly [K in 'order' | 'missing']: Readonly<Record<FormValues[K], string>> } = { order: choices('order'), missing: choices('missing') };
 
-/** How the form and the extension's notices name an option: by the field's label, or as a setting, or plainly. */
-export const FORM_NAMER = formNamer(FORECAST_OPTIONS);
+/** How the form and the extension's notices name an option: by the field's label, or as a setting, or plainly, in `words`. */
+export function formOptionNamer(words?: Words): OptionNamer {
+  return formNamer(FORECAST_OPTIONS, words);
+}

@@ -7,7 +7,7 @@ import type { ForecastOptions } from '../shared/forecast';
 import type { BackendName } from '../shared/names';
 import type { CsvPreview, FormValues } from '../shared/protocol';
 import { HYPER_FIELDS, type HyperKey } from './formLabels';
-import { FORECAST_OPTIONS, problemWith, settingValue } from '../shared/options';
+import { ENGLISH_WORDS, FORECAST_OPTIONS, problemWith, settingValue, type Words } from '../shared/options';
 
 export type BackendSetting = BackendName | 'auto';
 
@@ -40,17 +40,18 @@ export function initialFormValues(get: SettingGetter, preview: CsvPreview): Form
   return { target, features: preview.columns.slice(), ...defaultsFromSettings(get), order: 'auto', missing: 'error' };
 }
 
-/** Checks form values against the forecast table's bounds and the file's columns, one problem per field, in the form's words. */
-export function validateFormValues(v: FormValues, columns: readonly string[]): FormProblem[] {
+/** Checks form values against the forecast table's bounds and the file's columns, one problem per field, in the form's `words`. */
+export function validateFormValues(v: FormValues, columns: readonly string[], words: Words = ENGLISH_WORDS): FormProblem[] {
+  const { t } = words;
   const problems: FormProblem[] = [];
   for (const { key, label, spec } of HYPER_FIELDS) {
-    const problem = problemWith(spec, v[key]);
-    if (problem) problems.push({ option: key, message: `${label} ${problem}` });
+    const problem = problemWith(spec, v[key], t);
+    if (problem) problems.push({ option: key, message: `${words.table(label)} ${problem}` });
   }
-  if (!columns.includes(v.target)) problems.push({ option: 'target', message: `The target must be one of: ${columns.join(', ')}.` });
+  if (!columns.includes(v.target)) problems.push({ option: 'target', message: t('The target must be one of: {0}.', columns.join(', ')) });
   const unknown = v.features.filter((f) => !columns.includes(f));
-  if (unknown.length) problems.push({ option: 'features', message: `Unknown feature columns: ${unknown.join(', ')}.` });
-  if (v.features.length === 0) problems.push({ option: 'features', message: 'Choose at least one feature column.' });
+  if (unknown.length) problems.push({ option: 'features', message: t('Unknown feature columns: {0}.', unknown.join(', ')) });
+  if (v.features.length === 0) problems.push({ option: 'features', message: t('Choose at least one feature column.') });
   return problems;
 }
 

@@ -6,8 +6,9 @@
  *
  * The engine (CLI and library saves) and the extension host (Save model, through
  * vscode.workspace.fs) each do their own I/O and ask this one predicate, so both surfaces refuse
- * exactly the same things. No imports: it sits below both.
+ * exactly the same things. It imports only the words of src/shared: it sits below both.
  */
+import { english, type Translate } from './options/spec';
 
 /** The kinds of model folder RNN Lab writes (config.json `kind`). */
 export const MODEL_KINDS: readonly string[] = ['forecaster', 'seq2seq'];
@@ -50,19 +51,23 @@ export type ModelFolderVerdict =
 
 /**
  * The verdict on an existing folder from its entries and its parsed config.json (undefined when
- * there is none, or it does not parse).
+ * there is none, or it does not parse); the reason in `t`'s words (the CLI's are English).
  */
-export function judgeModelFolder(entries: readonly string[], config: unknown): ModelFolderVerdict {
+export function judgeModelFolder(entries: readonly string[], config: unknown, t: Translate = english): ModelFolderVerdict {
   if (entries.length === 0) return { replaceable: true, kind: null };
   const kind = typeof config === 'object' && config !== null ? (config as { kind?: unknown }).kind : undefined;
   if (typeof kind !== 'string' || !MODEL_KINDS.includes(kind)) {
     const n = entries.length;
-    return { replaceable: false, reason: `is a folder that is not an RNN Lab model (it holds ${n} ${n === 1 ? 'entry' : 'entries'} and no RNN Lab config.json)` };
+    const reason =
+      n === 1
+        ? t('is a folder that is not an RNN Lab model (it holds 1 entry and no RNN Lab config.json)')
+        : t('is a folder that is not an RNN Lab model (it holds {0} entries and no RNN Lab config.json)', n);
+    return { replaceable: false, reason };
   }
   const foreign = entries.filter((e) => !MODEL_FOLDER_FILES.includes(e));
   if (foreign.length > 0) {
-    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, … (${foreign.length} in all)` : '');
-    return { replaceable: false, reason: `is an RNN Lab model folder that also holds files RNN Lab did not write (${shown})` };
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? t(', … ({0} in all)', foreign.length) : '');
+    return { replaceable: false, reason: t('is an RNN Lab model folder that also holds files RNN Lab did not write ({0})', shown) };
   }
   return { replaceable: true, kind };
 }

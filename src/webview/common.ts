@@ -36,6 +36,12 @@ export function vscodeApi<S, M>(): { post(m: M): void; request<T>(m: Ask<M>): Pr
   };
 }
 
+const MARKUP_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** A translated string for the page's markup: escaped, so a translation stays text whatever it holds. */
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => MARKUP_ESCAPES[c]);
+}
+
 /** Puts the page's own markup into the bare shell the host sends. Constant markup only: file data goes in through textContent. */
 export function mountShell(markup: string): void {
   document.body.insertAdjacentHTML('afterbegin', markup);

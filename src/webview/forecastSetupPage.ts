@@ -2,45 +2,46 @@
 import type { CsvPreview, FormValues, HostToSetup, SetupToHost } from '../shared/protocol';
 import { CHOICES, FIELD_LABELS, HYPER_FIELDS as FIELDS } from '../extension/formLabels';
 import { parseText } from '../shared/options/spec';
-import { byId, el, mountShell, reportCspViolations, vscodeApi } from './common';
+import { byId, el, esc, mountShell, reportCspViolations, vscodeApi } from './common';
 import { fmt } from './format';
+import { t, tableText, WORDS } from './l10n';
 
 const vscode = vscodeApi<never, SetupToHost>();
 
-/** The page's markup: the host sends a bare shell, and only this file knows these ids. */
+/** The page's markup: the host sends a bare shell, and only this file knows these ids. Its words are the display language's, escaped. */
 const SHELL = `
 <main class="setup">
-  <h1 id="title">Forecast with LSTM</h1>
+  <h1 id="title">${esc(t('Forecast with LSTM'))}</h1>
   <p id="summary" class="muted"></p>
   <section>
-    <h2>Preview</h2>
+    <h2>${esc(t('Preview'))}</h2>
     <div class="table-wrap"><table id="preview"></table></div>
-    <h3>Columns</h3>
+    <h3>${esc(t('Columns'))}</h3>
     <div class="table-wrap"><table id="stats"></table></div>
     <p id="ignored" class="muted"></p>
   </section>
   <form id="form" novalidate>
-    <h2>Model</h2>
+    <h2>${esc(t('Model'))}</h2>
     <div class="grid">
       <vscode-form-group variant="vertical"><vscode-label for="target" id="label-target"></vscode-label><vscode-single-select id="target" name="target"></vscode-single-select></vscode-form-group>
       <vscode-form-group variant="vertical"><vscode-label id="label-features"></vscode-label><div id="features" class="checks"></div></vscode-form-group>
     </div>
     <div class="grid">
-      <vscode-form-group variant="vertical"><vscode-label for="order" id="label-order"></vscode-label><vscode-single-select id="order" name="order"></vscode-single-select><vscode-form-helper id="order-help">Training needs the oldest row first.</vscode-form-helper></vscode-form-group>
+      <vscode-form-group variant="vertical"><vscode-label for="order" id="label-order"></vscode-label><vscode-single-select id="order" name="order"></vscode-single-select><vscode-form-helper id="order-help">${esc(t('Training needs the oldest row first.'))}</vscode-form-helper></vscode-form-group>
       <vscode-form-group variant="vertical"><vscode-label for="missing" id="label-missing"></vscode-label><vscode-single-select id="missing" name="missing"></vscode-single-select><vscode-form-helper id="missing-help"></vscode-form-helper></vscode-form-group>
     </div>
     <div class="grid" id="hyper"></div>
     <p id="error" class="error" role="alert" hidden></p>
     <div class="actions">
-      <vscode-button id="start" type="submit">Start training</vscode-button>
-      <span class="muted">Enter starts training.</span>
+      <vscode-button id="start" type="submit">${esc(t('Start training'))}</vscode-button>
+      <span class="muted">${esc(t('Enter starts training.'))}</span>
     </div>
   </form>
 </main>`;
 mountShell(SHELL);
-for (const key of ['target', 'features', 'order', 'missing'] as const) byId(`label-${key}`).textContent = FIELD_LABELS[key];
+for (const key of ['target', 'features', 'order', 'missing'] as const) byId(`label-${key}`).textContent = tableText(FIELD_LABELS[key]);
 for (const key of ['order', 'missing'] as const) {
-  byId(key).replaceChildren(...Object.entries(CHOICES[key]).map(([value, label]) => Object.assign(el('vscode-option' as 'option', label), { value })));
+  byId(key).replaceChildren(...Object.entries(CHOICES[key]).map(([value, label]) => Object.assign(el('vscode-option' as 'option', tableText(label)), { value })));
 }
 
 
@@ -56,19 +57,26 @@ let preview: CsvPreview | null = null;
 let busy = false;
 
 function renderPreview(p: CsvPreview): void {
-  byId('title').textContent = `Forecast ${p.fileName} with an LSTM`;
+  byId('title').textContent = t('Forecast {0} with an LSTM', p.fileName);
   const order =
     p.order.detected === 'newest-first'
-      ? `newest row first${p.order.reversed ? ', reversed to oldest first for training' : ''}`
+      ? p.order.reversed
+        ? t('newest row first, reversed to oldest first for training')
+        : t('newest row first')
       : p.order.detected === 'oldest-first'
-        ? 'oldest row first'
-        : 'order unknown (no dates), used as stored';
-  byId('summary').textContent = `${p.totalRows} rows · ${p.columns.length} numeric columns · ${p.dateColumn ? `dates in “${p.dateColumn}”` : 'no date column'} · ${order}`;
+        ? t('oldest row first')
+        : t('order unknown (no dates), used as stored');
+  byId('summary').textContent = [
+    t('{0} rows', p.totalRows),
+    t('{0} numeric columns', p.columns.length),
+    p.dateColumn ? t('dates in “{0}”', p.dateColumn) : t('no date column'),
+    order,
+  ].join(' · ');
 
   const table = byId<HTMLTableElement>('preview');
   table.replaceChildren();
   const head = table.createTHead().insertRow();
-  head.append(el('th', 'line'));
+  head.append(el('th', t('line')));
   if (p.dateColumn) head.append(el('th', p.dateColumn));
   for (const c of p.columns) head.append(el('th', c));
   const body = table.createTBody();
@@ -82,13 +90,13 @@ function renderPreview(p: CsvPreview): void {
   const stats = byId<HTMLTableElement>('stats');
   stats.replaceChildren();
   const sh = stats.createTHead().insertRow();
-  for (const h of ['column', 'min', 'max', 'missing']) sh.append(el('th', h));
+  for (const h of [t('column'), t('min'), t('max'), t('missing')]) sh.append(el('th', h));
   const sb = stats.createTBody();
   for (const s of p.stats) {
     const tr = sb.insertRow();
     tr.append(el('td', s.column), el('td', fmt(s.min, 6), 'num'), el('td', fmt(s.max, 6), 'num'), el('td', s.missing, 'num'));
   }
-  byId('ignored').textContent = p.ignoredColumns.length ? `Not used (text columns): ${p.ignoredColumns.join(', ')}` : '';
+  byId('ignored').textContent = p.ignoredColumns.length ? t('Not used (text columns): {0}', p.ignoredColumns.join(', ')) : '';
 }
 
 function renderForm(p: CsvPreview, v: FormValues): void {
@@ -111,25 +119,25 @@ function renderForm(p: CsvPreview, v: FormValues): void {
   const order = byId('order') as HTMLElement & { value: string };
   order.value = v.order;
   byId('order-help').textContent = p.dateColumn
-    ? 'Automatic puts the oldest date first.'
-    : 'No date column, so the order cannot be detected. stock_daily.csv is stored newest first: the course reverses it.';
+    ? t('Automatic puts the oldest date first.')
+    : t('No date column, so the order cannot be detected. stock_daily.csv is stored newest first: the course reverses it.');
   const missing = byId('missing') as HTMLElement & { value: string };
   missing.value = v.missing;
   const gaps = p.stats.reduce((n, s) => n + s.missing, 0);
-  byId('missing-help').textContent = gaps ? `${gaps} empty cell${gaps === 1 ? '' : 's'} in this file.` : 'This file has none.';
+  byId('missing-help').textContent = gaps === 0 ? t('This file has none.') : gaps === 1 ? t('1 empty cell in this file.') : t('{0} empty cells in this file.', gaps);
 
   const hyper = byId('hyper');
   hyper.replaceChildren(
     ...FIELDS.map((f) => {
       const group = document.createElement('vscode-form-group');
       group.setAttribute('variant', 'vertical');
-      const label = el('vscode-label' as 'label', f.label);
+      const label = el('vscode-label' as 'label', tableText(f.label));
       label.setAttribute('for', `f-${f.key}`);
       const input = document.createElement('vscode-textfield') as TextField;
       input.id = `f-${f.key}`;
       input.setAttribute('name', f.key);
       input.value = String(v[f.key]);
-      const help = el('vscode-form-helper' as 'div', f.help);
+      const help = el('vscode-form-helper' as 'div', tableText(f.help));
       group.append(label, input, help);
       return group;
     }),
@@ -141,8 +149,8 @@ function renderForm(p: CsvPreview, v: FormValues): void {
 function readValues(): FormValues | { option: string; message: string } {
   const hyper: Record<string, unknown> = {};
   for (const f of FIELDS) {
-    const r = parseText(f.spec, (byId(`f-${f.key}`) as TextField).value);
-    if ('problem' in r) return { option: f.key, message: `${f.label} ${r.problem}` };
+    const r = parseText(f.spec, (byId(`f-${f.key}`) as TextField).value, WORDS.t);
+    if ('problem' in r) return { option: f.key, message: `${tableText(f.label)} ${r.problem}` };
     hyper[f.key] = r.value;
   }
   return {
@@ -182,7 +190,7 @@ function setBusy(b: boolean): void {
   busy = b;
   const start = byId('start');
   start.toggleAttribute('disabled', b);
-  start.textContent = b ? 'Starting…' : 'Start training';
+  start.textContent = b ? t('Starting…') : t('Start training');
 }
 
 function start(): void {

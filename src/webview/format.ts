@@ -1,5 +1,6 @@
-/** Number formatting and the verdict sentence: pure, so tested in Node. */
+/** Number formatting and the verdict sentence: pure, so tested in Node (in English there: no page, no bundle). */
 import type { ForecastResult } from '../shared/forecast';
+import { t } from './l10n';
 
 /** A number for tables: 4 significant digits, thousands kept readable. */
 export function fmt(x: number | null | undefined, digits = 4): string {
@@ -18,25 +19,32 @@ export function fmt(x: number | null | undefined, digits = 4): string {
 export function verdict(r: ForecastResult, scope: 'test' | 'all' = 'test'): string {
   const m = r.test.rmse;
   const n = r.naive.rmse;
-  const rmse = scope === 'test' ? 'test RMSE' : 'RMSE over every window';
-  if (!Number.isFinite(m) || !Number.isFinite(n)) return 'The metrics are not finite numbers: the model diverged. Lower the learning rate and try again.';
+  const rmse = scope === 'test' ? t('test RMSE') : t('RMSE over every window');
+  if (!Number.isFinite(m) || !Number.isFinite(n)) return t('The metrics are not finite numbers: the model diverged. Lower the learning rate and try again.');
   if (m > n) {
-    return `The LSTM loses to the persistence baseline: its ${rmse} is ${fmt(m)} against ${fmt(n)} for simply repeating the last value. ` +
-      'On this series it has not learned anything beyond "the next value is the last one"; do not trust its forecast more than that.';
+    return t(
+      'The LSTM loses to the persistence baseline: its {0} is {1} against {2} for simply repeating the last value. On this series it has not learned anything beyond "the next value is the last one"; do not trust its forecast more than that.',
+      rmse,
+      fmt(m),
+      fmt(n),
+    );
   }
   const gain = n > 0 ? ((n - m) / n) * 100 : 0;
-  return `The LSTM beats the persistence baseline: ${rmse} ${fmt(m)} against ${fmt(n)} (${gain.toFixed(1)}% lower).`;
+  return t('The LSTM beats the persistence baseline: {0} {1} against {2} ({3}% lower).', rmse, fmt(m), fmt(n), gain.toFixed(1));
 }
 
 /** The line under the metrics: what was measured and how the model was made. */
 export function runInfo(r: ForecastResult, scope: 'test' | 'all'): string {
+  const features = r.features.join(', ');
   const info =
     scope === 'test'
       ? [
-          `${r.testWindows} test windows, ${r.rows} rows, features ${r.features.join(', ')}.`,
-          `Backend ${r.backend}, trained in ${r.trainSeconds.toFixed(1)} s, final loss ${fmt(r.finalLoss)}${r.stoppedEarly ? ' (stopped early)' : ''}.`,
+          t('{0} test windows, {1} rows, features {2}.', r.testWindows, r.rows, features),
+          r.stoppedEarly
+            ? t('Backend {0}, trained in {1} s, final loss {2} (stopped early).', r.backend, r.trainSeconds.toFixed(1), fmt(r.finalLoss))
+            : t('Backend {0}, trained in {1} s, final loss {2}.', r.backend, r.trainSeconds.toFixed(1), fmt(r.finalLoss)),
         ]
-      : [`${r.testWindows} windows, ${r.rows} rows, features ${r.features.join(', ')}.`, `Backend ${r.backend}; the saved model was applied as it is, nothing was trained.`];
+      : [t('{0} windows, {1} rows, features {2}.', r.testWindows, r.rows, features), t('Backend {0}; the saved model was applied as it is, nothing was trained.', r.backend)];
   const note = r.test.mapeNote ?? r.naive.mapeNote;
   if (note) info.push(note);
   return info.join(' ');

@@ -6,9 +6,10 @@
  * test/extension/l10n.test.ts scans every `t('…')` of the pages for its Korean entry.
  */
 import * as l10n from '@vscode/l10n';
+import type { Words } from '../shared/options/spec';
 
 /** The attribute of <body> that carries the bundle, as JSON (webviewHtml.ts writes it). */
-export const L10N_ATTRIBUTE = 'data-l10n';
+const L10N_ATTRIBUTE = 'data-l10n';
 
 function readBundle(): Record<string, string> | null {
   try {
@@ -21,7 +22,8 @@ function readBundle(): Record<string, string> | null {
   }
 }
 
-const bundle = readBundle();
+// Absent in Node, where format.ts is tested: the words are then English.
+const bundle = typeof document === 'undefined' ? null : readBundle();
 if (bundle) l10n.config({ contents: bundle });
 
 export function t(message: string, ...args: (string | number)[]): string {
@@ -32,3 +34,6 @@ export function t(message: string, ...args: (string | number)[]): string {
 export function tableText(english: string): string {
   return l10n.t(english);
 }
+
+/** The page's words, for what src/shared words (option problems). */
+export const WORDS: Words = { t, table: tableText };

@@ -4,33 +4,34 @@
  */
 import type { ForecastResult } from '../shared/forecast';
 import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../shared/protocol';
-import { byId, el, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
+import { byId, el, esc, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
 import { fmt, runInfo, verdict } from './format';
+import { t } from './l10n';
 import { plotlyText, plotlyValues } from './plotlyText';
 
-/** The page's markup: the host sends a bare shell, and only this file knows these ids. */
+/** The page's markup: the host sends a bare shell, and only this file knows these ids. Its words are the display language's, escaped. */
 const SHELL = `
 <main class="run">
   <header>
-    <h1 id="title">Forecast</h1>
+    <h1 id="title">${esc(t('Forecast'))}</h1>
     <p id="status" class="muted" role="status"></p>
   </header>
   <div class="toolbar">
-    <vscode-button id="cancel" secondary hidden>Cancel training</vscode-button>
-    <vscode-checkbox id="log-scale">Log scale</vscode-checkbox>
-    <vscode-button id="export-png" secondary>Export PNG</vscode-button>
-    <vscode-button id="export-svg" secondary>Export SVG</vscode-button>
-    <vscode-button id="save-model" secondary disabled>Save model…</vscode-button>
-    <vscode-button id="forecast-saved" secondary disabled>Forecast with saved model…</vscode-button>
+    <vscode-button id="cancel" secondary hidden>${esc(t('Cancel training'))}</vscode-button>
+    <vscode-checkbox id="log-scale">${esc(t('Log scale'))}</vscode-checkbox>
+    <vscode-button id="export-png" secondary>${esc(t('Export PNG'))}</vscode-button>
+    <vscode-button id="export-svg" secondary>${esc(t('Export SVG'))}</vscode-button>
+    <vscode-button id="save-model" secondary disabled>${esc(t('Save model…'))}</vscode-button>
+    <vscode-button id="forecast-saved" secondary disabled>${esc(t('Forecast with saved model…'))}</vscode-button>
   </div>
   <section id="loss-section">
-    <h2>Training loss</h2>
+    <h2>${esc(t('Training loss'))}</h2>
     <div id="loss-plot" class="plot"></div>
   </section>
   <section id="results" hidden>
-    <h2 id="forecast-title">Test windows: prediction vs actual</h2>
+    <h2 id="forecast-title">${esc(t('Test windows: prediction vs actual'))}</h2>
     <div id="forecast-plot" class="plot tall"></div>
-    <h2 id="metrics-title">Metrics on the test windows</h2>
+    <h2 id="metrics-title">${esc(t('Metrics on the test windows'))}</h2>
     <table id="metrics"></table>
     <p id="verdict"></p>
     <p id="run-info" class="muted"></p>
@@ -64,18 +65,18 @@ const PLOT_CONFIG = {
 };
 
 function baseLayout(extra: object): object {
-  const t = themeColors();
-  const axis = { gridcolor: t.grid, linecolor: t.grid, zerolinecolor: t.grid, color: t.foreground };
+  const theme = themeColors();
+  const axis = { gridcolor: theme.grid, linecolor: theme.grid, zerolinecolor: theme.grid, color: theme.foreground };
   return {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    font: { color: t.foreground, family: 'var(--vscode-font-family), sans-serif', size: 12 },
-    colorway: t.series,
+    font: { color: theme.foreground, family: 'var(--vscode-font-family), sans-serif', size: 12 },
+    colorway: theme.series,
     margin: { l: 60, r: 20, t: 10, b: 40 },
     legend: { orientation: 'h', y: -0.18 },
     xaxis: { ...axis },
     yaxis: { ...axis },
-    modebar: { bgcolor: 'rgba(0,0,0,0)', color: t.foreground, activecolor: t.accent },
+    modebar: { bgcolor: 'rgba(0,0,0,0)', color: theme.foreground, activecolor: theme.accent },
     ...extra,
   };
 }
@@ -85,16 +86,16 @@ function baseLayout(extra: object): object {
 
 function drawLoss(history: LossPoint[]): void {
   const div = byId<PlotDiv>('loss-plot');
-  const t = themeColors();
+  const theme = themeColors();
   const traces: object[] = [
-    { type: 'scatter', mode: 'lines', name: 'training loss', x: history.map((p) => p.epoch), y: history.map((p) => p.loss), line: { color: t.series[0] } },
+    { type: 'scatter', mode: 'lines', name: t('training loss'), x: history.map((p) => p.epoch), y: history.map((p) => p.loss), line: { color: theme.series[0] } },
   ];
   if (history.some((p) => p.valLoss !== null)) {
-    traces.push({ type: 'scatter', mode: 'lines', name: 'validation loss', x: history.map((p) => p.epoch), y: history.map((p) => p.valLoss), line: { color: t.series[1] } });
+    traces.push({ type: 'scatter', mode: 'lines', name: t('validation loss'), x: history.map((p) => p.epoch), y: history.map((p) => p.valLoss), line: { color: theme.series[1] } });
   }
   const layout = baseLayout({
-    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: 'epoch' } },
-    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: 'MSE (scaled)' }, type: logScale ? 'log' : 'linear' },
+    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: t('epoch') } },
+    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: t('MSE (scaled)') }, type: logScale ? 'log' : 'linear' },
   });
   void Plotly.react(div, traces, layout, PLOT_CONFIG);
   div.dataset.points = String(history.length);
@@ -105,17 +106,17 @@ function drawLoss(history: LossPoint[]): void {
 
 function drawForecast(r: ForecastResult): void {
   const div = byId<PlotDiv>('forecast-plot');
-  const t = themeColors();
+  const theme = themeColors();
   // High-contrast themes get heavier lines: a 1 px dotted line all but vanishes on black or white.
-  const w = t.kind.startsWith('high-contrast') ? 1 : 0;
+  const w = theme.kind.startsWith('high-contrast') ? 1 : 0;
   const s = r.testSeries;
   // The target's name and the dates come from the file: plotly would read tags in them as markup.
   const target = plotlyText(r.target);
   const x = plotlyValues(s.x);
   const traces: object[] = [
-    { type: 'scatter', mode: 'lines', name: `actual ${target}`, x, y: s.actual, line: { color: t.foreground, width: 1.5 + w } },
-    { type: 'scatter', mode: 'lines', name: 'LSTM prediction', x, y: s.predicted, line: { color: t.series[0], width: 1.5 + w } },
-    { type: 'scatter', mode: 'lines', name: 'persistence (last value)', x, y: s.naive, line: { color: t.series[1], width: 1 + w, dash: 'dot' } },
+    { type: 'scatter', mode: 'lines', name: t('actual {0}', target), x, y: s.actual, line: { color: theme.foreground, width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: t('LSTM prediction'), x, y: s.predicted, line: { color: theme.series[0], width: 1.5 + w } },
+    { type: 'scatter', mode: 'lines', name: t('persistence (last value)'), x, y: s.naive, line: { color: theme.series[1], width: 1 + w, dash: 'dot' } },
   ];
   if (r.forecast.values.length) {
     // Join the forecast to the last actual value so the line continues.
@@ -124,17 +125,17 @@ function drawForecast(r: ForecastResult): void {
     traces.push({
       type: 'scatter',
       mode: 'lines+markers',
-      name: `forecast (${r.forecast.values.length} steps)`,
+      name: t('forecast ({0} steps)', r.forecast.values.length),
       x: [lastX, ...plotlyValues(r.forecast.x)],
       y: [lastY, ...r.forecast.values],
-      line: { color: t.series[2], width: 2 + w, dash: 'dash' },
+      line: { color: theme.series[2], width: 2 + w, dash: 'dash' },
       marker: { size: 5 },
     });
   }
   const dates = typeof s.x[0] === 'string';
   const layout = baseLayout({
-    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: dates ? 'date' : 'row' }, type: dates ? 'date' : 'linear' },
-    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: `${target} (original units)` } },
+    xaxis: { ...(baseLayout({}) as { xaxis: object }).xaxis, title: { text: dates ? t('date') : t('row') }, type: dates ? 'date' : 'linear' },
+    yaxis: { ...(baseLayout({}) as { yaxis: object }).yaxis, title: { text: t('{0} (original units)', target) } },
   });
   void Plotly.react(div, traces, layout, PLOT_CONFIG);
   div.dataset.points = String(s.x.length);
@@ -144,7 +145,7 @@ function drawMetrics(r: ForecastResult, scope: 'test' | 'all'): void {
   const table = byId<HTMLTableElement>('metrics');
   table.replaceChildren();
   const head = table.createTHead().insertRow();
-  for (const h of ['', 'LSTM', 'Persistence']) head.append(el('th', h));
+  for (const h of ['', 'LSTM', t('Persistence')]) head.append(el('th', h));
   const body = table.createTBody();
   const rows: [string, string, number | null, number | null][] = [
     ['rmse', 'RMSE', r.test.rmse, r.naive.rmse],
@@ -172,22 +173,22 @@ function statusText(s: RunViewState): string {
   switch (s.phase.kind) {
     case 'training': {
       const last = s.history[s.history.length - 1];
-      const what = s.source === 'saved' ? 'Forecasting with a saved model' : `Training${s.phase.backend ? ` on ${s.phase.backend}` : ''}`;
-      return last ? `${what}: epoch ${last.epoch}/${s.phase.epochs}, loss ${fmt(last.loss)}` : `${what}…`;
+      const what = s.source === 'saved' ? t('Forecasting with a saved model') : s.phase.backend ? t('Training on {0}', s.phase.backend) : t('Training');
+      return last ? t('{0}: epoch {1}/{2}, loss {3}', what, last.epoch, s.phase.epochs, fmt(last.loss)) : t('{0}…', what);
     }
     case 'done':
-      return s.phase.runDir ? 'Done. The run is saved in the workspace (.rnnlab/runs).' : 'Done.';
+      return s.phase.runDir ? t('Done. The run is saved in the workspace (.rnnlab/runs).') : t('Done.');
     case 'failed':
-      return `Failed: ${s.phase.message}`;
+      return t('Failed: {0}', s.phase.message);
     case 'cancelled':
-      return 'Cancelled. Earlier runs are untouched.';
+      return t('Cancelled. Earlier runs are untouched.');
     case 'interrupted':
-      return 'Interrupted: the window reloaded while this run was training. Start it again from the CSV.';
+      return t('Interrupted: the window reloaded while this run was training. Start it again from the CSV.');
   }
 }
 
 function render(s: RunViewState): void {
-  byId('title').textContent = `${s.source === 'saved' ? 'Saved model on' : 'LSTM forecast of'} ${s.fileName}`;
+  byId('title').textContent = s.source === 'saved' ? t('Saved model on {0}', s.fileName) : t('LSTM forecast of {0}', s.fileName);
   byId('status').textContent = statusText(s);
   document.body.dataset.phase = s.phase.kind;
   byId('cancel').hidden = s.phase.kind !== 'training';
@@ -198,8 +199,8 @@ function render(s: RunViewState): void {
   const saved = s.source === 'saved';
   byId('loss-section').hidden = saved;
   byId('log-scale').hidden = saved;
-  byId('forecast-title').textContent = saved ? 'Every window of the file: prediction vs actual' : 'Test windows: prediction vs actual';
-  byId('metrics-title').textContent = saved ? 'Metrics on every window' : 'Metrics on the test windows';
+  byId('forecast-title').textContent = saved ? t('Every window of the file: prediction vs actual') : t('Test windows: prediction vs actual');
+  byId('metrics-title').textContent = saved ? t('Metrics on every window') : t('Metrics on the test windows');
   if (!saved) drawLoss(s.history);
   byId('results').hidden = !done;
   if (s.phase.kind === 'done') {

@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../engine/data/helpers';
 import { manifestRefs, placeholders, scanSource, scanSources, tableWords } from '../helpers/l10nKeys';
-import { SETTING_OPTIONS, settingDescriptionKey } from '../../src/shared/options';
+import { english, FORECAST_OPTIONS, parseText, problemWith, SETTING_OPTIONS, settingDescriptionKey, type Words } from '../../src/shared/options';
+import { judgeModelFolder } from '../../src/shared/modelFolder';
+import { validateFormValues } from '../../src/extension/settings';
+import { formOptionNamer } from '../../src/extension/formLabels';
 
 const json = (f: string): Record<string, string> => JSON.parse(readFileSync(path.join(ROOT, f), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -20,7 +23,7 @@ const scan = scanSources(ROOT);
 const tables = tableWords();
 
 /** Korean the same as the English: names and abbreviations, written as in English. */
-const SAME_IN_KOREAN = new Set(['RNN Lab', 'RNN Lab: {0}', 'LSTM', 'RMSE', 'MAE', 'MAPE (%)', 'SGD', 'Adam', 'WebAssembly', 'TensorFlow', 'JavaScript', 'seq_length']);
+const SAME_IN_KOREAN = new Set(['RNN Lab', 'RNN Lab: {0}', '{0}…', 'LSTM', 'RMSE', 'MAE', 'MAPE (%)', 'SGD', 'Adam', 'WebAssembly', 'TensorFlow', 'JavaScript', 'seq_length']);
 
 function missing(keys: Iterable<string>, have: Record<string, string>): string[] {
   return [...keys].filter((k) => typeof have[k] !== 'string' || have[k] === '');
@@ -46,7 +49,7 @@ test("every setting's Korean description is its table help's Korean", () => {
 
 test('every t() of the host and the pages has a literal key, so none escapes this check', () => {
   assert.deepEqual(scan.dynamic, [], 'translator calls whose first argument is not a string literal');
-  assert.ok(scan.keys.has('Forecast with LSTM'), 'the scan finds the host strings');
+  assert.ok(scan.keys.has('Forecast with LSTM') && scan.keys.has('Start training') && scan.keys.has('must be {0}, got {1}.'), 'the scan finds the host, page and shared strings');
 });
 
 test('the scan sees keys in any call form, and reports a key it cannot read', () => {
@@ -100,4 +103,22 @@ test('the Korean keeps the English placeholders, and is Korean', () => {
 test('the placeholder check tells {0} {1} from {0}', () => {
   assert.deepEqual(placeholders('a {1} b {0} c {0}'), ['{0}', '{1}']);
   assert.notDeepEqual(placeholders('{0} 파일'), placeholders('Reading {0} of {1}'));
+});
+
+test('what src/shared words reads in Korean through the bundle: form problems, option names, model-folder reasons', () => {
+  const ko: Words = { t: (m, ...a) => english(bundleKo[m] ?? `[untranslated] ${m}`, ...a), table: (s) => bundleKo[s] ?? `[untranslated] ${s}` };
+  const values = { target: 'Close', features: [], seqLength: 7, hidden: 0, layers: 1, epochs: 500, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error' } as const;
+  assert.deepEqual(
+    validateFormValues({ ...values, features: [] }, ['Open', 'Close'], ko).map((p) => p.message),
+    ['은닉 상태 크기 값으로는 1부터 4096까지의 정수만 쓸 수 있습니다(입력값: 0).', '특성 열을 하나 이상 선택하세요.'],
+  );
+  assert.deepEqual(parseText(FORECAST_OPTIONS.batchSize, 'lots', ko.t), { problem: '값으로는 "full" 또는 정수만 받습니다(입력값: "lots").' });
+  const name = formOptionNamer(ko);
+  assert.equal(name({ option: 'missing', value: 'drop' }), '빈 셀 “그 행 제외”');
+  assert.equal(name({ option: 'backend', value: 'cpu' }), '설정 rnnLab.backend(cpu)');
+  assert.equal(name({ option: 'clipNorm', value: 1 }), '그래디언트 클리핑 노름 1(이 양식이 아니라 rnn-lab CLI의 옵션)');
+  const verdict = judgeModelFolder(['notes.txt', 'data.csv'], undefined, ko.t);
+  assert.equal(verdict.replaceable ? '' : verdict.reason, '은(는) RNN Lab 모델이 아닌 폴더입니다(항목이 2개 있고 RNN Lab config.json은 없습니다)');
+  // The CLI's words stay English.
+  assert.equal(problemWith(FORECAST_OPTIONS.hidden, 0), 'must be a whole number from 1 to 4096, got 0.');
 });

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORECAST_DEFAULTS } from '../../src/engine/forecast/types';
 import { backendFromSettings, defaultsFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../src/extension/settings';
-import { FORM_NAMER } from '../../src/extension/formLabels';
+import { formOptionNamer } from '../../src/extension/formLabels';
 import { errorLine } from '../../src/shared/errors';
 import { RnnLabError } from '../../src/engine/errors';
 import { splitWindows } from '../../src/engine/data/windows';
 import { parseCsv } from '../../src/engine/data/csv';
 import type { CsvPreview } from '../../src/shared/protocol';
 
+const FORM_NAMER = formOptionNamer();
 const none = () => undefined;
 const preview: CsvPreview = {
   fileName: 'stock.csv', columns: ['Open', 'High', 'Close'], rows: [], totalRows: 732, dateColumn: null, ignoredColumns: [],

@@ -1,7 +1,7 @@
 /**
  * The keys the extension's strings are looked up by, collected from where they are written, so
  * test/extension/l10n.test.ts can hold the bundles to them: the `t('…')` / `l10n.t('…')` calls of
- * the host and the pages (read with the TypeScript compiler, so a call split over lines or
+ * the host, the pages and src/shared (whose words take the surface's `t`) (read with the TypeScript compiler, so a call split over lines or
  * inside a template is found like any other), the option tables' words, and the manifest's
  * `%key%` references.
  */
@@ -76,10 +76,10 @@ function tsFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Every translator call of the host (src/extension) and the pages (src/webview). */
+/** Every translator call of the host (src/extension), the pages (src/webview) and what they share (src/shared). */
 export function scanSources(root: string): KeyScan {
   const scan: KeyScan = { keys: new Map(), dynamic: [] };
-  for (const dir of ['src/extension', 'src/webview']) {
+  for (const dir of ['src/extension', 'src/webview', 'src/shared']) {
     for (const file of tsFiles(path.join(root, dir))) scanSource(path.relative(root, file).split(path.sep).join('/'), readFileSync(file, 'utf8'), scan);
   }
   return scan;

@@ -9,6 +9,7 @@
  * test takes from the tables themselves.
  */
 import * as vscode from 'vscode';
+import type { Words } from '../../shared/options';
 
 export function t(message: string, ...args: (string | number)[]): string {
   return vscode.l10n.t(message, ...args);
@@ -18,3 +19,6 @@ export function t(message: string, ...args: (string | number)[]): string {
 export function tableText(english: string): string {
   return vscode.l10n.t(english);
 }
+
+/** The host's words, for what src/shared words (option problems, option names in errors). */
+export const WORDS: Words = { t, table: tableText };

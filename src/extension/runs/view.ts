@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { RunKind } from '../../shared/runs';
 import { Disposable } from '../core/disposable';
+import { t } from '../core/strings';
 import { listRuns, removeStaleTemps, runsRoot, type RunSummary } from './store';
 
 /** How one kind of run shows in the tree; given by the flow that makes it. */
@@ -31,7 +32,7 @@ export class RunItem extends vscode.TreeItem {
     this.tooltip = `${run.config.file}\n${run.dir}`;
     this.iconPath = new vscode.ThemeIcon(kind.icon);
     this.contextValue = run.hasModel && kind.appliesModel ? 'rnnLab.runWithModel' : 'rnnLab.run';
-    this.command = { command: 'rnnLab.openRun', title: 'Open run', arguments: [run.dir] };
+    this.command = { command: 'rnnLab.openRun', title: t('Open Run'), arguments: [run.dir] };
   }
 }
 

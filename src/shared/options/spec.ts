@@ -91,30 +91,54 @@ export function defaultsOf(table: OptionTable): Record<string, OptionValue> {
   return out;
 }
 
+/**
+ * Turns English words into the display language's: the host's and the pages' `t` (the English
+ * text is the key, `{0}`… its placeholders). The CLI and the engine keep the default, English.
+ */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+/** The English words themselves, with their placeholders filled in. */
+export const english: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, k: string) => (Number(k) < args.length ? String(args[Number(k)]) : whole));
+
+/** A surface's words: `t` for its sentences, `table` for the tables' labels, help and choices (English keys of the same bundle). */
+export interface Words {
+  t: Translate;
+  table(english: string): string;
+}
+
+export const ENGLISH_WORDS: Words = { t: english, table: (s) => s };
+
 function fmtNum(n: number): string {
   return Number.isInteger(n) && Math.abs(n) >= 10_000 ? n.toLocaleString('en') : String(n);
 }
 
+function quotedWords(words: readonly string[], t: Translate): string {
+  return words.map((w) => `"${w}"`).reduce((a, b) => t('{0} or {1}', a, b));
+}
+
 /** The allowed values in words: "a whole number from 1 to 4,096", "a number above 0 and below 10", "one of error, drop, ffill". */
-export function allowedWords(s: OptionSpec): string {
+export function allowedWords(s: OptionSpec, t: Translate = english): string {
   switch (s.type) {
     case 'int': {
-      const range = `a whole number from ${fmtNum(s.min)} to ${fmtNum(s.max)}`;
-      return s.words?.length ? `${s.words.map((w) => `"${w}"`).join(' or ')} or ${range}` : range;
+      const range = t('a whole number from {0} to {1}', fmtNum(s.min), fmtNum(s.max));
+      return s.words?.length ? t('{0} or {1}', quotedWords(s.words, t), range) : range;
     }
     case 'number': {
-      const lo = s.minExclusive ? `above ${fmtNum(s.min)}` : `from ${fmtNum(s.min)}`;
-      const hi = s.maxExclusive ? `below ${fmtNum(s.max)}` : `${s.minExclusive ? 'up ' : ''}to ${fmtNum(s.max)}`;
-      return `a number ${lo}${s.minExclusive || s.maxExclusive ? ' and ' : ' '}${hi}`;
+      const [lo, hi] = [fmtNum(s.min), fmtNum(s.max)];
+      if (s.minExclusive && s.maxExclusive) return t('a number above {0} and below {1}', lo, hi);
+      if (s.minExclusive) return t('a number above {0} and up to {1}', lo, hi);
+      if (s.maxExclusive) return t('a number from {0} and below {1}', lo, hi);
+      return t('a number from {0} to {1}', lo, hi);
     }
     case 'boolean':
-      return 'true or false';
+      return t('true or false');
     case 'enum':
-      return `one of ${s.choices.map((c) => c.value).join(', ')}`;
+      return t('one of {0}', s.choices.map((c) => c.value).join(', '));
     case 'string':
-      return `text of at most ${fmtNum(s.maxLength)} characters`;
+      return t('text of at most {0} characters', fmtNum(s.maxLength));
     case 'list':
-      return `a list of at most ${fmtNum(s.maxItems)} names`;
+      return t('a list of at most {0} names', fmtNum(s.maxItems));
   }
 }
 
@@ -143,32 +167,35 @@ export function isAllowed(s: OptionSpec, v: unknown): boolean {
 }
 
 /** The problem with `v` in words after the option's name ("must be a whole number from 1 to 16, got 0."), or null when it is allowed. */
-export function problemWith(s: OptionSpec, v: unknown): string | null {
+export function problemWith(s: OptionSpec, v: unknown, t: Translate = english): string | null {
   if (isAllowed(s, v)) return null;
-  const got = typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? 'a list' : String(v);
-  return `must be ${allowedWords(s)}, got ${got}.`;
+  const got = typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? t('a list') : String(v);
+  return t('must be {0}, got {1}.', allowedWords(s, t), got);
 }
 
 /**
  * A value typed as text (a CLI argument, a form field) → the option's value, or a problem in the
  * words of `problemWith`. Only the type is checked here; the bounds are `isAllowed`'s.
  */
-export function parseText(s: OptionSpec, raw: string): { value: OptionValue } | { problem: string } {
-  const t = raw.trim();
+export function parseText(s: OptionSpec, raw: string, t: Translate = english): { value: OptionValue } | { problem: string } {
+  const trimmed = raw.trim();
   switch (s.type) {
     case 'int':
     case 'number': {
-      if (s.type === 'int' && s.words?.includes(t.toLowerCase())) return { value: t.toLowerCase() };
-      const n = Number(t);
-      if (t === '' || !Number.isFinite(n)) return { problem: `takes ${s.type === 'int' ? (s.words?.length ? `${s.words.map((w) => `"${w}"`).join(' or ')} or a whole number` : 'a whole number') : 'a number'}, got "${raw}".` };
+      if (s.type === 'int' && s.words?.includes(trimmed.toLowerCase())) return { value: trimmed.toLowerCase() };
+      const n = Number(trimmed);
+      if (trimmed === '' || !Number.isFinite(n)) {
+        const kind = s.type === 'number' ? t('a number') : s.words?.length ? t('{0} or a whole number', quotedWords(s.words, t)) : t('a whole number');
+        return { problem: t('takes {0}, got "{1}".', kind, raw) };
+      }
       return { value: n };
     }
     case 'boolean':
-      if (t === 'true' || t === 'false') return { value: t === 'true' };
-      return { problem: `takes true or false, got "${raw}".` };
+      if (trimmed === 'true' || trimmed === 'false') return { value: trimmed === 'true' };
+      return { problem: t('takes true or false, got "{0}".', raw) };
     case 'enum':
-      if (s.choices.some((c) => c.value === t)) return { value: t };
-      return { problem: `must be ${allowedWords(s)}; got "${raw}".` };
+      if (s.choices.some((c) => c.value === trimmed)) return { value: trimmed };
+      return { problem: t('must be {0}; got "{1}".', allowedWords(s, t), raw) };
     case 'string':
       return { value: raw };
     case 'list':

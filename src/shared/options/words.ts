@@ -4,7 +4,7 @@
  * or, for an option the form does not have, by its setting (`rnnLab.backend`) or in plain words.
  */
 import type { OptionNamer, OptionRef } from '../errors';
-import type { NamedSpec, OptionTable } from './spec';
+import { ENGLISH_WORDS, type NamedSpec, type OptionTable, type Words } from './spec';
 import { FORECAST_OPTIONS } from './forecast';
 import { SEQ2SEQ_OPTIONS } from './seq2seq';
 import { TRAINER_OPTIONS } from './trainer';
@@ -27,15 +27,18 @@ export const cliName: OptionNamer = ({ option, value }) => {
 
 /**
  * The form's words for the options of `table`: a field by its label (and a choice by its label),
- * an option without a field by its `rnnLab.*` setting, else by its name in plain words.
+ * an option without a field by its `rnnLab.*` setting, else by its name in plain words, all in
+ * the display language's `words`.
  */
-export function formNamer(table: OptionTable): OptionNamer {
+export function formNamer(table: OptionTable, words: Words = ENGLISH_WORDS): OptionNamer {
+  const { t, table: label } = words;
   return ({ option, value }: OptionRef) => {
     const s = table[option] ?? ALL[option];
     if (!s) return value === undefined ? option : `${option} ${String(value)}`;
-    const shown = value === undefined ? '' : s.type === 'enum' ? ` “${s.choices.find((c) => c.value === value)?.label ?? String(value)}”` : ` ${String(value)}`;
-    if (s.form && table[option]) return `${s.label}${shown}`;
-    if (s.setting) return `the setting rnnLab.${s.setting}${value === undefined ? '' : ` (${String(value)})`}`;
-    return `${s.label.toLowerCase()}${shown} (an option of the rnn-lab CLI, not of this form)`;
+    const choice = s.type === 'enum' ? s.choices.find((c) => c.value === value)?.label : undefined;
+    const shown = value === undefined ? '' : s.type === 'enum' ? ` “${choice === undefined ? String(value) : label(choice)}”` : ` ${String(value)}`;
+    if (s.form && table[option]) return `${label(s.label)}${shown}`;
+    if (s.setting) return value === undefined ? t('the setting rnnLab.{0}', s.setting) : t('the setting rnnLab.{0} ({1})', s.setting, String(value));
+    return t('{0} (an option of the rnn-lab CLI, not of this form)', `${label(s.label).toLowerCase()}${shown}`);
   };
 }

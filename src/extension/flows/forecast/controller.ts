@@ -11,13 +11,13 @@ import type { RunConfig } from '../../../shared/runs';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
 import { Disposable } from '../../core/disposable';
 import { PanelManager } from '../../core/panelManager';
-import { t } from '../../core/strings';
+import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
 import { readRunResult, readRunSummary, runIdFor, runsRoot } from '../../runs/store';
 import type { RunItem, RunsView } from '../../runs/view';
 import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../settings';
-import { FORM_NAMER } from '../../formLabels';
+import { formOptionNamer } from '../../formLabels';
 import { errorLine } from '../../../shared/errors';
 import { exportImage, saveModel } from './exports';
 import { pickCsv, pickModel } from './pickers';
@@ -84,7 +84,7 @@ export class ForecastFlow extends Disposable {
     const config = vscode.workspace.getConfiguration('rnnLab');
     const values = initialFormValues((k) => config.get(k), preview);
     let started = false;
-    const setup = this.setupPanels.create(`RNN Lab: ${preview.fileName}`, (panel) =>
+    const setup = this.setupPanels.create(t('RNN Lab: {0}', preview.fileName), (panel) =>
       new SetupPanel(
         panel,
         this.context.extensionUri,
@@ -92,7 +92,7 @@ export class ForecastFlow extends Disposable {
         values,
         {
           start: async (v) => {
-            const problems = validateFormValues(v, preview.columns);
+            const problems = validateFormValues(v, preview.columns, WORDS);
             if (problems.length) throw new FormError(problems.map((p) => p.message).join(' '), problems[0].option);
             if (this.training.busy) throw new Error(t('Another training run is in progress.'));
             await this.train(session, file, fileName, v);
@@ -267,7 +267,7 @@ export class ForecastFlow extends Disposable {
   }
 
   private openPanel(state: RunViewState): RunPanel {
-    return this.runPanels.create(`RNN Lab: ${state.fileName}`, (panel) => new RunPanel(panel, this.context.extensionUri, state, this.onRunMessage, this.log));
+    return this.runPanels.create(t('RNN Lab: {0}', state.fileName), (panel) => new RunPanel(panel, this.context.extensionUri, state, this.onRunMessage, this.log));
   }
 
   private readonly onRunMessage = (panel: RunPanel, m: RunPanelMessage): void => {
@@ -313,6 +313,9 @@ export class ForecastFlow extends Disposable {
     });
   }
 }
+
+/** How the notices and the form name an option inside an error: by its translated label, setting, or plainly. */
+const FORM_NAMER = formOptionNamer(WORDS);
 
 /** An error's text for the user, its options named as the form names them (by label, setting, or plainly). */
 function errorText(e: unknown): string {

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../../../shared/modelFolder';
+import { t } from '../../core/strings';
 
 /** Files of the run copied beside the model, renamed so they cannot clash with the model's own. */
 const RUN_FILES: readonly (readonly [string, string])[] = [
@@ -31,8 +32,8 @@ async function statOrNull(uri: vscode.Uri): Promise<vscode.FileStat | null> {
 async function verdictOn(target: vscode.Uri): Promise<ModelFolderVerdict | null> {
   const st = await statOrNull(target);
   if (!st) return null;
-  if (st.type & vscode.FileType.SymbolicLink) return { replaceable: false, reason: 'is a symbolic link' };
-  if (!(st.type & vscode.FileType.Directory)) return { replaceable: false, reason: 'is a file' };
+  if (st.type & vscode.FileType.SymbolicLink) return { replaceable: false, reason: t('is a symbolic link') };
+  if (!(st.type & vscode.FileType.Directory)) return { replaceable: false, reason: t('is a file') };
   const entries = (await vscode.workspace.fs.readDirectory(target)).map(([name]) => name);
   let config: unknown;
   if (entries.includes('config.json')) {
@@ -42,7 +43,7 @@ async function verdictOn(target: vscode.Uri): Promise<ModelFolderVerdict | null>
       config = undefined;
     }
   }
-  return judgeModelFolder(entries, config);
+  return judgeModelFolder(entries, config, t);
 }
 
 /** Thrown when the target holds something that is not to be replaced; the message says what and suggests a free path. */
@@ -59,16 +60,17 @@ export async function saveModelFolder(runDir: vscode.Uri, target: vscode.Uri): P
   const verdict = await verdictOn(target);
   if (verdict && !verdict.replaceable) {
     const siblings = new Set((await vscode.workspace.fs.readDirectory(parent)).map(([n]) => n));
-    throw new SaveRefused(`${shown} ${verdict.reason}; nothing there was changed. Save the model to a free path, such as ${freeModelName(name, (n) => siblings.has(n))}.`);
+    throw new SaveRefused(t('{0} {1}; nothing there was changed. Save the model to a free path, such as {2}.', shown, verdict.reason, freeModelName(name, (n) => siblings.has(n))));
   }
   const replacing = verdict !== null && verdict.kind !== null;
   if (replacing) {
+    const replace = t('Replace');
     const choice = await vscode.window.showWarningMessage(
-      `${shown} already holds an RNN Lab ${verdict.kind} model. Replace it with this run's model?`,
-      { modal: true, detail: 'The model there now is deleted once the new one is written.' },
-      'Replace',
+      t("{0} already holds an RNN Lab {1} model. Replace it with this run's model?", shown, verdict.kind),
+      { modal: true, detail: t('The model there now is deleted once the new one is written.') },
+      replace,
     );
-    if (choice !== 'Replace') return 'declined';
+    if (choice !== replace) return 'declined';
   }
   const tmp = vscode.Uri.joinPath(parent, saveSiblings.tempPrefix(name) + randomBytes(4).toString('hex'));
   try {

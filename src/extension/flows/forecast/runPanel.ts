@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import { parseRunMessage, parseRunViewState, RUN_REQUESTS, type HostToRun, type LossPoint, type RunToHost, type RunViewState } from '../../../shared/protocol';
+import { t } from '../../core/strings';
 import { WebviewPanelBase } from '../../core/webviewPanel';
 
 /** What the page asks of the flow (everything but the handshake and the requests the panel answers itself). */
@@ -25,7 +26,7 @@ export class RunPanel extends WebviewPanelBase<HostToRun, RunToHost> {
     private readonly onPageMessage: (panel: RunPanel, m: RunPanelMessage) => void,
     log: (l: string) => void,
   ) {
-    super(panel, extensionUri, { page: 'runPage', documentTitle: 'RNN Lab run', name: 'run panel', parse: parseRunMessage, requests: RUN_REQUESTS }, log);
+    super(panel, extensionUri, { page: 'runPage', documentTitle: t('RNN Lab run'), name: 'run panel', parse: parseRunMessage, requests: RUN_REQUESTS }, log);
     this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
   }
 

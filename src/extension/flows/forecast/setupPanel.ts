@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { parseSetupMessage, type CsvPreview, type FormValues, type HostToSetup, type SetupToHost } from '../../../shared/protocol';
+import { t } from '../../core/strings';
 import { WebviewPanelBase } from '../../core/webviewPanel';
 
 /** Why the form's values cannot start training, and the option (field) it is about. */
@@ -36,7 +37,7 @@ export class SetupPanel extends WebviewPanelBase<HostToSetup, SetupToHost> {
     private readonly handlers: SetupHandlers,
     log: (line: string) => void,
   ) {
-    super(panel, extensionUri, { page: 'forecastSetupPage', documentTitle: 'RNN Lab setup', name: 'setup form', parse: parseSetupMessage, requests: [] }, log);
+    super(panel, extensionUri, { page: 'forecastSetupPage', documentTitle: t('RNN Lab setup'), name: 'setup form', parse: parseSetupMessage, requests: [] }, log);
   }
 
   protected onReady(): void {

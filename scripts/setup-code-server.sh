@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests and `npm start` need, skipping every step already done:
 #  - Debian packages: chromium (driven by playwright-core), libkrb5-dev (headers for code-server's
-#    kerberos module), ripgrep (code-server's search; its postinstall would fetch it from GitHub);
+#    kerberos module), ripgrep (code-server's search; its postinstall would fetch it from GitHub),
+#    fonts-nanum (Korean glyphs: the Korean e2e test's screenshot for the README reads, not boxes);
 #  - code-server 4.100.3 (VS Code 1.100.3, the last release on Node 20) under
 #    ~/.cache/rnn-lab/code-server-4.100.3, built by hand as in ../shared/notes/vscode-e2e.md because
 #    its postinstall downloads from GitHub, which these machines cannot reach.
@@ -20,6 +21,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+dpkg -s fonts-nanum >/dev/null 2>&1 || missing+=(fonts-nanum)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing apt packages: ${missing[*]}"
   SUDO=""

@@ -81,7 +81,47 @@ const USER_SETTINGS = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
-export async function launch(opts: { vsix: string; entry: string; scratch?: string }): Promise<Env> {
+/**
+ * Makes code-server give extensions Korean (vscode.env.language 'ko', their l10n bundles and
+ * package.nls.ko.json): `--locale ko` alone is ignored unless a language pack for ko is installed
+ * and listed in languagepacks.json, and the marketplace is out of reach. So a minimal pack is made
+ * here (it translates nothing of the workbench itself, whose UI stays English), packaged with
+ * vsce, installed, and listed.
+ */
+function installKoreanLanguagePack(entry: string, base: string, userData: string, extensions: string): void {
+  const id = { publisher: 'rnn-lab-test', name: 'test-language-pack-ko', version: '0.0.1' };
+  const dir = join(base, 'language-pack-ko');
+  mkdirSync(join(dir, 'translations'), { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      ...id,
+      engines: { vscode: '^1.80.0' },
+      categories: ['Language Packs'],
+      contributes: { localizations: [{ languageId: 'ko', languageName: 'Korean', localizedLanguageName: '한국어', translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+    }),
+  );
+  writeFileSync(join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(join(dir, 'LICENSE'), 'MIT\n');
+  const vsix = join(base, 'language-pack-ko.vsix');
+  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const installed = join(extensions, `${id.publisher}.${id.name}-${id.version}`);
+  writeFileSync(
+    join(userData, 'languagepacks.json'),
+    JSON.stringify({
+      ko: {
+        hash: 'rnn-lab-test-1',
+        extensions: [{ extensionIdentifier: { id: `${id.publisher}.${id.name}` }, version: id.version }],
+        translations: { vscode: join(installed, 'translations', 'main.i18n.json') },
+        label: '한국어',
+      },
+    }),
+  );
+}
+
+export async function launch(opts: { vsix: string; entry: string; scratch?: string; locale?: 'ko' }): Promise<Env> {
   const base = opts.scratch ?? mkdtempSync(join(repoRoot, '.e2e', 'run-'));
   mkdirSync(base, { recursive: true });
   const userData = join(base, 'user-data');
@@ -94,6 +134,7 @@ export async function launch(opts: { vsix: string; entry: string; scratch?: stri
   execFileSync(process.execPath, [opts.entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', opts.vsix, '--force'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (opts.locale === 'ko') installKoreanLanguagePack(opts.entry, base, userData, extensions);
 
   const port = await freePort();
   let log = '';
@@ -101,7 +142,10 @@ export async function launch(opts: { vsix: string; entry: string; scratch?: stri
   // extension host it forks.
   const server = spawn(
     process.execPath,
-    [opts.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    [
+      opts.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--user-data-dir', userData, '--extensions-dir', extensions, ...(opts.locale ? ['--locale', opts.locale] : []), workspace,
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout!.on('data', (d) => (log += d));

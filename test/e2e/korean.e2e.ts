@@ -1,0 +1,108 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser.)
+/**
+ * The forecast flow with the display language set to Korean (code-server `--locale ko`, with the
+ * test language pack the harness makes): the command titles, the setup form, its errors and the
+ * run panel read in Korean, from package.nls.ko.json and l10n/bundle.l10n.ko.json. The workbench's
+ * own menus stay English (the test pack translates nothing of VS Code itself).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, screenshot, waitFor, waitForPhase, type Env } from './harness';
+
+const vsix = process.env.RNN_LAB_VSIX;
+const entry = process.env.CODE_SERVER_ENTRY;
+
+describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX and CODE_SERVER_ENTRY (npm run test:e2e does)' : false }, () => {
+  let env: Env;
+
+  before(async () => {
+    env = await launch({ vsix: vsix!, entry: entry!, locale: 'ko' });
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  test('command titles, the setup form and its errors, the run panel and the Runs view read in Korean', { timeout: 300_000 }, async () => {
+    const { page } = env;
+
+    // The command palette lists the commands by their Korean titles.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    let labels: string[] = [];
+    await waitFor(
+      async () => {
+        // Typed again each time: the list does not refresh when the extension's commands join it.
+        await input.fill('');
+        await input.fill('>RNN Lab');
+        await page.waitForTimeout(300);
+        labels = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+        return labels.some((l) => l.startsWith('RNN Lab: LSTM으로 예측'));
+      },
+      60_000,
+      () => `no Korean command titles in the palette (shown: ${labels.join(' / ')})`,
+    );
+    assert.ok(labels.some((l) => l.startsWith('RNN Lab: 저장된 모델로 예측…')), labels.join(' / '));
+    assert.ok(labels.some((l) => l.startsWith('RNN Lab: 로그 표시')), labels.join(' / '));
+    await page.keyboard.press('Escape');
+
+    // The setup form, opened from the Explorer's context menu by its Korean title.
+    await explorerCommand(page, 'stock_daily.csv', 'LSTM으로 예측');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
+    assert.equal(await setup.evaluate(() => document.documentElement.lang), 'ko');
+    const text = (id: string) => setup.evaluate((i) => document.getElementById(i)?.textContent ?? '', id);
+    assert.equal(await text('title'), 'LSTM으로 stock_daily.csv 예측');
+    assert.match(await text('summary'), /^732행 · 숫자 열 5개 · 날짜 열 없음/);
+    assert.equal(await text('start'), '학습 시작');
+    assert.equal(await text('label-target'), '대상 열');
+    assert.match(await text('order-help'), /날짜 열이 없어 순서를 알아낼 수 없습니다/);
+    const hyper = await text('hyper');
+    for (const s of ['은닉 상태 크기', '층당 LSTM 유닛 수입니다.', '에포크', '배치 크기', '학습률', 'seq_length']) assert.ok(hyper.includes(s), `the form shows ${s}: ${hyper}`);
+    const choices = await setup.evaluate(() => [...document.querySelectorAll('#missing vscode-option')].map((o) => o.textContent));
+    assert.deepEqual(choices, ['오류로 중지', '그 행 제외', '이전 행 값으로 채우기']);
+
+    // A value out of bounds: the host's check answers in Korean, naming the field by its Korean label.
+    await setup.evaluate(() => {
+      (document.getElementById('f-hidden') as HTMLElement & { value: string }).value = '0';
+      document.getElementById('start')?.click();
+    });
+    const error = await waitFor(async () => (await text('error')) || null, 30_000, 'no error for hidden size 0');
+    assert.equal(error, '은닉 상태 크기 값으로는 1부터 4096까지의 정수만 쓸 수 있습니다(입력값: 0).');
+    await setup.evaluate(() => {
+      (document.getElementById('f-hidden') as HTMLElement & { value: string }).value = '10';
+    });
+
+    await fillSetupForm(page, setup, { epochs: 20, batchSize: 16 });
+    await page.keyboard.press('Enter');
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const done = await waitForPhase(run, ['done', 'failed', 'cancelled'], 240_000);
+    assert.equal(done.phase, 'done', done.status);
+    assert.equal(done.status, '완료되었습니다. 실행은 작업 영역(.rnnlab/runs)에 저장되었습니다.');
+    const shown = await run.evaluate(() => ({
+      title: document.getElementById('title')?.textContent,
+      save: document.getElementById('save-model')?.textContent,
+      heads: [...document.querySelectorAll('h2')].map((h) => h.textContent),
+      metricsHead: [...document.querySelectorAll('#metrics thead th')].map((h) => h.textContent),
+      verdict: document.getElementById('verdict')?.textContent ?? '',
+      legend: [...document.querySelectorAll('#forecast-plot .legendtext')].map((l) => l.textContent),
+    }));
+    assert.equal(shown.title, 'stock_daily.csv의 LSTM 예측');
+    assert.equal(shown.save, '모델 저장…');
+    assert.deepEqual(shown.heads, ['학습 손실', '테스트 윈도우: 예측과 실제값', '테스트 윈도우의 지표']);
+    assert.deepEqual(shown.metricsHead, ['', 'LSTM', '지속성 기준선']);
+    assert.match(shown.verdict, /^LSTM이 지속성 기준선보다 (낫습니다|못합니다)\./);
+    assert.ok(shown.legend.includes('LSTM 예측') && shown.legend.includes('실제값 Close'), `legend: ${shown.legend.join(' / ')}`);
+
+    // The Runs view: its Korean name, and the run's one-line summary.
+    await paletteCommand(page, 'View: Show RNN Lab');
+    const row = page.locator('.pane-body .monaco-list-row[aria-label*="stock_daily.csv"]').first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.match((await row.innerText()) ?? '', /지속성 기준선/);
+    const sidebarTitle = await page.locator('.part.sidebar .composite.title').innerText();
+    assert.match(sidebarTitle, /실행/, 'the view is named 실행');
+    // For the README: the run panel and the Runs view, in Korean.
+    await screenshot(page, 'forecast-korean');
+  });
+});

@@ -257,7 +257,7 @@ export class ForecastFlow extends Disposable {
       this.log(`Rejected the restored state of a run panel: ${(e as Error).message}`);
       initial = {
         runId: 'unknown',
-        fileName: 'unknown',
+        fileName: t('unknown file'),
         source: 'train',
         history: [],
         phase: { kind: 'failed', message: t('This run panel could not be restored. Open the run again from the RNN Lab view.') },

@@ -262,7 +262,8 @@ test('UNKNOWN_COLUMN from columnIndex lists the available columns', () => {
   assert.match(e2.message, /text column/);
 });
 
-test('a generated 200,000-row CSV parses in a few seconds', () => {
+// How fast: bench/run.ts times a 1,000,000-row file; a test only checks what is read.
+test('a generated 200,000-row CSV parses whole: every row, its line, its dates and values', () => {
   const n = 200_000;
   const parts: string[] = ['Date,Open,High,Low,Volume,Close\n'];
   const t0 = Date.UTC(2000, 0, 1);
@@ -271,16 +272,12 @@ test('a generated 200,000-row CSV parses in a few seconds', () => {
     parts.push(`${d},${(100 + i * 0.01).toFixed(4)},${(101 + i * 0.01).toFixed(4)},${(99 + i * 0.01).toFixed(4)},${1000 + (i % 977)},${(100.5 + i * 0.01).toFixed(4)}\n`);
   }
   const text = parts.join('');
-  const start = performance.now();
   const t = parseCsv(Buffer.from(text), { file: 'big.csv' });
-  const seconds = (performance.now() - start) / 1000;
   assert.equal(t.rows, n);
   assert.equal(t.columns.length, 5);
   assert.equal(t.dateColumn, 'Date');
   assert.equal(t.lines[n - 1], n + 1);
   assert.equal(t.data[(n - 1) * 5 + 3], 1000 + ((n - 1) % 977));
-  assert.ok(seconds < 10, `took ${seconds.toFixed(2)} s`);
-  console.log(`200k rows parsed in ${seconds.toFixed(2)} s`);
 });
 
 test('formatted numbers (thousands separators, currency) are a NON_NUMERIC_CELL with a formatting hint, not a silently ignored column', () => {

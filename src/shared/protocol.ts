@@ -102,19 +102,20 @@ export type RunToHost =
   | { type: 'cspViolation'; directive: string; blockedURI: string };
 
 // ---------------------------------------------------------------------------------------------
-// Runtime validation of messages from webviews
+// Runtime validation of messages from webviews (the checks are exported: every panel's parser
+// is built from them, src/shared/packing.ts's too)
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function obj(x: unknown, what: string): Obj {
+export function obj(x: unknown, what: string): Obj {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ProtocolError(`${what} must be an object`);
   return x as Obj;
 }
-function str(o: Obj, k: string, maxLen = 10_000): string {
+export function str(o: Obj, k: string, maxLen = 10_000): string {
   const v = o[k];
   if (typeof v !== 'string') throw new ProtocolError(`${k} must be a string`);
   if (v.length > maxLen) throw new ProtocolError(`${k} is too long`);
@@ -125,13 +126,13 @@ function num(o: Obj, k: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(`${k} must be a finite number`);
   return v;
 }
-function int(o: Obj, k: string): number {
+export function int(o: Obj, k: string): number {
   const v = num(o, k);
   if (!Number.isInteger(v)) throw new ProtocolError(`${k} must be an integer`);
   return v;
 }
 /** Rejects keys the message type does not define, so nothing unchecked rides along. */
-function onlyKeys(o: Obj, keys: string[]): void {
+export function onlyKeys(o: Obj, keys: string[]): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ProtocolError(`unexpected field ${k}`);
 }
 
@@ -172,13 +173,13 @@ export function parseFormValues(x: unknown): FormValues {
   return out as FormValues;
 }
 
-function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
   const v = o[k];
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new ProtocolError(`${k} must be one of ${allowed.join(', ')}`);
   return v as T;
 }
 
-function parseViolation(o: Obj): { type: 'cspViolation'; directive: string; blockedURI: string } {
+export function parseViolation(o: Obj): { type: 'cspViolation'; directive: string; blockedURI: string } {
   onlyKeys(o, ['type', 'directive', 'blockedURI']);
   return { type: 'cspViolation', directive: str(o, 'directive', 500), blockedURI: str(o, 'blockedURI', 2000) };
 }

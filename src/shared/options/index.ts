@@ -5,3 +5,4 @@ export { FORECAST_OPTIONS } from './forecast';
 export { SEQ2SEQ_OPTIONS } from './seq2seq';
 export { cliName, formNamer } from './words';
 export { SETTING_OPTIONS, settingDescriptionKey, settingSchema, settingsProperties, settingValue } from './settings';
+export { PACKING_OPTIONS } from './packing';

@@ -99,6 +99,21 @@ function checkLengths(lengths: ArrayLike<number>, where: string): Int32Array {
   return out;
 }
 
+/**
+ * What PyTorch 1.13 raises (aten's `_pack_padded_sequence`, under pack_padded_sequence and
+ * pack_sequence) for unsorted lengths with enforce_sorted=True, word for word, as
+ * test/fixtures/packing.json records it: the packing inspector shows it beside this engine's own
+ * message, so a learner recognises the error from their notebook.
+ */
+export const PYTORCH_UNSORTED_ERROR =
+  'RuntimeError: `lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.';
+
+/** The first i with lengths[i] > lengths[i − 1] (where enforceSorted refuses the batch), or −1 when they do not increase. */
+export function firstUnsorted(lengths: ArrayLike<number>): number {
+  for (let i = 1; i < lengths.length; i++) if (lengths[i] > lengths[i - 1]) return i;
+  return -1;
+}
+
 /** Build the layout from lengths already checked. */
 function layoutFromLengths(lens: Int32Array, enforceSorted: boolean, where: string): PackLayout {
   const B = lens.length;
@@ -115,13 +130,12 @@ function layoutFromLengths(lens: Int32Array, enforceSorted: boolean, where: stri
   for (let i = 0; i < B; i++) count[lens[i]]++;
 
   if (enforceSorted) {
-    for (let i = 1; i < B; i++) {
-      if (lens[i] > lens[i - 1]) {
-        throw bad(
-          `${where}: lengths must be sorted in decreasing order when enforceSorted is true, but lengths[${i - 1}] = ${lens[i - 1]} < lengths[${i}] = ${lens[i]}.`,
-          'Sort the batch by decreasing length, or pass enforceSorted: false to let packing sort it (and undo the sort on the way out).',
-        );
-      }
+    const i = firstUnsorted(lens);
+    if (i > 0) {
+      throw bad(
+        `${where}: lengths must be sorted in decreasing order when enforceSorted is true, but lengths[${i - 1}] = ${lens[i - 1]} < lengths[${i}] = ${lens[i]}.`,
+        'Sort the batch by decreasing length, or pass enforceSorted: false to let packing sort it (and undo the sort on the way out).',
+      );
     }
     for (let i = 0; i < B; i++) sortedIndices[i] = unsortedIndices[i] = i;
   } else {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { TrainingSessions } from './core/training';
 import { ForecastFlow } from './flows/forecast/controller';
 import { forecastRunKinds } from './flows/forecast/runKinds';
+import { PackingFlow } from './flows/packing/controller';
 import { RunsView, removeStaleRunTemps } from './runs/view';
 import { runsRoot } from './runs/store';
 
@@ -17,14 +18,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsView = new RunsView({ ...forecastRunKinds });
   const training = new TrainingSessions(output);
   const forecast = new ForecastFlow(context, output, runsView, training);
+  const packing = new PackingFlow(context, output);
 
   context.subscriptions.push(
     output,
     runsView,
     training,
     forecast,
+    packing,
     vscode.window.registerTreeDataProvider(RunsView.viewId, runsView),
-    ...Object.entries(forecast.commands()).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
+    ...Object.entries({ ...forecast.commands(), ...packing.commands() }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
     vscode.commands.registerCommand('rnnLab.refreshRuns', () => runsView.refresh()),
     vscode.commands.registerCommand('rnnLab.showLog', () => output.show()),
   );

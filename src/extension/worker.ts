@@ -12,6 +12,7 @@ import { isRnnLabError } from '../engine/errors';
 import type { HostToWorker, WireError, WorkerAsk, WorkerRequestType, WorkerToHost } from '../shared/workerProtocol';
 import type { WorkerHandlers } from './core/workerHandlers';
 import { forecastHandlers } from './flows/forecast/worker';
+import { packingHandlers } from './flows/packing/worker';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -29,7 +30,7 @@ export function toWireError(e: unknown): WireError {
 }
 
 /** Every request type, and the flow handler that serves it. */
-const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers };
+const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers, ...packingHandlers };
 
 /** The cancel switch of each request in flight. */
 const inFlight = new Map<number, AbortController>();

@@ -10,6 +10,7 @@
 import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from './errors';
 import type { TrainEvent } from './events';
 import type { ForecastOptions, ForecastResult } from './forecast';
+import type { PackingOptions, PackingSource, PackingView } from './packing';
 import type { CsvPreview } from './protocol';
 import type { RunConfig } from './runs';
 
@@ -43,6 +44,8 @@ export interface WorkerRequests {
     answer: RunOutcome<ForecastResult>;
   };
   predictSaved: { ask: { modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }; answer: RunOutcome<ForecastResult> };
+  /** One batch of the built-in strings or of a text file through the engine's packing functions (the packing inspector). */
+  inspectPacking: { ask: { source: PackingSource; fileName: string; options: PackingOptions }; answer: PackingView };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

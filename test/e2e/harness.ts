@@ -334,6 +334,18 @@ export async function closeAllEditors(page: Page): Promise<void> {
   await waitFor(async () => (await page.locator('.part.editor .tabs-container .tab').count()) === 0, 30_000, 'editors still open');
 }
 
+/** Developer: Reload Window, then waits for the new workbench (not the old one still on screen). */
+export async function reloadWindow(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __e2eBeforeReload: boolean }).__e2eBeforeReload = true));
+  await paletteCommand(page, 'Developer: Reload Window');
+  await waitFor(
+    async () => page.evaluate(() => !(window as unknown as { __e2eBeforeReload?: boolean }).__e2eBeforeReload && !!document.querySelector('.monaco-workbench')),
+    90_000,
+    'the window did not reload',
+    250,
+  );
+}
+
 export interface TrainOptions {
   epochs: number;
   /** 'full' or a number of windows. */

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -364,18 +364,6 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
 /** The metrics table's cells, as shown. */
 async function metricTexts(run: Frame): Promise<Record<string, string>> {
   return run.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('#metrics td[id]')).map((td) => [td.id, td.textContent ?? ''])));
-}
-
-/** Developer: Reload Window, then waits for the new workbench (not the old one still on screen). */
-async function reloadWindow(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { __e2eBeforeReload: boolean }).__e2eBeforeReload = true));
-  await paletteCommand(page, 'Developer: Reload Window');
-  await waitFor(
-    async () => page.evaluate(() => !(window as unknown as { __e2eBeforeReload?: boolean }).__e2eBeforeReload && !!document.querySelector('.monaco-workbench')),
-    90_000,
-    'the window did not reload',
-    250,
-  );
 }
 
 interface ThemeLook {

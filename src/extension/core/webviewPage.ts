@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
-export type PageName = 'forecastSetupPage' | 'runPage';
+export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage';
 
 /**
  * Scripts run; resources load only from the extension's own `media/` (stylesheet, icon) and

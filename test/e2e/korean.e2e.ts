@@ -105,4 +105,23 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
     // For the README: the run panel and the Runs view, in Korean.
     await screenshot(page, 'forecast-korean');
   });
+  test('the packing inspector reads in Korean', { timeout: 120_000 }, async () => {
+    const { page } = env;
+    await paletteCommand(page, 'RNN Lab: 시퀀스 패킹 살펴보기');
+    const f = await findFrame(page, 'body[data-ready="true"] #packed .cell', 60_000);
+    const shown = await f.evaluate(() => ({
+      title: document.getElementById('title')?.textContent,
+      summary: document.getElementById('summary')?.textContent,
+      enforceSorted: document.getElementById('enforceSorted')?.textContent,
+      heads: [...document.querySelectorAll('h2')].slice(0, 3).map((h) => h.textContent),
+      batchSizes: document.getElementById('batch-sizes')?.textContent,
+    }));
+    assert.deepEqual(shown, {
+      title: '시퀀스 패킹: 강의의 다섯 문자열',
+      summary: '시퀀스 5개 · 배치 1/1 · 어휘 19개',
+      enforceSorted: 'enforce_sorted(정렬 강제)',
+      heads: ['어휘', '길이', '패딩된 배치(pad_sequence)'],
+      batchSizes: '[5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 3, 1, 1]',
+    });
+  });
 });

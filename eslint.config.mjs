@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     files: ['src/extension/**/*.ts'],
     // The worker thread's code is where the extension runs the engine.
-    ignores: ['src/extension/worker.ts', 'src/extension/flows/*/worker.ts'],
+    ignores: ['src/extension/worker.ts', 'src/extension/flows/*/worker.ts', 'src/extension/flows/*/*Worker.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [{ group: ['**/engine', '**/engine/**'], allowTypeImports: true, message: 'The extension host takes only types from src/engine (`import type`): the engine and tfjs load in the worker.' }],

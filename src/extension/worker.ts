@@ -13,6 +13,7 @@ import type { HostToWorker, WireError, WorkerAsk, WorkerRequestType, WorkerToHos
 import type { WorkerHandlers } from './core/workerHandlers';
 import { forecastHandlers } from './flows/forecast/worker';
 import { packingHandlers } from './flows/packing/worker';
+import { vocabularyHandlers } from './flows/seq2seq/vocabularyWorker';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -30,7 +31,7 @@ export function toWireError(e: unknown): WireError {
 }
 
 /** Every request type, and the flow handler that serves it. */
-const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers, ...packingHandlers };
+const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers, ...packingHandlers, ...vocabularyHandlers };
 
 /** The cancel switch of each request in flight. */
 const inFlight = new Map<number, AbortController>();

@@ -243,7 +243,7 @@ export function parseRunMessage(x: unknown): RunToHost {
 export const MAX_RESTORED_POINTS = 10_000_000;
 
 /** Run folder names as runIdFor makes them (2025-03-01T12-30-05-123Z), `-2` when one was taken. */
-const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?$/;
+export const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?$/;
 /** Dates as the CSV reader writes them: UTC ISO, to the day, second or millisecond. */
 const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{3})?)?$/;
 
@@ -271,7 +271,7 @@ function nonNegInt(o: Obj, k: string): number {
   if (v < 0) throw new ProtocolError(`${k} must not be negative`);
   return v;
 }
-function bool(o: Obj, k: string): boolean {
+export function bool(o: Obj, k: string): boolean {
   const v = o[k];
   if (typeof v !== 'boolean') throw new ProtocolError(`${k} must be true or false`);
   return v;

@@ -13,6 +13,7 @@ import type { ForecastOptions, ForecastResult } from './forecast';
 import type { PackingOptions, PackingSource, PackingView } from './packing';
 import type { CsvPreview } from './protocol';
 import type { RunConfig } from './runs';
+import type { VocabularyCoverage, VocabularyOptions, VocabularyQuery, VocabularyRows, VocabularySide, VocabularySummary } from './vocabulary';
 
 /** A finished run as the worker reports it: its result, and where it was stored. */
 export interface RunOutcome<R> {
@@ -46,6 +47,17 @@ export interface WorkerRequests {
   predictSaved: { ask: { modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }; answer: RunOutcome<ForecastResult> };
   /** One batch of the built-in strings or of a text file through the engine's packing functions (the packing inspector). */
   inspectPacking: { ask: { source: PackingSource; fileName: string; options: PackingOptions }; answer: PackingView };
+  /**
+   * The vocabulary panel's tables: a pair file's words (the pairs the length filter keeps), or a
+   * stored run's saved vocabularies (`modelDir` holds source_vocab.json and target_vocab.json).
+   * The worker keeps them under `tableId` for the rows and coverage requests that follow.
+   */
+  'seq2seq.vocabulary': {
+    ask: { from: { file: string; fileName: string; options: Partial<VocabularyOptions> } | { modelDir: string; name: string; minCount: number } };
+    answer: VocabularySummary & { tableId: number };
+  };
+  'seq2seq.vocabularyRows': { ask: { tableId: number; side: VocabularySide; query: VocabularyQuery }; answer: VocabularyRows };
+  'seq2seq.vocabularyCoverage': { ask: { tableId: number; minCount: number }; answer: Record<VocabularySide, VocabularyCoverage> };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

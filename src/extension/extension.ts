@@ -7,6 +7,8 @@ const moduleLoadedAt = performance.now();
 import * as vscode from 'vscode';
 import { TrainingSessions } from './core/training';
 import { ForecastFlow } from './flows/forecast/controller';
+import { VocabularyFlow } from './flows/seq2seq/vocabulary';
+import { openExamples } from './examples/command';
 import { forecastRunKinds } from './flows/forecast/runKinds';
 import { PackingFlow } from './flows/packing/controller';
 import { RunsView, removeStaleRunTemps } from './runs/view';
@@ -19,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const training = new TrainingSessions(output);
   const forecast = new ForecastFlow(context, output, runsView, training);
   const packing = new PackingFlow(context, output);
+  const vocabulary = new VocabularyFlow(context, output);
 
   context.subscriptions.push(
     output,
@@ -26,10 +29,12 @@ export function activate(context: vscode.ExtensionContext): void {
     training,
     forecast,
     packing,
+    vocabulary,
     vscode.window.registerTreeDataProvider(RunsView.viewId, runsView),
-    ...Object.entries({ ...forecast.commands(), ...packing.commands() }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
+    ...Object.entries({ ...forecast.commands(), ...packing.commands(), ...vocabulary.commands() }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
     vscode.commands.registerCommand('rnnLab.refreshRuns', () => runsView.refresh()),
     vscode.commands.registerCommand('rnnLab.showLog', () => output.show()),
+    vscode.commands.registerCommand('rnnLab.openExamples', () => openExamples(context.extensionUri, (l) => output.info(l))),
   );
 
   // Temporary folders a crash left half-written; after activation, off its path.

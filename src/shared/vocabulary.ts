@@ -88,7 +88,11 @@ export interface VocabularySummary {
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-export type HostToVocabulary = { type: 'init'; summary: VocabularySummary } | { type: 'failed'; message: string } | Reply;
+export type HostToVocabulary =
+  /** The vocabularies are ready to query; `source` is what the page keeps so a reload reopens them. */
+  | { type: 'init'; summary: VocabularySummary; source: VocabularySource }
+  | { type: 'failed'; message: string; source: VocabularySource | null }
+  | Reply;
 
 /** The page's messages that are requests, answered by a reply with their id. */
 export const VOCABULARY_REQUESTS = ['rows', 'coverage'] as const;

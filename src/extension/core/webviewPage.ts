@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
-export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage';
+export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage' | 'vocabularyPage';
 
 /**
  * Scripts run; resources load only from the extension's own `media/` (stylesheet, icon) and

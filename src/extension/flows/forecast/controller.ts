@@ -17,8 +17,7 @@ import { WorkerError, WorkerSession } from '../../core/workerSession';
 import { readRunResult, readRunSummary, runIdFor, runsRoot } from '../../runs/store';
 import type { RunItem, RunsView } from '../../runs/view';
 import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../settings';
-import { formOptionNamer } from '../../formLabels';
-import { errorLine } from '../../../shared/errors';
+import { errorText } from '../../core/errorText';
 import { exportImage, saveModel } from './exports';
 import { pickCsv, pickModel } from './pickers';
 import { RunPanel, restoredState, type RunPanelMessage } from './runPanel';
@@ -312,13 +311,4 @@ export class ForecastFlow extends Disposable {
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
     });
   }
-}
-
-/** How the notices and the form name an option inside an error: by its translated label, setting, or plainly. */
-const FORM_NAMER = formOptionNamer(WORDS);
-
-/** An error's text for the user, its options named as the form names them (by label, setting, or plainly). */
-function errorText(e: unknown): string {
-  if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER);
-  return e instanceof Error ? e.message : String(e);
 }

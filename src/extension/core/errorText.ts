@@ -1,0 +1,17 @@
+/**
+ * An error's text for the user, its options named as the form names them (by its translated
+ * label, setting, or plainly; not as CLI flags); anything else by its message. One wording for
+ * every flow.
+ */
+import { errorLine } from '../../shared/errors';
+import { formOptionNamer } from '../formLabels';
+import { WORDS } from './strings';
+import { WorkerError } from './workerSession';
+
+/** How the notices and the form name an option inside an error: by its translated label, setting, or plainly. */
+const FORM_NAMER = formOptionNamer(WORDS);
+
+export function errorText(e: unknown): string {
+  if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER);
+  return e instanceof Error ? e.message : String(e);
+}

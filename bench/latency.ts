@@ -51,7 +51,7 @@ function newestMtime(dir: string): number {
 }
 
 /** The .vsix to measure: RNN_LAB_VSIX, else the repository's bench build (it has the ping hook), packaged again when stale. */
-function vsixPath(): string {
+export function vsixPath(): string {
   if (process.env.RNN_LAB_VSIX) return process.env.RNN_LAB_VSIX;
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = join(repoRoot, `${pkg.name}-${pkg.version}-bench.vsix`);
@@ -63,7 +63,7 @@ function vsixPath(): string {
   return vsix;
 }
 
-function codeServerEntry(): string {
+export function codeServerEntry(): string {
   if (process.env.CODE_SERVER_ENTRY) return process.env.CODE_SERVER_ENTRY;
   const out = execFileSync('bash', [join(repoRoot, 'scripts', 'setup-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   return out.trim().split('\n').pop()!;

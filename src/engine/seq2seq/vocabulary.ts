@@ -54,6 +54,15 @@ export class WordTable {
     return this.words.length - RESERVED;
   }
 
+  /**
+   * Sorts by every column now (~0.1 s for 50,000 words by word), while the panel opens, so the
+   * first click on a column header is answered at once.
+   */
+  prepare(): this {
+    for (const sort of ['index', 'word', 'count'] as const) this.order(sort);
+    return this;
+  }
+
   /** Index of each position at `minCount` (as Vocab.build gives it), or -1 for a word read as <UNK>. */
   indexesAt(minCount: number): Int32Array {
     let ix = this.indexes.get(minCount);
@@ -109,9 +118,11 @@ export class WordTable {
     if (!o) {
       o = Int32Array.from(this.words, (_, i) => i);
       if (sort === 'word') {
-        const cmp = new Intl.Collator(undefined, { sensitivity: 'variant', numeric: true }).compare;
-        const w = this.words;
-        o.sort((a, b) => cmp(w[a], w[b]) || a - b);
+        // Code-point order (the default sort's): Hangul syllables and lower-case Latin (the words
+        // are lower-cased) come out in dictionary order, and the native sort without a comparator
+        // takes 50,000 words in a few tens of ms, where Intl.Collator took ~0.8 s. Words are unique.
+        const at = new Map(this.words.map((w, i) => [w, i]));
+        o = Int32Array.from(this.words.slice().sort(), (w) => at.get(w)!);
       } else if (sort === 'count') {
         const c = this.counts;
         o.sort((a, b) => c[a] - c[b] || a - b);
@@ -148,14 +159,14 @@ export async function readVocabularyTables(file: string, options: Partial<Vocabu
   if (options.minCount !== undefined) checkOption(SEQ2SEQ_OPTIONS.minCount, options.minCount);
   const { pairs, total } = await readPairsFile(file, { ...options, file: displayName });
   return {
-    source: WordTable.fromSentences(pairs.map((p) => p.source)),
-    target: WordTable.fromSentences(pairs.map((p) => p.target)),
+    source: WordTable.fromSentences(pairs.map((p) => p.source)).prepare(),
+    target: WordTable.fromSentences(pairs.map((p) => p.target)).prepare(),
     pairs: { read: total, kept: pairs.length },
   };
 }
 
 /** A saved translator's vocabularies (source_vocab.json, target_vocab.json), built at `minCount`. */
 export async function readSavedVocabularies(modelDir: string, minCount: number): Promise<Omit<VocabularyTables, 'pairs'>> {
-  const side = async (name: string) => WordTable.fromVocab(Vocab.fromJSON(await readModelFile<VocabJSON>(modelDir, name)), minCount);
+  const side = async (name: string) => WordTable.fromVocab(Vocab.fromJSON(await readModelFile<VocabJSON>(modelDir, name)), minCount).prepare();
   return { source: await side('source_vocab.json'), target: await side('target_vocab.json') };
 }

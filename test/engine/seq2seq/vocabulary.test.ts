@@ -122,8 +122,7 @@ test('50,000 words: sort + filter + slice agrees with a plain sort and filter of
   assert.equal(got.shown, want.length);
   assert.deepEqual(got.rows.map((r) => [r.word, r.count, r.index]), want.slice(100, 600).map((r) => [r.word, r.count, r.index]));
   const byWord = t.query(all({ sort: 'word', filter: '123', limit: 1000 }));
-  const collator = new Intl.Collator(undefined, { sensitivity: 'variant', numeric: true });
-  assert.deepEqual(byWord.rows.map((r) => r.word), plain.filter((r) => r.word.includes('123')).map((r) => r.word).sort(collator.compare));
+  assert.deepEqual(byWord.rows.map((r) => r.word), plain.filter((r) => r.word.includes('123')).map((r) => r.word).sort());
 });
 
 test("a stored run's vocabularies: fixed at its minimum count, the tokens it left out still counted", async () => {

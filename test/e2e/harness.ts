@@ -327,6 +327,25 @@ export async function paletteCommand(page: Page, title: string): Promise<void> {
   await quickPick(page, `>${title}`);
 }
 
+/** The palette entry, once the extension's commands have joined the workbench (a few seconds after it appears). */
+export async function paletteOnceRegistered(page: Page, title: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await page.keyboard.press('F1');
+      try {
+        await quickPick(page, `>${title}`, 3000);
+        return true;
+      } catch {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+    },
+    60_000,
+    `no "${title}" in the command palette`,
+    500,
+  );
+}
+
 /** Closes every editor, webview panels included, so the next test starts from an empty editor area. */
 export async function closeAllEditors(page: Page): Promise<void> {
   await page.keyboard.press('Escape');

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, examples, findFrame, launch, paletteCommand, quickPick, screenshot, waitFor, type Env } from './harness';
+import { clearNotifications, closeAllEditors, cspViolations, examples, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -31,25 +31,6 @@ async function firstWords(frame: Frame, n: number): Promise<string[]> {
     rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
     return rows.slice(0, k).map((r) => r.dataset.word ?? '');
   }, n);
-}
-
-/** The palette entry, once the extension's commands have joined the workbench (a few seconds after it appears). */
-async function paletteOnceRegistered(page: Page, title: string): Promise<void> {
-  await waitFor(
-    async () => {
-      await page.keyboard.press('F1');
-      try {
-        await quickPick(page, `>${title}`, 3000);
-        return true;
-      } catch {
-        await page.keyboard.press('Escape');
-        return false;
-      }
-    },
-    60_000,
-    `no "${title}" in the command palette`,
-    500,
-  );
 }
 
 async function openVocabulary(page: Page, pick?: string): Promise<Frame> {

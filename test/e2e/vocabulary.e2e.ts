@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, examples, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, type Env } from './harness';
+import { clearNotifications, closeAllEditors, cspViolations, examples, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -142,6 +142,26 @@ describe('vocabulary panel and Open Examples in code-server', { skip: !vsix || !
     assert.equal(await v.evaluate(() => (window as unknown as { __vocabxss?: number }).__vocabxss), undefined, 'the onerror handler never ran');
     await v.locator('#tab-target').click();
     await waitFor(async () => (await firstWords(v, 6)).slice(4).join(' ') === 'bonjour <b>gras</b>', 10_000, 'the target words are not shown as text');
+    assert.deepEqual(await cspViolations(page), []);
+  });
+
+  test('the panel survives a window reload: the same file, tab, sort and filter', { timeout: 180_000 }, async () => {
+    const { page } = env;
+    await closeAllEditors(page);
+    const v = await openVocabulary(page, 'rnn-lab-examples/course-pairs.tsv');
+    await v.locator('#tab-target').click();
+    await v.locator('.vhead .sort[data-sort="count"]').click();
+    await v.locator('#filter input').focus();
+    await page.keyboard.type('파');
+    await waitFor(async () => (await body(v)).shown === '1', 10_000, 'filter "파" did not leave one row');
+    await reloadWindow(page);
+    const revived = await findFrame(page, 'body[data-ready="true"][data-total] #viewport', 90_000);
+    await waitFor(async () => {
+      const b = await body(revived);
+      return b.side === 'target' && b.sort === 'count-desc' && b.shown === '1' && (await firstWords(revived, 1))[0] === '파이토치는';
+    }, 30_000, async () => `revived panel: ${JSON.stringify(await body(revived))}`);
+    assert.equal(await revived.evaluate(() => (document.getElementById('filter') as HTMLElement & { value: string }).value), '파');
+    assert.match((await revived.locator('#title').textContent()) ?? '', /course-pairs\.tsv/);
     assert.deepEqual(await cspViolations(page), []);
   });
 });

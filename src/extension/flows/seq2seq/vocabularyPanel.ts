@@ -36,7 +36,10 @@ export class VocabularyPanel extends WebviewPanelBase<HostToVocabulary, Vocabula
     this.opened = open(this.session);
     this.opened.then(
       (summary) => this.settle({ ok: true, summary }),
-      (e: unknown) => this.settle({ ok: false, message: errorText(e) }),
+      (e: unknown) => {
+        this.log(`Vocabulary panel: ${errorText(e)}`);
+        this.settle({ ok: false, message: errorText(e) });
+      },
     );
   }
 

@@ -150,7 +150,9 @@ const drawn = new Map<number, HTMLDivElement>();
 function rowElement(): HTMLDivElement {
   const r = el('div', null, 'vrow');
   r.setAttribute('role', 'row');
-  r.append(el('span', null, 'num'), el('span', null, 'word'), el('span', null, 'num'));
+  const cells = [el('span', null, 'num'), el('span', null, 'word'), el('span', null, 'num')];
+  for (const c of cells) c.setAttribute('role', 'cell');
+  r.append(...cells);
   return r;
 }
 

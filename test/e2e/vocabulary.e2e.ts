@@ -165,3 +165,29 @@ describe('vocabulary panel and Open Examples in code-server', { skip: !vsix || !
     assert.deepEqual(await cspViolations(page), []);
   });
 });
+
+describe('the vocabulary panel in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX and CODE_SERVER_ENTRY (npm run test:e2e does)' : false }, () => {
+  let env: Env;
+
+  before(async () => {
+    env = await launch({ vsix: vsix!, entry: entry!, locale: 'ko' });
+    writeFileSync(join(env.workspace, 'course-pairs.tsv'), readFileSync(join(examples, 'course-pairs.tsv')));
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  test('the command, the tabs, the columns and the counts read in Korean', { timeout: 120_000 }, async () => {
+    const { page } = env;
+    await paletteOnceRegistered(page, 'RNN Lab: 어휘 보기');
+    await quickPick(page, 'course-pairs.tsv');
+    const v = await findFrame(page, 'body[data-ready="true"][data-total] #viewport', 60_000);
+    assert.equal(await v.locator('#tab-source').textContent(), '원문');
+    assert.equal(await v.locator('#tab-target').textContent(), '번역문');
+    assert.match((await v.locator('.vhead').innerText()) ?? '', /인덱스[\s\S]*단어[\s\S]*빈도/);
+    assert.equal(await v.locator('#counts').textContent(), '전체 19개: 단어 15개와 예약 토큰 4개');
+    assert.match((await v.locator('#summary').textContent()) ?? '', /원문 단어 15개, 번역문 단어 11개/);
+    assert.deepEqual(await cspViolations(page), []);
+  });
+});

@@ -18,6 +18,10 @@ import { SEQ2SEQ_DEFAULTS, type Seq2SeqOptions, type Seq2SeqResult, type Transla
 import { commandHelp, optionsFromArgs, parseArgsOptions, pick, UsageError, type CommandSpec, type ExtraFlag } from './cliOptions';
 import { FORECAST_OPTIONS } from '../shared/options/forecast';
 import { SEQ2SEQ_OPTIONS } from '../shared/options/seq2seq';
+import { STORE_OPTIONS } from '../shared/options/store';
+// The run store is plain Node, shared with the extension's worker, so a terminal run is stored as
+// the side panel reads it.
+import { RunWriter, type RunStart } from '../extension/runs/store';
 
 const USAGE = `Usage:
   rnn-lab forecast FILE [--target COL] [--features A,B,…] [--seq-length N] [--hidden N] [--layers N]
@@ -48,6 +52,8 @@ rnn-lab COMMAND --help lists a command's options with their ranges and defaults.
 const SAVE: ExtraFlag = { type: 'string', metavar: 'DIR', help: 'Save the trained model into the folder DIR.' };
 const JSON_FLAG: ExtraFlag = { type: 'boolean', help: 'Print one JSON object as the last line of stdout.' };
 const QUIET: ExtraFlag = { type: 'boolean', help: 'No progress on stderr.' };
+const RUN_DIR_FLAG = STORE_OPTIONS.runsDirectory.flag;
+const RUN_DIR: ExtraFlag = { type: 'string', metavar: 'DIR', help: `Store the run in the runs folder DIR (the extension's is ${STORE_OPTIONS.runsDirectory.default}), so it shows in RNN Lab's Runs view.` };
 
 /** Each command's flags: its table's options (src/shared/options) and the CLI's own. */
 const COMMANDS = {
@@ -55,7 +61,7 @@ const COMMANDS = {
     usage: 'forecast FILE [options]',
     summary: "Train the LSTM forecaster on a CSV. Defaults are the course's lab 11-4; pass --order reverse for stock_daily.csv.",
     options: FORECAST_OPTIONS,
-    extra: { save: SAVE, json: JSON_FLAG, quiet: QUIET },
+    extra: { save: SAVE, [RUN_DIR_FLAG]: RUN_DIR, json: JSON_FLAG, quiet: QUIET },
   },
   predict: {
     usage: 'predict MODEL_DIR FILE [options]',
@@ -67,7 +73,7 @@ const COMMANDS = {
     usage: 'seq2seq FILE [options]',
     summary: "Train the GRU translator on a file of tab-separated sentence pairs. Defaults are the course's lab 11-5.",
     options: SEQ2SEQ_OPTIONS,
-    extra: { save: SAVE, json: JSON_FLAG, quiet: QUIET },
+    extra: { save: SAVE, [RUN_DIR_FLAG]: RUN_DIR, json: JSON_FLAG, quiet: QUIET },
   },
   translate: {
     usage: 'translate MODEL_DIR "sentence" ["sentence" …] [options]',
@@ -165,6 +171,30 @@ async function saveTarget(dir: string | undefined): Promise<((run: { save(dir: s
   };
 }
 
+/**
+ * --run-dir: the run's folder, made before training starts, so a run stopped with Ctrl-C keeps its
+ * curve so far (status cancelled). Null without the flag.
+ */
+async function runWriter(values: Record<string, unknown>, start: Omit<RunStart, 'tfjsVersion'>): Promise<RunWriter | null> {
+  const dir = values[RUN_DIR_FLAG];
+  if (typeof dir !== 'string') return null;
+  const { versions } = await import('./backend');
+  return RunWriter.create(dir, { ...start, tfjsVersion: versions().tfjsCore });
+}
+
+/** Runs `train` with the run recorded by `writer`: its events appended, a failure or a cancel written down before it is reported. */
+async function recorded<T>(writer: RunWriter | null, progress: Progress, train: (onEvent: (e: TrainEvent) => void) => Promise<T>): Promise<T> {
+  try {
+    return await train((e) => {
+      writer?.onEvent(e);
+      progress.onEvent(e);
+    });
+  } catch (e) {
+    await writer?.endWith(e);
+    throw e;
+  }
+}
+
 function fmt(v: number | null): string {
   return v === null ? 'n/a' : v.toFixed(4);
 }
@@ -205,10 +235,18 @@ async function forecastCommand(args: string[], signal: AbortSignal): Promise<voi
   const options = optionsFromArgs<ForecastOptions>(COMMANDS.forecast, values);
   const progress = new Progress(values.quiet === true);
   const save = await saveTarget(typeof values.save === 'string' ? values.save : undefined);
-  const { runForecast } = await import('./forecast/run');
-  const run = await runForecast(positionals[0], options, { onEvent: progress.onEvent, signal });
+  const { runForecast, resolveForecastOptions } = await import('./forecast/run');
+  const o = resolveForecastOptions(options);
+  const writer = await runWriter(values, { kind: 'forecast', datasetPath: positionals[0], config: { ...o }, seed: o.seed, backend: o.backend ?? 'auto' });
+  const run = await recorded(writer, progress, (onEvent) => runForecast(positionals[0], options, { onEvent, signal }));
   try {
     if (save) await save(run);
+    if (writer) {
+      const r = run.result;
+      await writer.saveModel((dir) => run.save(dir));
+      await writer.end({ status: 'done', result: r, headline: { rmse: r.test.rmse, naiveRmse: r.naive.rmse }, config: { ...o, target: r.target, features: r.features } });
+      process.stderr.write(`stored the run in ${writer.dir}\n`);
+    }
     if (values.json) process.stdout.write(forecastJson(run.result) + '\n');
     else printForecast(run.result);
   } finally {
@@ -271,7 +309,7 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
     throw new UsageError('give --epochs (passes over the training pairs) or --iterations (random batches, as the course), not both.');
   }
   const options = optionsFromArgs<Seq2SeqOptions>(COMMANDS.seq2seq, values);
-  const { runSeq2Seq, REPORT_EVERY } = await import('./seq2seq/run');
+  const { runSeq2Seq, resolveSeq2SeqOptions, REPORT_EVERY } = await import('./seq2seq/run');
   const iterations = options.iterations ?? SEQ2SEQ_DEFAULTS.iterations;
   const units =
     options.epochs === undefined
@@ -279,9 +317,17 @@ async function seq2seqCommand(args: string[], signal: AbortSignal): Promise<void
       : undefined;
   const progress = new Progress(values.quiet === true, units);
   const save = await saveTarget(typeof values.save === 'string' ? values.save : undefined);
-  const run = await runSeq2Seq(positionals[0], options, { onEvent: progress.onEvent, signal });
+  const o = resolveSeq2SeqOptions(options);
+  const writer = await runWriter(values, { kind: 'seq2seq', datasetPath: positionals[0], config: { ...o }, seed: o.seed, backend: o.backend ?? 'auto' });
+  const run = await recorded(writer, progress, (onEvent) => runSeq2Seq(positionals[0], options, { onEvent, signal }));
   try {
     if (save) await save(run);
+    if (writer) {
+      const r = run.result;
+      await writer.saveModel((dir) => run.save(dir));
+      await writer.end({ status: 'done', result: r, headline: { tokenAccuracy: r.test.tokenAccuracy, bleu: r.test.bleu, exactMatch: r.test.exactMatch } });
+      process.stderr.write(`stored the run in ${writer.dir}\n`);
+    }
     if (values.json) process.stdout.write(seq2seqJson(run.result) + '\n');
     else printSeq2Seq(run.result);
   } finally {

@@ -11,17 +11,24 @@ import { VocabularyFlow } from './flows/seq2seq/vocabulary';
 import { openExamples } from './examples/command';
 import { forecastRunKinds } from './flows/forecast/runKinds';
 import { PackingFlow } from './flows/packing/controller';
-import { RunsView, removeStaleRunTemps } from './runs/view';
+import { RunsView, removeStaleRunTemps, type RunsTreeItem } from './runs/view';
 import { runsRoot } from './runs/store';
+import { ChartsView } from './runs/chartsView';
+import { ComparePanels } from './runs/comparePanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('RNN Lab', { log: true });
-  const runsView = new RunsView({ ...forecastRunKinds });
+  const runsView = new RunsView();
   const training = new TrainingSessions(output);
   const forecast = new ForecastFlow(context, output, runsView, training);
   const packing = new PackingFlow(context, output);
   const vocabulary = new VocabularyFlow(context, output);
+  runsView.addKinds(forecastRunKinds(forecast));
+  const runsTree = vscode.window.createTreeView<RunsTreeItem>(RunsView.viewId, { treeDataProvider: runsView, canSelectMany: true });
+  const log = (line: string) => output.info(line);
+  const charts = new ChartsView(context.extensionUri, log);
+  const compare = new ComparePanels(context.extensionUri, log);
 
   context.subscriptions.push(
     output,
@@ -30,9 +37,13 @@ export function activate(context: vscode.ExtensionContext): void {
     forecast,
     packing,
     vocabulary,
-    vscode.window.registerTreeDataProvider(RunsView.viewId, runsView),
-    ...Object.entries({ ...forecast.commands(), ...packing.commands(), ...vocabulary.commands() }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
-    vscode.commands.registerCommand('rnnLab.refreshRuns', () => runsView.refresh()),
+    runsTree,
+    charts,
+    compare,
+    vscode.window.registerWebviewViewProvider(ChartsView.viewId, charts),
+    runsTree.onDidChangeSelection((e) => charts.select(e.selection.map((i) => i.id ?? '').filter(Boolean))),
+    runsView.onDidList((runs) => charts.listed(runs)),
+    ...Object.entries({ ...forecast.commands(), ...packing.commands(), ...vocabulary.commands(), ...runsView.commands((runs) => compare.open(runs.map((r) => r.dir))) }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
     vscode.commands.registerCommand('rnnLab.showLog', () => output.show()),
     vscode.commands.registerCommand('rnnLab.openExamples', () => openExamples(context.extensionUri, (l) => output.info(l))),
   );

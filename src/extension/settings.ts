@@ -75,3 +75,19 @@ export function formToOptions(v: FormValues, backend: BackendSetting): Partial<F
   if (backend !== 'auto') options.backend = backend;
   return options;
 }
+
+/**
+ * The form's values for re-running a stored run: `base` (from the settings and the file) with
+ * every value of the run's config that is still allowed (the table's bounds, the file's columns).
+ * A config edited by hand, or a column since renamed, leaves that field at its default.
+ */
+export function formValuesFromRun(base: FormValues, config: Readonly<Record<string, unknown>>, columns: readonly string[]): FormValues {
+  const out: FormValues = { ...base };
+  const set = out as unknown as Record<string, unknown>;
+  for (const { key, spec } of HYPER_FIELDS) if (config[key] !== undefined && problemWith(spec, config[key]) === null) set[key] = config[key];
+  for (const key of ['order', 'missing'] as const) if (config[key] !== undefined && problemWith(FORECAST_OPTIONS[key], config[key]) === null) set[key] = config[key];
+  if (typeof config.target === 'string' && columns.includes(config.target)) out.target = config.target;
+  const features = config.features;
+  if (Array.isArray(features) && features.length && features.every((f) => typeof f === 'string' && columns.includes(f))) out.features = features.slice() as string[];
+  return out;
+}

@@ -121,7 +121,7 @@ export function str(o: Obj, k: string, maxLen = 10_000): string {
   if (v.length > maxLen) throw new ProtocolError(`${k} is too long`);
   return v;
 }
-function num(o: Obj, k: string): number {
+export function num(o: Obj, k: string): number {
   const v = o[k];
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProtocolError(`${k} must be a finite number`);
   return v;

@@ -12,8 +12,13 @@ import type { TrainEvent } from './events';
 import type { ForecastOptions, ForecastResult } from './forecast';
 import type { PackingOptions, PackingSource, PackingView } from './packing';
 import type { CsvPreview } from './protocol';
-import type { RunConfig } from './runs';
 import type { VocabularyCoverage, VocabularyOptions, VocabularyQuery, VocabularyRows, VocabularySide, VocabularySummary } from './vocabulary';
+
+/** Where the worker stores a run: the runs folder, and the id to take (`-1`… is added when it is taken). */
+export interface RunStoreTarget {
+  root: string;
+  runId: string;
+}
 
 /** A finished run as the worker reports it: its result, and where it was stored. */
 export interface RunOutcome<R> {
@@ -38,13 +43,12 @@ export interface WorkerRequests {
       file: string;
       fileName: string;
       options: Partial<ForecastOptions>;
-      /** Where runs are stored; the run is written there atomically when training completes. */
-      runsRoot: string;
-      config: RunConfig;
+      /** The run's folder is made there when training starts; its metrics are appended while it trains. */
+      store: RunStoreTarget;
     };
     answer: RunOutcome<ForecastResult>;
   };
-  predictSaved: { ask: { modelDir: string; file: string; fileName: string; runsRoot: string; config: RunConfig }; answer: RunOutcome<ForecastResult> };
+  predictSaved: { ask: { modelDir: string; file: string; fileName: string; store: RunStoreTarget }; answer: RunOutcome<ForecastResult> };
   /** One batch of the built-in strings or of a text file through the engine's packing functions (the packing inspector). */
   inspectPacking: { ask: { source: PackingSource; fileName: string; options: PackingOptions }; answer: PackingView };
   /**

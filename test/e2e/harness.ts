@@ -346,6 +346,27 @@ export async function paletteOnceRegistered(page: Page, title: string): Promise<
   );
 }
 
+/**
+ * Accepts the simple save dialog's proposal. The dialog fills its input in steps while it lists
+ * the folder: wait until it holds a path matching `re` on two polls in a row, then Enter.
+ */
+export async function acceptProposal(page: Page, re: RegExp): Promise<string> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  let proposed = '';
+  await waitFor(
+    async () => {
+      const before = proposed;
+      proposed = await input.inputValue({ timeout: 1000 });
+      return proposed === before && re.test(proposed);
+    },
+    30_000,
+    () => `the dialog does not propose ${re} (shows "${proposed}")`,
+    300,
+  );
+  await page.keyboard.press('Enter');
+  return proposed;
+}
+
 /** Closes every editor, webview panels included, so the next test starts from an empty editor area. */
 export async function closeAllEditors(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
@@ -367,6 +388,8 @@ export async function reloadWindow(page: Page): Promise<void> {
 
 export interface TrainOptions {
   epochs: number;
+  /** Rows per window; the form's default (7) when not given. */
+  seqLength?: number;
   /** 'full' or a number of windows. */
   batchSize?: number | 'full';
 }
@@ -396,6 +419,7 @@ export async function fillSetupForm(page: Page, setup: Frame, opts: TrainOptions
     );
   };
   if (opts.batchSize !== undefined) await setField('f-batchSize', String(opts.batchSize));
+  if (opts.seqLength !== undefined) await setField('f-seqLength', String(opts.seqLength));
   await setField('f-epochs', String(opts.epochs));
   const form = () =>
     // (No named helper functions inside evaluate callbacks: tsx would wrap them in __name(), which the page lacks.)

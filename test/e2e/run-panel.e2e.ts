@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -41,27 +41,6 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.equal(end.phase, 'done', `run ended as ${end.phase}: ${end.status}`);
     await run.locator('#metrics td').first().waitFor({ timeout: 30_000 });
     return run;
-  }
-
-  /**
-   * Accepts the simple save dialog's proposal. The dialog fills its input in steps while it lists
-   * the folder: wait until it holds a path matching `re` on two polls in a row, then Enter.
-   */
-  async function acceptProposal(page: Page, re: RegExp): Promise<string> {
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    let proposed = '';
-    await waitFor(
-      async () => {
-        const before = proposed;
-        proposed = await input.inputValue({ timeout: 1000 });
-        return proposed === before && re.test(proposed);
-      },
-      30_000,
-      () => `the dialog does not propose ${re} (shows "${proposed}")`,
-      300,
-    );
-    await page.keyboard.press('Enter');
-    return proposed;
   }
 
   test('Save model writes a forecaster folder into the workspace', { timeout: 240_000 }, async () => {
@@ -96,7 +75,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.equal(config.kind, 'forecaster');
     assert.equal(config.columns[config.target], 'Close', 'the target column is Close');
     // The run it came from goes along.
-    assert.equal((JSON.parse(readFileSync(join(saved, 'run-config.json'), 'utf8')) as { kind: string }).kind, 'forecast');
+    assert.equal((JSON.parse(readFileSync(join(saved, 'run.json'), 'utf8')) as { kind: string }).kind, 'forecast');
     // safetensors: an 8-byte header length, then a JSON header naming PyTorch's state_dict tensors.
     const bytes = readFileSync(join(saved, 'model.safetensors'));
     const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<string, unknown>;
@@ -219,8 +198,10 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
       const a = readdirSync(runsDir).filter((n) => !before.includes(n) && !n.startsWith('.'));
       return a.length === 1 ? a[0] : null;
     }, 30_000, 'no new run stored');
-    const config = JSON.parse(readFileSync(join(runsDir, added, 'config.json'), 'utf8')) as { kind: string; modelDir: string };
-    assert.equal(config.kind, 'saved-model');
+    const record = JSON.parse(readFileSync(join(runsDir, added, 'run.json'), 'utf8')) as { kind: string; status: string; config: { modelDir: string } };
+    assert.equal(record.kind, 'saved-model');
+    assert.equal(record.status, 'done');
+    assert.ok(record.config.modelDir.endsWith('model'), record.config.modelDir);
     const result = JSON.parse(readFileSync(join(runsDir, added, 'result.json'), 'utf8')) as { rows: number; testWindows: number; finalLoss: number | null; history: unknown[]; test: { rmse: number } };
     // seq_length 7: every window with a label, from the first row; nothing was trained.
     assert.equal(result.testWindows, result.rows - 7);
@@ -255,7 +236,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     await shortRun();
     const runsDir = join(workspace, '.rnnlab', 'runs');
     const snapshot = treeSnapshot(runsDir);
-    assert.ok(Object.keys(snapshot).some((k) => k.endsWith('/config.json')), 'an earlier run is saved');
+    assert.ok(Object.keys(snapshot).some((k) => k.endsWith('/run.json')), 'an earlier run is saved');
 
     // Long enough that it cannot finish by itself while the test looks.
     const run = await startForecast(page, 'stock_daily.csv', { epochs: 5000, batchSize: 16 });
@@ -272,9 +253,17 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.equal(await run.locator('#cancel').isHidden(), true, 'Cancel button hidden');
     assert.equal(await run.locator('#results').isHidden(), true, 'no results for a cancelled run');
 
-    // The worker is gone and nothing was written: same files, same bytes, no temporary folder.
+    // The worker is gone; earlier runs are untouched (same files, same bytes), and the cancelled
+    // run is kept beside them, saying so, with its curve so far.
     await waitFor(async () => (await page.locator('.statusbar-item:has-text("RNN Lab")').count()) === 0, 30_000, 'training status bar item still shown');
-    assert.deepEqual(treeSnapshot(runsDir), snapshot);
+    const now = treeSnapshot(runsDir);
+    const added = [...new Set(Object.keys(now).filter((k) => !(k in snapshot)).map((k) => k.split('/')[0]))];
+    assert.equal(added.length, 1, `one new run folder: ${added.join(', ')}`);
+    for (const [k, v] of Object.entries(snapshot)) assert.equal(now[k], v, `${k} untouched`);
+    const cancelled = JSON.parse(readFileSync(join(runsDir, added[0], 'run.json'), 'utf8')) as { status: string };
+    assert.equal(cancelled.status, 'cancelled');
+    const lines = readFileSync(join(runsDir, added[0], 'metrics.jsonl'), 'utf8').trim().split('\n');
+    assert.ok(Math.abs(lines.length - end.points) <= 1, `the curve so far is on disk: ${lines.length} lines, ${end.points} epochs drawn`);
   });
 
   /**

@@ -138,3 +138,31 @@ describe('rnn-lab COMMAND --help', () => {
     assert.equal(e, 'rnn-lab: --lr must be a number above 0 and below 10, got 10. The default is --lr 0.01.');
   });
 });
+
+describe('rnn-lab forecast --run-dir', () => {
+  test('stores the run as the extension does: run.json done with its headline, one metrics line per epoch, the model', async () => {
+    const tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-cli-runs-'));
+    try {
+      const runs = path.join(tmp, 'runs');
+      const r = await cli(['forecast', STOCK, '--order', 'reverse', '--epochs', '4', '--json', '--run-dir', runs]);
+      assert.equal(r.code, 0, r.stderr);
+      const j = lastJsonLine(r.stdout);
+      const { listRuns, readRun } = await import('../../src/extension/runs/store');
+      const [entry] = await listRuns(runs);
+      assert.ok(entry && !entry.damaged);
+      assert.match(r.stderr, new RegExp(`stored the run in ${entry.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const { run, metrics, hasModel } = await readRun(entry.dir);
+      assert.equal(run.kind, 'forecast');
+      assert.equal(run.status, 'done');
+      assert.equal(run.dataset.path, STOCK);
+      assert.deepEqual([run.config.epochs, run.config.order, run.config.target, run.config.seqLength], [4, 'reverse', 'Close', 7]);
+      assert.equal(run.headline.rmse, (j.test as { rmse: number }).rmse);
+      assert.equal(run.headline.naiveRmse, (j.naive as { rmse: number }).rmse);
+      assert.deepEqual(metrics.map((m) => m.epoch), [1, 2, 3, 4]);
+      assert.equal(metrics.at(-1)!.loss, j.finalLoss);
+      assert.ok(hasModel);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});

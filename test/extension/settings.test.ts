@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORECAST_DEFAULTS } from '../../src/engine/forecast/types';
-import { backendFromSettings, defaultsFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../src/extension/settings';
+import { backendFromSettings, defaultsFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../src/extension/settings';
 import { formOptionNamer } from '../../src/extension/formLabels';
 import { errorLine } from '../../src/shared/errors';
 import { RnnLabError } from '../../src/engine/errors';
@@ -123,4 +123,15 @@ test('engine errors name options as the form does; the CLI keeps its flags', () 
   );
   assert.equal(FORM_NAMER({ option: 'backend', value: 'cpu' }), 'the setting rnnLab.backend (cpu)');
   assert.equal(FORM_NAMER({ option: 'batchSize', value: 512 }), 'Batch size 512');
+});
+
+test("re-running a stored run fills the form with its config; values no longer allowed keep the form's", () => {
+  const base = initialFormValues(none, preview);
+  const config = { seqLength: 14, hidden: 32, epochs: 0, lr: 0.001, batchSize: 'full', order: 'reverse', missing: 'sideways', target: 'High', features: ['Open', 'Gone'], clipNorm: 1, seed: 3 };
+  const v = formValuesFromRun(base, config, preview.columns);
+  assert.deepEqual(
+    [v.seqLength, v.hidden, v.epochs, v.lr, v.batchSize, v.order, v.missing, v.target, v.features, v.seed],
+    [14, 32, base.epochs, 0.001, 'full', 'reverse', base.missing, 'High', base.features, 3],
+  );
+  assert.deepEqual(validateFormValues(v, preview.columns), []);
 });

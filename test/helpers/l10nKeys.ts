@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FORECAST_OPTIONS, PACKING_OPTIONS, SEQ2SEQ_OPTIONS, TRAINER_OPTIONS, type OptionTable } from '../../src/shared/options';
+import { FORECAST_OPTIONS, PACKING_OPTIONS, SEQ2SEQ_OPTIONS, STORE_OPTIONS, TRAINER_OPTIONS, type OptionTable } from '../../src/shared/options';
 
 /**
  * The translators themselves: they pass their caller's text on, so their own calls are not
@@ -85,7 +85,7 @@ export function scanSources(root: string): KeyScan {
   return scan;
 }
 
-export const TABLES: Readonly<Record<string, OptionTable>> = { trainer: TRAINER_OPTIONS, forecast: FORECAST_OPTIONS, seq2seq: SEQ2SEQ_OPTIONS, packing: PACKING_OPTIONS };
+export const TABLES: Readonly<Record<string, OptionTable>> = { trainer: TRAINER_OPTIONS, forecast: FORECAST_OPTIONS, seq2seq: SEQ2SEQ_OPTIONS, packing: PACKING_OPTIONS, store: STORE_OPTIONS };
 
 /** The tables' words (labels, help, choices' labels and help), each with the entry it is from. */
 export function tableWords(): Map<string, string[]> {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
-export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage' | 'vocabularyPage';
+export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage' | 'vocabularyPage' | 'chartsPage' | 'comparePage';
 
 /**
  * Scripts run; resources load only from the extension's own `media/` (stylesheet, icon) and
@@ -27,7 +27,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageName, title: string): string {
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  const usesPlotly = page === 'runPage';
+  const usesPlotly = page === 'runPage' || page === 'comparePage';
   return buildWebviewHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),

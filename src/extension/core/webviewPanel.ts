@@ -7,6 +7,9 @@
  * The page says `ready` every time it loads: first, and again whenever VS Code rebuilds a hidden
  * webview (retainContextWhenHidden is off, see webviewPage.ts). Each time, `onReady` sends the
  * page everything it needs to draw itself, so nothing is lost while it loads.
+ *
+ * The same base serves a webview view in the side bar (vscode.WebviewView): it has a webview and
+ * a lifetime like a panel, but no icon, and VS Code, not the extension, closes it.
  */
 import * as vscode from 'vscode';
 import type { Reply } from '../../shared/channel';
@@ -26,7 +29,14 @@ export interface PanelContract<ToHost extends { type: string }> {
   requests: readonly ToHost['type'][];
 }
 
-export abstract class WebviewPanelBase<ToPage extends { type: string }, ToHost extends { type: string }> extends Disposable {
+/** Where a page lives: an editor panel, or a view in the side bar. */
+export type WebviewHost = vscode.WebviewPanel | vscode.WebviewView;
+
+function isPanel(h: WebviewHost): h is vscode.WebviewPanel {
+  return 'reveal' in h;
+}
+
+export abstract class WebviewPanelBase<ToPage extends { type: string }, ToHost extends { type: string }, H extends WebviewHost = vscode.WebviewPanel> extends Disposable {
   private ready = false;
   private readonly queued: ToPage[] = [];
   private readonly readyWaiters = new Set<() => void>();
@@ -35,13 +45,13 @@ export abstract class WebviewPanelBase<ToPage extends { type: string }, ToHost e
   readonly onDidDispose = this.disposed.event;
 
   protected constructor(
-    readonly panel: vscode.WebviewPanel,
+    readonly panel: H,
     extensionUri: vscode.Uri,
     private readonly contract: PanelContract<ToHost>,
     protected readonly log: (line: string) => void,
   ) {
     super();
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'rnn-lab.svg');
+    if (isPanel(panel)) panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'rnn-lab.svg');
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = pageHtml(panel.webview, extensionUri, contract.page, contract.documentTitle);
     this._register(panel.webview.onDidReceiveMessage((m) => this.receive(m)));
@@ -88,7 +98,9 @@ export abstract class WebviewPanelBase<ToPage extends { type: string }, ToHost e
   }
 
   reveal(): void {
-    this.panel.reveal();
+    const h: WebviewHost = this.panel;
+    if (isPanel(h)) h.reveal();
+    else h.show(true);
   }
 
   private receive(raw: unknown): void {
@@ -127,6 +139,7 @@ export abstract class WebviewPanelBase<ToPage extends { type: string }, ToHost e
     this.queued.length = 0;
     this.disposed.fire();
     super.dispose();
-    this.panel.dispose();
+    const h: WebviewHost = this.panel;
+    if (isPanel(h)) h.dispose();
   }
 }

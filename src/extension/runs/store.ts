@@ -1,131 +1,517 @@
 /**
- * Saved runs of every kind: `<workspace>/.rnnlab/runs/<id>/{config.json, result.json, model/}`;
- * config.json is a RunConfig (src/shared/runs.ts), discriminated by `kind`.
+ * The run store: `<workspace>/.rnnlab/runs/<id>/` (the folder is the `rnnLab.runsDirectory`
+ * setting, or the CLI's `--run-dir`), in the format src/shared/runs.ts defines. Plain Node (no
+ * `vscode`, no engine), because three programs share it: the training worker and the CLI write
+ * runs through RunWriter, the extension host lists, opens and deletes them, and tests run it on a
+ * temporary folder.
  *
- * A run is written into a hidden temporary folder beside the others and renamed into place only
- * when every file is written, so a cancelled or failed run (or a crash half-way) never leaves a
- * half-written run behind and never touches earlier runs. Plain Node (no `vscode`): the training
- * worker writes runs, the extension host lists them, tests run it on a temp folder.
+ * A run's folder is made when training starts (status `running`) and its loss curve is appended
+ * while it trains, so a cancelled, failed or crashed run keeps its curve so far. Every file that
+ * is replaced (run.json, result.json, model/) is written beside its place and renamed into it, so
+ * a reader never sees half of one. A run never writes outside its own folder: earlier runs are
+ * never touched. Reading is defensive: the folders are the user's, and a damaged one is listed
+ * with its reason instead of breaking the list.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { RUN_KINDS, type RunConfig, type RunRecord, type RunResults } from '../../shared/runs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { version as RNN_LAB_VERSION } from '../../../package.json';
+import type { TrainEvent } from '../../shared/events';
+import type { ForecastResult } from '../../shared/forecast';
+import { STORE_OPTIONS } from '../../shared/options/store';
+import {
+  parseMetrics,
+  parseRunJson,
+  RUN_FORMAT_VERSION,
+  RunFileError,
+  type LegacyRunConfig,
+  type MetricsLine,
+  type RunHeadlines,
+  type RunJson,
+  type RunKind,
+  type RunResults,
+  type RunStatus,
+} from '../../shared/runs';
 
-export type { RunConfig, RunRecord } from '../../shared/runs';
+export type { MetricsLine, RunJson, RunKind, RunStatus } from '../../shared/runs';
 
-export const RUNS_DIR = join('.rnnlab', 'runs');
+/** The default runs folder, relative to the workspace folder. */
+export const RUNS_DIR = STORE_OPTIONS.runsDirectory.default;
 const TMP_PREFIX = '.tmp-';
-
-export interface RunSummary {
-  id: string;
-  dir: string;
-  config: RunConfig;
-  /** Test RMSE of the model and of persistence, when the result was written. */
-  rmse: number | null;
-  naiveRmse: number | null;
-  hasModel: boolean;
-}
+/** Metrics reach the disk at most this often (and at the end), so appending costs nothing next to training. */
+export const FLUSH_MS = 500;
+/** A running run's writer touches its `lock` this often… */
+export const HEARTBEAT_MS = 2000;
+/** …and a run whose lock is older than this (or whose owner process is gone) is interrupted. */
+export const STALE_MS = 15_000;
 
 /** Folder-name-safe, sortable id from a time: 2025-03-01T12-30-05-123Z. */
 export function runIdFor(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
 
-export function runsRoot(workspaceDir: string): string {
-  return join(workspaceDir, RUNS_DIR);
+/** The runs folder of a workspace folder: the setting's value, relative to it unless absolute. */
+export function runsRoot(workspaceDir: string, setting: string = RUNS_DIR): string {
+  return resolve(workspaceDir, setting.trim() || RUNS_DIR);
 }
 
-/**
- * Writes a run atomically. `writeModel` (optional) writes the model into the folder it is given.
- * Returns the final folder. On any error the temporary folder is removed and the error rethrown.
- */
-export async function writeRun(
-  root: string,
-  run: RunRecord,
-  writeModel?: (dir: string) => Promise<void>,
-): Promise<string> {
-  await mkdir(root, { recursive: true });
-  let id = run.config.id;
-  const tmp = join(root, `${TMP_PREFIX}${id}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
+/** Writes `file` by writing a sibling and renaming it into place, so no reader sees half of it. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}${TMP_PREFIX}${randomBytes(4).toString('hex')}`;
   try {
-    if (writeModel) await writeModel(join(tmp, 'model'));
-    await writeFile(join(tmp, 'result.json'), JSON.stringify(run.result));
-    // Two runs in the same millisecond: take the next free name rather than overwrite.
-    let final = join(root, id);
-    for (let k = 1; await exists(final); k++) {
-      id = `${run.config.id}-${k}`;
-      final = join(root, id);
-    }
-    await writeFile(join(tmp, 'config.json'), JSON.stringify({ ...run.config, id }, null, 2));
-    await rename(tmp, final);
-    return final;
+    await writeFile(tmp, text);
+    await rename(tmp, file);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await rm(tmp, { force: true });
     throw e;
   }
 }
 
+/** SHA-256 of a file's bytes, streamed (a data file may be large). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((ok, fail) => {
+    const h = createHash('sha256');
+    createReadStream(path)
+      .on('data', (b) => h.update(b))
+      .on('error', fail)
+      .on('end', () => ok(h.digest('hex')));
+  });
+}
+
 async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+export interface RunStart<K extends RunKind = RunKind> {
+  kind: K;
+  /** The id to take (a time-sortable id from runIdFor); `-1`, `-2`… is added when it is taken. */
+  id?: string;
+  /** The data file, hashed now. */
+  datasetPath: string;
+  /** The full effective options. */
+  config: Record<string, unknown>;
+  seed: number;
+  backend: string;
+  tfjsVersion: string;
+}
+
+/** How the run ended, for `RunWriter.end`. */
+export interface RunEnd<K extends RunKind = RunKind> {
+  status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  error?: string;
+  headline?: Partial<RunHeadlines[K]>;
+  /** The options as they ended up (the forecast's target and features, resolved from the data). */
+  config?: Record<string, unknown>;
+  /** result.json's content. */
+  result?: unknown;
+  /** The backend in use, when no 'start' event said it. */
+  backend?: string;
+}
+
+/**
+ * One run being written: made at start, metrics appended while it trains, its status rewritten
+ * when it changes. Appends are buffered and flushed at most every FLUSH_MS; a `lock` file touched
+ * every HEARTBEAT_MS says the writer is alive.
+ */
+export class RunWriter<K extends RunKind = RunKind> {
+  private metricsBuffer = '';
+  private samplesBuffer = '';
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly heartbeat: NodeJS.Timeout;
+  /** Appends in order, one at a time. */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: unknown = null;
+  private batchesPerEpoch = 1;
+  private ended = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly run: RunJson<K>,
+  ) {
+    const lock = join(dir, 'lock');
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      utimes(lock, now, now).catch(() => {});
+    }, HEARTBEAT_MS);
+    // Neither timer keeps a CLI run's process alive once training is over.
+    this.heartbeat.unref();
+  }
+
+  get id(): string {
+    return this.run.id;
+  }
+
+  /** Makes the run's folder under `root`, with run.json (status running) and its lock. */
+  static async create<K extends RunKind>(root: string, start: RunStart<K>): Promise<RunWriter<K>> {
+    await mkdir(root, { recursive: true });
+    const sha256 = await sha256File(start.datasetPath);
+    const base = start.id ?? runIdFor(new Date());
+    // Two runs in the same millisecond: take the next free name rather than share a folder.
+    let id = base;
+    let dir = join(root, id);
+    for (let k = 1; ; k++) {
+      try {
+        await mkdir(dir);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || k > 1000) throw e;
+        id = `${base}-${k}`;
+        dir = join(root, id);
+      }
+    }
+    const run: RunJson<K> = {
+      formatVersion: RUN_FORMAT_VERSION,
+      id,
+      kind: start.kind,
+      dataset: { path: resolve(start.datasetPath), sha256 },
+      config: start.config,
+      seed: start.seed,
+      backend: start.backend,
+      versions: { rnnLab: RNN_LAB_VERSION, tfjs: start.tfjsVersion },
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      headline: {},
+      owner: { pid: process.pid },
+    };
+    await writeFile(join(dir, 'lock'), String(process.pid));
+    await writeFile(join(dir, 'metrics.jsonl'), '');
+    await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(run, null, 2));
+    return new RunWriter(dir, run);
+  }
+
+  /** Appends one line to metrics.jsonl (buffered). */
+  metric(line: MetricsLine): void {
+    this.metricsBuffer += JSON.stringify(line) + '\n';
+    this.scheduleFlush();
+  }
+
+  /** The trainer's events, as the run records them: the backend in use, one metrics line per epoch, the samples. */
+  readonly onEvent = (e: TrainEvent): void => {
+    switch (e.type) {
+      case 'start':
+        this.batchesPerEpoch = e.batchesPerEpoch;
+        if (this.run.backend !== e.backend) {
+          this.run.backend = e.backend;
+          this.queue(() => this.writeRunJson());
+        }
+        return;
+      case 'epochEnd': {
+        const line: MetricsLine = { step: e.epoch * this.batchesPerEpoch, epoch: e.epoch, t: e.elapsedSeconds, loss: e.loss };
+        if (e.valLoss !== null) line.valLoss = e.valLoss;
+        this.metric(line);
+        return;
+      }
+      case 'samples':
+        this.samplesBuffer += JSON.stringify({ epoch: e.epoch, samples: e.samples }) + '\n';
+        this.scheduleFlush();
+        return;
+    }
+  };
+
+  /** Writes the model into `model/`: into a sibling first, renamed into place when complete. */
+  async saveModel(write: (dir: string) => Promise<void>): Promise<void> {
+    const tmp = join(this.dir, `${TMP_PREFIX}model-${randomBytes(4).toString('hex')}`);
+    try {
+      await write(tmp);
+      await rename(tmp, join(this.dir, 'model'));
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * Records how the run ended: the metrics so far flushed, result.json (when given), then run.json
+   * with the status, and the lock removed. Rejects with the first write that failed.
+   */
+  async end(how: RunEnd<K>): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.heartbeat);
+    await this.flush();
+    if (how.result !== undefined) await this.queue(() => writeFileAtomic(join(this.dir, 'result.json'), JSON.stringify(how.result)));
+    Object.assign(this.run, { status: how.status, endedAt: new Date().toISOString() });
+    if (how.error !== undefined) this.run.error = how.error;
+    if (how.headline) this.run.headline = { ...how.headline } as Record<string, number | null>;
+    if (how.config) this.run.config = how.config;
+    if (how.backend) this.run.backend = how.backend;
+    delete this.run.owner;
+    await this.queue(() => this.writeRunJson());
+    await this.queue(() => rm(join(this.dir, 'lock'), { force: true }));
+    if (this.writeError) throw this.writeError;
+  }
+
+  /**
+   * Ends the run after `e` stopped it: cancelled (the engine's CANCELLED) or failed, with the
+   * error's line. Never throws: the training error is the one to report.
+   */
+  async endWith(e: unknown): Promise<void> {
+    const cancelled = (e as { code?: unknown } | null)?.code === 'CANCELLED';
+    const text = e instanceof Error ? (e.toString === Error.prototype.toString ? e.message : e.toString()) : String(e);
+    await this.end({ status: cancelled ? 'cancelled' : 'failed', error: text.split('\n')[0] }).catch(() => {});
+  }
+
+  /** Writes what is buffered now. */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const metrics = this.metricsBuffer;
+    const samples = this.samplesBuffer;
+    this.metricsBuffer = '';
+    this.samplesBuffer = '';
+    return this.queue(async () => {
+      if (metrics) await appendFile(join(this.dir, 'metrics.jsonl'), metrics);
+      if (samples) await appendFile(join(this.dir, 'samples.jsonl'), samples);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.ended) return;
+    this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private queue(f: () => Promise<void>): Promise<void> {
+    this.writing = this.writing.then(f).catch((e: unknown) => {
+      this.writeError ??= e;
+    });
+    return this.writing;
+  }
+
+  private writeRunJson(): Promise<void> {
+    return writeFileAtomic(join(this.dir, 'run.json'), JSON.stringify(this.run, null, 2));
   }
 }
 
-/** Saved runs, newest first. Temporary and unreadable folders are skipped. */
-export async function listRuns(root: string): Promise<RunSummary[]> {
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** A run as the Runs tree lists it. `run.status` is `interrupted` for a running run whose writer is gone. */
+export interface RunListing {
+  damaged: false;
+  id: string;
+  dir: string;
+  run: RunJson;
+  /** A first-release run (config.json + result.json), read as a done run. */
+  legacy: boolean;
+  hasModel: boolean;
+  /** metrics.jsonl's lines and its last one: the curve so far, a running run's progress. */
+  points: number;
+  last: MetricsLine | null;
+}
+
+/** A folder of the runs folder that cannot be read as a run, and why. */
+export interface DamagedRun {
+  damaged: true;
+  id: string;
+  dir: string;
+  reason: string;
+}
+
+export type RunEntry = RunListing | DamagedRun;
+
+/** True when a process with this id exists (EPERM: it exists, owned by another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A running run's writer is gone when its process is, or its heartbeat stopped. */
+async function writerGone(dir: string, run: RunJson, now: number): Promise<boolean> {
+  if (run.owner && !processAlive(run.owner.pid)) return true;
+  const lock = await stat(join(dir, 'lock')).catch(() => null);
+  return !lock || now - lock.mtimeMs > STALE_MS;
+}
+
+/** A first-release run, read as a format-2 run that is done. */
+function fromLegacy(config: LegacyRunConfig, result: ForecastResult | null): RunJson {
+  const options = config.options as Record<string, unknown>;
+  return {
+    formatVersion: RUN_FORMAT_VERSION,
+    id: config.id,
+    kind: config.kind,
+    dataset: { path: config.file, sha256: '' },
+    config: config.modelDir ? { ...options, modelDir: config.modelDir } : options,
+    seed: typeof options.seed === 'number' ? options.seed : 0,
+    backend: result?.backend ?? String(options.backend ?? 'auto'),
+    versions: { rnnLab: '', tfjs: '' },
+    status: 'done',
+    startedAt: config.createdAt,
+    headline: result ? { rmse: result.test.rmse, naiveRmse: result.naive.rmse } : {},
+  };
+}
+
+async function readLegacy(dir: string): Promise<{ run: RunJson; points: MetricsLine[] }> {
+  let config: LegacyRunConfig;
+  try {
+    config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  } catch {
+    throw new RunFileError('config.json is not valid JSON');
+  }
+  if (typeof config !== 'object' || config === null || config.version !== 1 || typeof config.id !== 'string' || typeof config.file !== 'string' || typeof config.createdAt !== 'string') {
+    throw new RunFileError('config.json is not a first-release run');
+  }
+  if (config.kind !== 'forecast' && config.kind !== 'saved-model') throw new RunFileError(`config.json has an unknown kind ${JSON.stringify(config.kind)}`);
+  let result: ForecastResult | null = null;
+  try {
+    result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'));
+  } catch {
+    // a first-release run without a readable result still lists
+  }
+  const history = Array.isArray(result?.history) ? result.history : [];
+  const points = history.map((h, i) => {
+    const line: MetricsLine = { step: h.epoch, epoch: h.epoch, t: i, loss: h.loss };
+    if (h.valLoss !== null) line.valLoss = h.valLoss;
+    return line;
+  });
+  return { run: fromLegacy(config, result), points };
+}
+
+/** One run folder: its run.json (or a first-release config.json) and its metrics, the status as it is now. */
+export async function readRun(dir: string, now = Date.now()): Promise<RunListing & { metrics: MetricsLine[] }> {
+  let run: RunJson;
+  let metrics: MetricsLine[];
+  let legacy = false;
+  const runText = await readFile(join(dir, 'run.json'), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw new RunFileError(`run.json cannot be read: ${e.code ?? e.message}`);
+  });
+  if (runText === null) {
+    if (!(await exists(join(dir, 'config.json')))) throw new RunFileError('no run.json (a folder that is not a run, or one whose start was cut short)');
+    ({ run, points: metrics } = await readLegacy(dir));
+    legacy = true;
+  } else {
+    run = parseRunJson(runText);
+    const text = await readFile(join(dir, 'metrics.jsonl'), 'utf8').catch(() => '');
+    metrics = parseMetrics(text);
+    if (run.status === 'running' && (await writerGone(dir, run, now))) run = { ...run, status: 'interrupted' };
+  }
+  return {
+    damaged: false,
+    id: run.id,
+    dir,
+    run,
+    legacy,
+    hasModel: await exists(join(dir, 'model')),
+    points: metrics.length,
+    last: metrics.at(-1) ?? null,
+    metrics,
+  };
+}
+
+/**
+ * What listRuns read last time, per folder, with the sizes and times of the files it read: a
+ * folder whose files have not changed is not read again. The Runs tree keeps one, so refreshing
+ * it while a run trains (every second) reads only the running run's files.
+ */
+export type ListingCache = Map<string, { key: string; entry: RunEntry }>;
+
+/** The sizes and modification times of the files a run is read from: a cache's key. */
+export async function filesKey(dir: string): Promise<string> {
+  const parts = await Promise.all(['run.json', 'metrics.jsonl', 'config.json', 'result.json', 'model'].map((f) => stat(join(dir, f)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  return parts.join('|');
+}
+
+async function listOne(dir: string, name: string, now: number): Promise<RunEntry> {
+  try {
+    const { metrics: _metrics, ...listing } = await readRun(dir, now);
+    return listing;
+  } catch (e) {
+    return { damaged: true, id: name, dir, reason: e instanceof RunFileError ? e.message : String((e as Error).message ?? e) };
+  }
+}
+
+/** Every run of the runs folder, newest first; damaged folders listed with their reason. Hidden and temporary names are skipped. */
+export async function listRuns(root: string, options: { now?: number; cache?: ListingCache } = {}): Promise<RunEntry[]> {
+  const now = options.now ?? Date.now();
+  const cache = options.cache;
   let names: string[];
   try {
     names = await readdir(root);
   } catch {
     return [];
   }
-  const runs: RunSummary[] = [];
-  for (const name of names) {
-    if (name.startsWith('.')) continue;
-    const summary = await readRunSummary(join(root, name)).catch(() => null);
-    if (summary) runs.push(summary);
-  }
-  return runs.sort((a, b) => (a.config.createdAt < b.config.createdAt ? 1 : a.config.createdAt > b.config.createdAt ? -1 : 0));
-}
-
-export async function readRunSummary(dir: string): Promise<RunSummary> {
-  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RunConfig;
-  if (config.version !== 1 || typeof config.id !== 'string') throw new Error(`${dir}: not a run`);
-  // A kind from a newer version is left alone, not misread as one of ours.
-  if (!RUN_KINDS.includes(config.kind)) throw new Error(`${dir}: a run of unknown kind ${String(config.kind)}`);
-  let rmse: number | null = null;
-  let naiveRmse: number | null = null;
-  try {
-    const result = await readRunResult(dir);
-    rmse = result.test.rmse;
-    naiveRmse = result.naive.rmse;
-  } catch {
-    // a run without a readable result still lists
-  }
-  return { id: config.id, dir, config, rmse, naiveRmse, hasModel: await exists(join(dir, 'model')) };
+  const entries = await Promise.all(
+    names
+      .filter((n) => !n.startsWith('.'))
+      .map(async (name): Promise<RunEntry | null> => {
+        const dir = join(root, name);
+        const s = await stat(dir).catch(() => null);
+        if (!s?.isDirectory()) return null;
+        if (!cache) return listOne(dir, name, now);
+        const key = await filesKey(dir);
+        const hit = cache.get(dir);
+        // A running run is read again: whether its writer is alive changes with the clock alone.
+        if (hit && hit.key === key && (hit.entry.damaged || hit.entry.run.status !== 'running')) return hit.entry;
+        const entry = await listOne(dir, name, now);
+        cache.set(dir, { key, entry });
+        return entry;
+      }),
+  );
+  const when = (e: RunEntry) => (e.damaged ? e.id : e.run.startedAt);
+  return entries.filter((e): e is RunEntry => e !== null).sort((a, b) => (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0));
 }
 
 /** A run's result.json, as its kind wrote it (`K` names the kind the caller expects). */
 export async function readRunResult<K extends keyof RunResults = 'forecast'>(dir: string): Promise<RunResults[K]> {
-  return JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResults[K];
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'result.json'), 'utf8');
+  } catch {
+    throw new RunFileError('the run has no result.json (it did not finish)');
+  }
+  try {
+    return JSON.parse(text) as RunResults[K];
+  } catch {
+    throw new RunFileError('result.json is not valid JSON');
+  }
 }
 
-/** Removes temporary folders left by a crash. Only ones older than `olderThanMs`, so a run being written now is safe. */
+/**
+ * Deletes one run's folder, and only a run's: a folder directly inside `root` that holds a
+ * run.json or a first-release config.json. Anything else is refused, so a wrong argument can
+ * never remove the user's other files.
+ */
+export async function deleteRun(root: string, dir: string): Promise<void> {
+  const rel = relative(resolve(root), resolve(dir));
+  if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel.includes('/') || rel.includes('\\')) {
+    throw new RunFileError(`${dir} is not a run folder of ${root}`);
+  }
+  if (!(await exists(join(dir, 'run.json'))) && !(await exists(join(dir, 'config.json')))) throw new RunFileError(`${dir} holds no run.json; not deleted`);
+  await rm(dir, { recursive: true });
+}
+
+/**
+ * Removes what a crash left half-written: temporary run folders of the first release's writer
+ * (`.tmp-…` in the runs folder) and, inside run folders, the temporary files and model folders of
+ * atomic writes (`run.json.tmp-…`, `.tmp-model-…`). Only ones older than `olderThanMs`, so a
+ * write in progress now is safe.
+ */
 export async function removeStaleTemps(root: string, olderThanMs = 24 * 3600_000, now = Date.now()): Promise<number> {
   let removed = 0;
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    if (!name.startsWith(TMP_PREFIX)) continue;
-    const p = join(root, name);
+  const sweep = async (dir: string, name: string) => {
+    const p = join(dir, name);
     const s = await stat(p).catch(() => null);
     if (s && now - s.mtimeMs > olderThanMs) {
       await rm(p, { recursive: true, force: true });
       removed++;
     }
+  };
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (name.startsWith(TMP_PREFIX)) {
+      await sweep(root, name);
+      continue;
+    }
+    const run = join(root, name);
+    for (const inner of await readdir(run).catch(() => [] as string[])) if (inner.includes(TMP_PREFIX)) await sweep(run, inner);
   }
   return removed;
 }

@@ -6,9 +6,10 @@
  */
 import { isAllowed, type NamedSpec, type OptionTable, type OptionValue } from './spec';
 import { FORECAST_OPTIONS } from './forecast';
+import { STORE_OPTIONS } from './store';
 
 /** The options that have a setting, in the settings' order. */
-export const SETTING_OPTIONS: readonly NamedSpec[] = Object.values(FORECAST_OPTIONS as OptionTable).filter((s) => s.setting !== undefined);
+export const SETTING_OPTIONS: readonly NamedSpec[] = [...Object.values(FORECAST_OPTIONS as OptionTable), ...Object.values(STORE_OPTIONS as OptionTable)].filter((s) => s.setting !== undefined);
 
 /**
  * The key of a setting's description for the l10n of the manifest: package.json may hold

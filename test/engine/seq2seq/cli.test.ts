@@ -61,3 +61,25 @@ describe('rnn-lab seq2seq / translate', () => {
     oneLineError(await cli(['seq2seq', COURSE, '--teacher-forcing', '1.5']), '--teacher-forcing 1.5');
   });
 });
+
+describe('rnn-lab seq2seq --run-dir', () => {
+  test('stores a seq2seq run with its held-out figures as the headline', async () => {
+    const tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-s2s-runs-'));
+    try {
+      const runs = path.join(tmp, 'runs');
+      const r = await cli(['seq2seq', COURSE, '--iterations', '500', '--json', '--run-dir', runs]);
+      assert.equal(r.code, 0, r.stderr);
+      const j = lastJsonLine(r.stdout);
+      const { listRuns, readRun } = await import('../../../src/extension/runs/store');
+      const [entry] = await listRuns(runs);
+      assert.ok(entry && !entry.damaged);
+      const { run, metrics } = await readRun(entry.dir);
+      assert.deepEqual([run.kind, run.status, run.config.iterations], ['seq2seq', 'done', 500]);
+      const test = j.test as { tokenAccuracy: number; bleu: number; exactMatch: number };
+      assert.deepEqual(run.headline, { tokenAccuracy: test.tokenAccuracy, bleu: test.bleu, exactMatch: test.exactMatch });
+      assert.ok(metrics.length > 0, 'the loss curve is stored');
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});

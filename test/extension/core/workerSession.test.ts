@@ -1,6 +1,6 @@
 // The host's WorkerSession driving the real training worker (dist/worker.js, built by `npm run
 // build`) in plain Node: preview, the pre-training check, a short run that is stored, and a cancel
-// that stores nothing. Files are named in messages by the name the host passes (the extension
+// that keeps its curve so far and says it was cancelled. Files are named in messages by the name the host passes (the extension
 // passes the workspace-relative path), never by the worker's absolute path.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkerError, WorkerSession } from '../../../src/extension/core/workerSession';
-import { runIdFor, type RunConfig } from '../../../src/extension/runs/store';
+import { readRun, runIdFor } from '../../../src/extension/runs/store';
 import type { ForecastOptions } from '../../../src/engine/forecast/types';
 import type { TrainEvent } from '../../../src/engine/train/events';
 
@@ -32,8 +32,7 @@ after(async () => {
 });
 
 function forecastMsg(file: string, runsRoot: string, options: Partial<ForecastOptions>) {
-  const config: RunConfig = { version: 1, id: runIdFor(new Date()), kind: 'forecast', file, createdAt: new Date().toISOString(), options };
-  return { type: 'forecast' as const, file, fileName: 'ws/series.csv', options, runsRoot, config };
+  return { type: 'forecast' as const, file, fileName: 'ws/series.csv', options, store: { root: runsRoot, runId: runIdFor(new Date()) } };
 }
 
 async function rejection(p: Promise<unknown>): Promise<WorkerError> {
@@ -95,6 +94,16 @@ describe('WorkerSession with dist/worker.js', () => {
       assert.equal(out.result.forecast.values.length, 2);
       assert.ok(out.runDir && existsSync(out.runDir), `run stored: ${out.runDir}`);
       assert.equal((await readdir(runsRoot)).filter((n) => !n.startsWith('.')).length, 1);
+      const stored = await readRun(out.runDir);
+      assert.equal(stored.run.status, 'done');
+      assert.equal(stored.run.kind, 'forecast');
+      assert.equal(stored.run.backend, 'wasm');
+      assert.equal(stored.run.config.seqLength, 4);
+      assert.equal(stored.run.config.target, 'y');
+      assert.equal(stored.run.headline.rmse, out.result.test.rmse);
+      assert.deepEqual(stored.metrics.map((m) => [m.epoch, m.loss]), out.result.history.map((h) => [h.epoch, h.loss]));
+      assert.ok(stored.hasModel);
+      assert.ok(!existsSync(join(out.runDir, 'lock')), 'the lock goes when the run ends');
     } finally {
       s.dispose();
     }
@@ -121,7 +130,7 @@ describe('WorkerSession with dist/worker.js', () => {
     }
   });
 
-  test('cancel mid-run rejects with CANCELLED and stores nothing', async () => {
+  test('cancel mid-run rejects with CANCELLED; the run is kept as cancelled, with its curve so far', async () => {
     const runsRoot = join(dir, 'runs-cancel');
     const s = new WorkerSession(WORKER);
     try {
@@ -137,8 +146,13 @@ describe('WorkerSession with dist/worker.js', () => {
       );
       assert.equal(e.wire.code, 'CANCELLED');
       assert.ok(cancelled);
-      const stored = existsSync(runsRoot) ? (await readdir(runsRoot)).filter((n) => !n.startsWith('.')) : [];
-      assert.deepEqual(stored, []);
+      const stored = (await readdir(runsRoot)).filter((n) => !n.startsWith('.'));
+      assert.equal(stored.length, 1);
+      const run = await readRun(join(runsRoot, stored[0]));
+      assert.equal(run.run.status, 'cancelled');
+      assert.match(run.run.error ?? '', /cancel/i);
+      assert.ok(run.metrics.length >= 1, 'the epochs before the cancel are kept');
+      assert.equal(run.hasModel, false);
     } finally {
       s.dispose();
     }

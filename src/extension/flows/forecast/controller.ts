@@ -7,16 +7,15 @@ import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
 import type { ForecastResult } from '../../../shared/forecast';
 import type { FormValues, RunViewState } from '../../../shared/protocol';
-import type { RunConfig } from '../../../shared/runs';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
 import { Disposable } from '../../core/disposable';
 import { PanelManager } from '../../core/panelManager';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
-import { readRunResult, readRunSummary, runIdFor, runsRoot } from '../../runs/store';
-import type { RunItem, RunsView } from '../../runs/view';
-import { backendFromSettings, formToOptions, initialFormValues, validateFormValues } from '../../settings';
+import { readRun, readRunResult, runIdFor, type RunListing } from '../../runs/store';
+import { runsRootFor, type RunItem, type RunsView } from '../../runs/view';
+import { backendFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../settings';
 import { errorText } from '../../core/errorText';
 import { exportImage, saveModel } from './exports';
 import { pickCsv, pickModel } from './pickers';
@@ -47,7 +46,6 @@ export class ForecastFlow extends Disposable {
     return {
       'rnnLab.forecast': (uri?: vscode.Uri) => this.forecast(uri),
       'rnnLab.forecastWithSaved': (arg?: unknown) => this.forecastWithSaved(arg),
-      'rnnLab.openRun': (dir: string) => this.openRun(dir),
       'rnnLab.cancelTraining': () => this.training.cancel(),
       'rnnLab.showTraining': () => this.showTraining(),
     };
@@ -59,8 +57,11 @@ export class ForecastFlow extends Disposable {
 
   private log = (line: string): void => this.output.info(line);
 
-  /** RNN Lab: Forecast with LSTM. `uri` comes from the Explorer or editor title; else the active CSV, else ask. */
-  async forecast(uri?: vscode.Uri): Promise<void> {
+  /**
+   * RNN Lab: Forecast with LSTM. `uri` comes from the Explorer or editor title; else the active CSV,
+   * else ask. `preset` (a stored run's config, to re-run it) fills the form instead of the settings.
+   */
+  async forecast(uri?: vscode.Uri, preset?: Readonly<Record<string, unknown>>): Promise<void> {
     const file = uri instanceof vscode.Uri ? uri : await pickCsv(t('Forecast with LSTM'), true);
     if (!file) return;
     if (this.training.busy) {
@@ -81,7 +82,8 @@ export class ForecastFlow extends Disposable {
     // The worker loads tfjs and the model code while the user fills in the form.
     session.warmup();
     const config = vscode.workspace.getConfiguration('rnnLab');
-    const values = initialFormValues((k) => config.get(k), preview);
+    const initial = initialFormValues((k) => config.get(k), preview);
+    const values = preset ? formValuesFromRun(initial, preset, preview.columns) : initial;
     let started = false;
     const setup = this.setupPanels.create(t('RNN Lab: {0}', preview.fileName), (panel) =>
       new SetupPanel(
@@ -116,8 +118,7 @@ export class ForecastFlow extends Disposable {
   private async train(session: WorkerSession, file: vscode.Uri, fileName: string, values: FormValues): Promise<void> {
     const options = formToOptions(values, backendFromSettings((k) => vscode.workspace.getConfiguration('rnnLab').get(k)));
     const runId = runIdFor(new Date());
-    const config: RunConfig = { version: 1, id: runId, kind: 'forecast', file: file.fsPath, createdAt: new Date().toISOString(), options };
-    const ask: WorkerAsk<'forecast'> = { type: 'forecast', file: file.fsPath, fileName, options, runsRoot: this.runsRootFor(file), config };
+    const ask: WorkerAsk<'forecast'> = { type: 'forecast', file: file.fsPath, fileName, options, store: { root: this.runsRootFor(file), runId } };
     const initial: RunViewState = { runId, fileName, source: 'train', history: [], phase: { kind: 'training', epochs: values.epochs, backend: null } };
     this.log(`Training on ${fileName}: ${JSON.stringify(options)}`);
     try {
@@ -215,31 +216,59 @@ export class ForecastFlow extends Disposable {
     }
     const fileName = vscode.workspace.asRelativePath(file, false);
     const runId = runIdFor(new Date());
-    const config: RunConfig = { version: 1, id: runId, kind: 'saved-model', file: file.fsPath, createdAt: new Date().toISOString(), options: {}, modelDir };
     const initial: RunViewState = { runId, fileName, source: 'saved', history: [], phase: { kind: 'training', epochs: 0, backend: null } };
     const session = new WorkerSession(this.workerPath, this.log);
     this.log(`Applying the model in ${modelDir} to ${fileName}`);
-    const ask: WorkerAsk<'predictSaved'> = { type: 'predictSaved', modelDir, file: file.fsPath, fileName, runsRoot: this.runsRootFor(file), config };
+    const ask: WorkerAsk<'predictSaved'> = { type: 'predictSaved', modelDir, file: file.fsPath, fileName, store: { root: this.runsRootFor(file), runId } };
     await this.runInWorker(session, ask, initial, file, t('RNN Lab: forecasting {0} with a saved model', basename(file.fsPath))).catch(() => {
       // already reported by runInWorker
     });
   }
 
-  /** Opens a saved run from the Runs view. */
-  async openRun(dir: string): Promise<void> {
+  /**
+   * Opens a stored run (from the Runs tree) in a run panel, as it was left: a done run with its
+   * result; a cancelled, failed or interrupted one with its curve so far.
+   */
+  async openRun(listing: RunListing): Promise<void> {
+    const dir = listing.dir;
     try {
-      const summary = await readRunSummary(dir);
-      const result = await readRunResult(dir);
-      this.openPanel({
-        runId: summary.id,
-        fileName: vscode.workspace.asRelativePath(summary.config.file, false),
-        source: summary.config.kind === 'saved-model' ? 'saved' : 'train',
-        history: result.history,
-        phase: { kind: 'done', result, runDir: dir },
-      });
+      const { run, metrics } = await readRun(dir);
+      const history = metrics.map((m) => ({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss ?? null }));
+      const base = { runId: run.id, fileName: vscode.workspace.asRelativePath(run.dataset.path, false), source: run.kind === 'saved-model' ? ('saved' as const) : ('train' as const) };
+      switch (run.status) {
+        case 'done': {
+          const result = await readRunResult(dir);
+          this.openPanel({ ...base, history: result.history, phase: { kind: 'done', result, runDir: dir } });
+          return;
+        }
+        case 'running': {
+          if (this.activePanel && !this.activePanel.isDisposed && this.activePanel.runState.runId === run.id) this.activePanel.reveal();
+          else this.openPanel({ ...base, history, phase: { kind: 'training', epochs: Number(run.config.epochs) || 0, backend: run.backend } });
+          return;
+        }
+        case 'cancelled':
+          this.openPanel({ ...base, history, phase: { kind: 'cancelled' } });
+          return;
+        case 'interrupted':
+          this.openPanel({ ...base, history, phase: { kind: 'interrupted' } });
+          return;
+        case 'failed':
+          this.openPanel({ ...base, history, phase: { kind: 'failed', message: run.error ?? t('The run failed.') } });
+          return;
+      }
     } catch (e) {
       void vscode.window.showErrorMessage(t('RNN Lab: cannot open the run in {0}: {1}', dir, errorText(e)));
     }
+  }
+
+  /** Re-runs a stored run: the setup form on its data file, filled with its config. */
+  async rerun(listing: RunListing): Promise<void> {
+    if (listing.run.kind === 'saved-model') {
+      const modelDir = listing.run.config.modelDir;
+      if (typeof modelDir === 'string') await this.forecastWithSaved(modelDir);
+      return;
+    }
+    await this.forecast(vscode.Uri.file(listing.run.dataset.path), listing.run.config);
   }
 
   showTraining(): void {
@@ -294,8 +323,7 @@ export class ForecastFlow extends Disposable {
 
   /** Runs go beside the data: the CSV's workspace folder, else the first one, else extension storage. */
   private runsRootFor(file: vscode.Uri): string {
-    const folder = vscode.workspace.getWorkspaceFolder(file) ?? vscode.workspace.workspaceFolders?.[0];
-    return runsRoot(folder ? folder.uri.fsPath : this.context.globalStorageUri.fsPath);
+    return runsRootFor(vscode.workspace.getWorkspaceFolder(file) ?? vscode.workspace.workspaceFolders?.[0], this.context.globalStorageUri.fsPath);
   }
 
   /** An error notification; when the engine names a line, a button opens the file there. */

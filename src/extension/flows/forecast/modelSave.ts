@@ -13,8 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../../../shared/modelFolder';
 import { t } from '../../core/strings';
 
-/** Files of the run copied beside the model, renamed so they cannot clash with the model's own. */
+/**
+ * Files of the run copied beside the model, renamed so they cannot clash with the model's own
+ * (its config.json): the run's record (run.json; a first-release run's config.json) and result.
+ * Those the run has are copied.
+ */
 const RUN_FILES: readonly (readonly [string, string])[] = [
+  ['run.json', 'run.json'],
   ['config.json', 'run-config.json'],
   ['result.json', 'run-result.json'],
 ];
@@ -76,7 +81,7 @@ export async function saveModelFolder(runDir: vscode.Uri, target: vscode.Uri): P
   try {
     await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, 'model'), tmp, { overwrite: false });
     for (const [from, to] of RUN_FILES) {
-      await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, from), vscode.Uri.joinPath(tmp, to), { overwrite: false });
+      if (await statOrNull(vscode.Uri.joinPath(runDir, from))) await vscode.workspace.fs.copy(vscode.Uri.joinPath(runDir, from), vscode.Uri.joinPath(tmp, to), { overwrite: false });
     }
     if (replacing) {
       const backup = vscode.Uri.joinPath(parent, saveSiblings.backup(name));

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
 import { t } from '../../core/strings';
 import { allRuns } from '../../runs/view';
+import type { RunListing } from '../../runs/store';
 
 /**
  * A CSV to read. `preferActiveEditor`: a CSV open in the active editor is taken without asking
@@ -22,10 +23,10 @@ export async function pickCsv(openLabel: string, preferActiveEditor: boolean): P
 
 /** A saved forecaster: one of the trained runs, or a folder the user browses to. */
 export async function pickModel(): Promise<string | undefined> {
-  const runs = (await allRuns()).filter((r) => r.hasModel && r.config.kind === 'forecast');
+  const runs = (await allRuns()).filter((r) => !r.damaged && r.hasModel && r.run.kind === 'forecast') as RunListing[];
   const browse = { label: `$(folder-opened) ${t('Browse for a model folder…')}`, dir: '' };
   const items = [
-    ...runs.map((r) => ({ label: basename(r.config.file), description: r.config.createdAt.replace('T', ' ').slice(0, 19), detail: r.dir, dir: join(r.dir, 'model') })),
+    ...runs.map((r) => ({ label: basename(r.run.dataset.path), description: new Date(r.run.startedAt).toLocaleString(), detail: r.dir, dir: join(r.dir, 'model') })),
     browse,
   ];
   const pick = await vscode.window.showQuickPick(items, { title: t('Forecast with a saved model'), placeHolder: t('Pick a saved run') });

@@ -8,7 +8,7 @@ import { preview as previewRows, readCsvFile, type CsvTable } from '../../../eng
 import type { ForecastOptions } from '../../../engine/forecast/types';
 import type { TrainEvent } from '../../../shared/events';
 import type { WorkerHandlers } from '../../core/workerHandlers';
-import { writeRun } from '../../runs/store';
+import { RunWriter } from '../../runs/store';
 
 /** The last 'check': its file, the options that shape the table, and the table. */
 let checked: { file: string; missing: ForecastOptions['missing'] | undefined; order: ForecastOptions['order'] | undefined; table: CsvTable } | null = null;
@@ -52,33 +52,71 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
   },
 
   async forecast(ask, ctx) {
-    const { runForecast } = await import('../../../engine/forecast/run');
+    const { runForecast, resolveForecastOptions } = await import('../../../engine/forecast/run');
+    const { versions } = await import('../../../engine/backend');
     // The table the check read, when it was read the same way (the file is not read twice).
     const table = checked && checked.file === ask.file && checked.missing === ask.options.missing && checked.order === ask.options.order ? checked.table : undefined;
     checked = null;
-    const run = await runForecast(ask.file, ask.options, { onEvent: epochsOnly(ctx.onEvent), signal: ctx.signal, displayName: ask.fileName, table });
-    let runDir: string | null = null;
+    const options = resolveForecastOptions(ask.options);
+    const writer = await RunWriter.create(ask.store.root, {
+      kind: 'forecast',
+      id: ask.store.runId,
+      datasetPath: ask.file,
+      config: { ...options },
+      seed: options.seed,
+      backend: options.backend ?? 'auto',
+      tfjsVersion: versions().tfjsCore,
+    });
+    const forward = epochsOnly(ctx.onEvent);
+    let run;
+    try {
+      run = await runForecast(ask.file, ask.options, { onEvent: (e) => (writer.onEvent(e), forward(e)), signal: ctx.signal, displayName: ask.fileName, table });
+    } catch (e) {
+      await writer.endWith(e);
+      throw e;
+    }
+    const result = run.result;
     let saveError: string | undefined;
     try {
-      runDir = await writeRun(ask.runsRoot, { config: ask.config, result: run.result }, (dir) => run.save(dir));
+      await writer.saveModel((dir) => run.save(dir));
     } catch (e) {
       saveError = ctx.toWire(e).text;
     } finally {
       run.dispose();
     }
-    return { result: run.result, runDir, saveError };
+    try {
+      await writer.end({ status: 'done', result, headline: { rmse: result.test.rmse, naiveRmse: result.naive.rmse }, config: { ...options, target: result.target, features: result.features } });
+    } catch (e) {
+      saveError ??= ctx.toWire(e).text;
+    }
+    return { result, runDir: writer.dir, saveError };
   },
 
   async predictSaved(ask, ctx) {
     const { predictWithSaved } = await import('../../../engine/forecast/run');
-    const result = await predictWithSaved(ask.modelDir, ask.file, { onEvent: epochsOnly(ctx.onEvent), signal: ctx.signal, displayName: ask.fileName });
-    let runDir: string | null = null;
+    const { versions } = await import('../../../engine/backend');
+    const writer = await RunWriter.create(ask.store.root, {
+      kind: 'saved-model',
+      id: ask.store.runId,
+      datasetPath: ask.file,
+      config: { modelDir: ask.modelDir },
+      seed: 0,
+      backend: 'auto',
+      tfjsVersion: versions().tfjsCore,
+    });
+    let result;
+    try {
+      result = await predictWithSaved(ask.modelDir, ask.file, { onEvent: epochsOnly(ctx.onEvent), signal: ctx.signal, displayName: ask.fileName });
+    } catch (e) {
+      await writer.endWith(e);
+      throw e;
+    }
     let saveError: string | undefined;
     try {
-      runDir = await writeRun(ask.runsRoot, { config: ask.config, result });
+      await writer.end({ status: 'done', result, backend: result.backend, headline: { rmse: result.test.rmse, naiveRmse: result.naive.rmse }, config: { modelDir: ask.modelDir, target: result.target, features: result.features } });
     } catch (e) {
       saveError = ctx.toWire(e).text;
     }
-    return { result, runDir, saveError };
+    return { result, runDir: writer.dir, saveError };
   },
 };

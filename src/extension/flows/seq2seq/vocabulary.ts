@@ -81,9 +81,9 @@ export class VocabularyFlow extends Disposable {
     const runs = [...(await allRuns()), ...(await listRuns(runsRoot(this.context.globalStorageUri.fsPath)))];
     const run = runs.find((r) => r.id === source.runId);
     if (!run) throw new Error(t('Run {0} is not among the saved runs. Open the RNN Lab view to see them.', source.runId));
-    if (!run.hasModel) throw new Error(t('Run {0} has no saved model, so no vocabularies were stored with it.', source.runId));
-    // Every seq2seq run records its options; a run of another kind has no vocabularies to read.
-    const minCount = Number((run.config as { options?: { minCount?: unknown } }).options?.minCount ?? 1);
+    if (run.damaged || !run.hasModel) throw new Error(t('Run {0} has no saved model, so no vocabularies were stored with it.', source.runId));
+    // Every seq2seq run records its full options; a run of another kind has no vocabularies to read.
+    const minCount = Number(run.run.config.minCount ?? 1);
     return session.request({ type: 'seq2seq.vocabulary', from: { modelDir: join(run.dir, 'model'), name: source.runId, minCount: Number.isInteger(minCount) && minCount >= 1 ? minCount : 1 } });
   }
 

@@ -1,0 +1,94 @@
+/**
+ * Messages of the two run views that read the store: the charts view in the side bar
+ * (viewType rnnLab.charts) and the Compare Runs panel (rnnLab.compareRuns), with the validation
+ * of everything their pages send and of the state a Compare panel is restored from. Imports only
+ * src/shared, so the host and the page bundles both take it.
+ */
+import type { CurveColumns } from './curves';
+import { bool, num, obj, onlyKeys, oneOf, parseViolation, ProtocolError } from './protocol';
+import type { RunKind, RunStatus } from './runs';
+
+/** One run's curve as a view draws it. `label` is dataset text (a file name): pages show it through textContent or plotlyText. */
+export interface CurveRun {
+  id: string;
+  label: string;
+  color: string;
+  kind: RunKind;
+  status: RunStatus;
+  curve: CurveColumns;
+}
+
+export type HostToCharts = { type: 'runs'; runs: CurveRun[]; note: string };
+export type ChartsToHost = { type: 'ready' } | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+/** A run in the comparison: its curve (every line), its options and its headline figures. */
+export interface CompareRun extends CurveRun {
+  config: Record<string, unknown>;
+  headline: Record<string, number | null>;
+}
+
+export type XAxis = 'step' | 'time';
+
+/** What a Compare panel keeps with setState: the runs (folders, read again from disk) and the controls. */
+export interface CompareViewState {
+  dirs: string[];
+  smoothing: number;
+  xAxis: XAxis;
+  logY: boolean;
+  diffOnly: boolean;
+}
+
+export const DEFAULT_COMPARE_VIEW = { smoothing: 0.6, xAxis: 'step', logY: true, diffOnly: false } as const satisfies Omit<CompareViewState, 'dirs'>;
+
+export type HostToCompare = { type: 'runs'; runs: CompareRun[]; view: CompareViewState; problems: string[] };
+export type CompareToHost =
+  | { type: 'ready' }
+  /** The controls changed: the host keeps them for the serializer's state. */
+  | { type: 'view'; view: CompareViewState }
+  | { type: 'exportCsv' }
+  | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+/** Most runs a comparison takes (the tree's selection; more would not be readable in one chart). */
+export const MAX_COMPARED = 50;
+
+/** A restored or posted CompareViewState; throws ProtocolError on anything unexpected. */
+export function parseCompareView(x: unknown): CompareViewState {
+  const o = obj(x, 'view');
+  onlyKeys(o, ['dirs', 'smoothing', 'xAxis', 'logY', 'diffOnly']);
+  const dirs = o.dirs;
+  if (!Array.isArray(dirs) || dirs.length > MAX_COMPARED) throw new ProtocolError(`dirs must be an array of at most ${MAX_COMPARED} folders`);
+  for (const d of dirs) if (typeof d !== 'string' || d.length > 4096 || !(d.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d))) throw new ProtocolError('dirs must hold absolute paths');
+  const smoothing = num(o, 'smoothing');
+  if (smoothing < 0 || smoothing >= 1) throw new ProtocolError('smoothing must be in [0, 1)');
+  return { dirs: dirs as string[], smoothing, xAxis: oneOf(o, 'xAxis', ['step', 'time'] as const), logY: bool(o, 'logY'), diffOnly: bool(o, 'diffOnly') };
+}
+
+export function parseCompareMessage(x: unknown): CompareToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+    case 'exportCsv':
+      onlyKeys(o, ['type']);
+      return { type: o.type };
+    case 'view':
+      onlyKeys(o, ['type', 'view']);
+      return { type: 'view', view: parseCompareView(o.view) };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}
+
+export function parseChartsMessage(x: unknown): ChartsToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+      onlyKeys(o, ['type']);
+      return { type: 'ready' };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}

@@ -1,0 +1,61 @@
+// Smoothing against hand-computed values (TensorBoard's debiased EMA), thinning that keeps spikes,
+// the config table's differences, and the CSV export of every line of every run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configRows, metricsCsv, OKABE_ITO, runColor, smoothEma, thinIndices } from '../../src/shared/curves';
+
+const close = (a: number[], b: number[]) => {
+  assert.equal(a.length, b.length);
+  a.forEach((x, i) => assert.ok(Number.isNaN(b[i]) ? Number.isNaN(x) : Math.abs(x - b[i]) < 1e-12, `[${i}] ${x} vs ${b[i]}`));
+};
+
+test('debiased EMA, weight 0.5, by hand: s_n = sum w^(n-i)(1-w)y_i / (1 - w^n)', () => {
+  // 1 → 0.5/0.5 = 1; 2 → (0.25 + 1)/0.75 = 5/3; 3 → (0.125 + 0.5 + 1.5)/0.875 = 17/7
+  close(smoothEma([1, 2, 3], 0.5), [1, 5 / 3, 17 / 7]);
+});
+
+test('a constant curve stays constant from the first point (the debiasing), weight 0 is the raw curve', () => {
+  close(smoothEma([5, 5, 5, 5], 0.9), [5, 5, 5, 5]);
+  close(smoothEma([3, 1, 4, 1, 5], 0), [3, 1, 4, 1, 5]);
+});
+
+test('a non-finite point is kept as it is and does not enter the average (no silent filter)', () => {
+  // 1 → 1; NaN stays; 3 → (0.5*0.5*1... ) = (0.25 + 1.5)/0.75 = 7/3 (two finite points so far)
+  close(smoothEma([1, NaN, 3], 0.5), [1, NaN, 7 / 3]);
+  assert.equal(smoothEma([1, Infinity], 0.5)[1], Infinity);
+});
+
+test('thinning keeps each bucket’s extremes, the first and the last point', () => {
+  assert.deepEqual(thinIndices([0, 5, 1, 1, 1, 1, 1, 1, -3, 1], 4), [0, 1, 5, 8, 9]);
+  assert.deepEqual(thinIndices([1, 2, 3], 10), [0, 1, 2]);
+  const big = Array.from({ length: 10_000 }, (_, i) => Math.sin(i));
+  big[7777] = 100;
+  const kept = thinIndices(big, 500);
+  assert.ok(kept.length <= 502, `${kept.length} points`);
+  assert.ok(kept.includes(7777), 'the spike survives');
+  assert.deepEqual(kept, [...kept].sort((a, b) => a - b), 'in order');
+});
+
+test('colours are the Okabe–Ito palette, stable by position', () => {
+  assert.equal(runColor(0), '#E69F00');
+  assert.equal(runColor(OKABE_ITO.length), runColor(0));
+  assert.equal(new Set(OKABE_ITO).size, OKABE_ITO.length);
+});
+
+test('the config table marks the options that differ, keys the runs do not share included', () => {
+  const rows = configRows([{ seqLength: 7, hidden: 10, features: ['a', 'b'] }, { seqLength: 14, hidden: 10, features: ['a', 'b'], clipNorm: 1 }]);
+  assert.deepEqual(rows, [
+    { key: 'seqLength', values: ['7', '14'], differs: true },
+    { key: 'hidden', values: ['10', '10'], differs: false },
+    { key: 'features', values: ['["a","b"]', '["a","b"]'], differs: false },
+    { key: 'clipNorm', values: ['—', '1'], differs: true },
+  ]);
+});
+
+test('the CSV holds every line of every run, extra metrics as columns, quoted where needed', () => {
+  const csv = metricsCsv([
+    { id: 'a', metrics: [{ step: 1, epoch: 1, t: 0.5, loss: 0.25, valLoss: 0.3 }, { step: 2, epoch: 2, t: 1, loss: 0.125 }] },
+    { id: 'b,"x"', metrics: [{ step: 10, epoch: 1, t: 2, loss: 1e-7, tokenAccuracy: 0.5 }] },
+  ]);
+  assert.equal(csv, ['run,step,epoch,t,loss,valLoss,tokenAccuracy', 'a,1,1,0.5,0.25,0.3,', 'a,2,2,1,0.125,,', '"b,""x""",10,1,2,1e-7,,0.5', ''].join('\r\n'));
+});

@@ -167,13 +167,26 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     }, 60_000, async () => `the Runs tree shows ${JSON.stringify(await rowTexts(rows))}`);
     const index = texts.findIndex((t) => t.includes('interrupted'));
     const folders = runFolders();
-    await rows.nth(index).click();
-    await rowCommand(page, rows.nth(index), 'Delete Run…');
+    // The menu's click is sometimes swallowed under load: ask again until the confirmation shows.
     const yes = page.locator('.monaco-dialog-box .monaco-button:has-text("Delete")');
-    await yes.waitFor({ timeout: 30_000 }).catch(async (e: Error) => {
-      await screenshot(page, 'failure-delete-run');
-      throw e;
-    });
+    await waitFor(
+      async () => {
+        await rowCommand(page, rows.nth(index), 'Delete Run…');
+        try {
+          await yes.waitFor({ timeout: 5000 });
+          return true;
+        } catch {
+          await page.keyboard.press('Escape');
+          return false;
+        }
+      },
+      60_000,
+      async () => {
+        await screenshot(page, 'failure-delete-run');
+        return 'no confirmation dialog for Delete Run…';
+      },
+      500,
+    );
     await yes.click();
     await waitFor(async () => runFolders().length === 2, 30_000, 'the run folder is still there');
     const gone = folders.filter((f) => !runFolders().includes(f));

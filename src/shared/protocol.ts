@@ -328,17 +328,18 @@ export function parseForecastResult(x: unknown): ForecastResult {
 }
 
 /**
- * A saved run's folder as the host wrote it: absolute, `…/.rnnlab/runs/<run id>`, no `.` or `..`
- * steps. Save model copies out of it and Forecast with saved model reads its model, so a state
- * naming any other folder is refused. Either separator, so Windows paths pass too.
+ * A saved run's folder as the host wrote it: absolute, `…/<run id>`, no `.` or `..` steps. Save
+ * model copies out of it and Forecast with saved model reads its model, so a state naming any
+ * other folder is refused; the host also checks that the folder is in one of its runs folders
+ * (the `rnnLab.runsDirectory` setting may put them anywhere). Either separator, so Windows paths
+ * pass too.
  */
 function runDir(o: Obj): string {
   const dir = str(o, 'runDir', 4096);
   const absolute = dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\');
   const parts = dir.split(/[\\/]/);
-  const [id, runs, rnnlab] = parts.slice(-3).reverse();
-  if (!absolute || parts.some((p) => p === '.' || p === '..') || rnnlab !== '.rnnlab' || runs !== 'runs' || !RUN_ID.test(id ?? '')) {
-    throw new ProtocolError('runDir must be a run folder under .rnnlab/runs');
+  if (!absolute || parts.some((p) => p === '.' || p === '..') || !RUN_ID.test(parts[parts.length - 1] ?? '')) {
+    throw new ProtocolError('runDir must be a run folder (an absolute path ending in a run id)');
   }
   return dir;
 }

@@ -112,7 +112,7 @@ test('restored state: bad shapes are refused with the field named', () => {
     [{ ...done, phase: { kind: 'cancelled', message: 'x' } }, /unexpected field message/],
     [{ ...done, phase: { kind: 'failed' } }, /message must be a string/],
     // runDir: Save model copies out of it, Forecast with saved model reads its model.
-    [changed(['phase', 'runDir'], '/home/u/.ssh'), /runDir must be a run folder under .rnnlab\/runs/],
+    [changed(['phase', 'runDir'], '/home/u/.ssh'), /runDir must be a run folder \(an absolute path ending in a run id\)/],
     [changed(['phase', 'runDir'], '.rnnlab/runs/2025-03-01T12-30-05-123Z'), /runDir must be a run folder/],
     [changed(['phase', 'runDir'], '/home/u/project/.rnnlab/runs/2025-03-01T12-30-05-123Z/../../../.ssh/.rnnlab/runs/2025-03-01T12-30-05-123Z'), /runDir must be a run folder/],
     [changed(['phase', 'runDir'], '/home/u/project/.rnnlab/runs/.tmp-2025-03-01T12-30-05-123Z-ab12cd34'), /runDir must be a run folder/],

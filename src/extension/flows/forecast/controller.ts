@@ -4,7 +4,7 @@
  * panels' lifecycle) is in core/; this file says only what is forecast's own.
  */
 import * as vscode from 'vscode';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ForecastResult } from '../../../shared/forecast';
 import type { FormValues, RunViewState } from '../../../shared/protocol';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
@@ -14,7 +14,7 @@ import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
 import { readRun, readRunResult, runIdFor, type RunListing } from '../../runs/store';
-import { runsRootFor, type RunItem, type RunsView } from '../../runs/view';
+import { allRunsRoots, runsRootFor, type RunItem, type RunsView } from '../../runs/view';
 import { backendFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../settings';
 import { errorText } from '../../core/errorText';
 import { exportImage, saveModel } from './exports';
@@ -281,6 +281,10 @@ export class ForecastFlow extends Disposable {
     let initial: RunViewState;
     try {
       initial = restoredState(state);
+      const dir = initial.phase.kind === 'done' ? initial.phase.runDir : null;
+      // The state is the page's: its run folder must be one of this window's runs folders.
+      const roots = [...allRunsRoots(), runsRootFor(undefined, this.context.globalStorageUri.fsPath)].map((r) => resolve(r));
+      if (dir !== null && !roots.includes(dirname(resolve(dir)))) throw new Error(`${dir} is not in a runs folder of this window`);
     } catch (e) {
       this.log(`Rejected the restored state of a run panel: ${(e as Error).message}`);
       initial = {

@@ -8,7 +8,7 @@ import type { FormValues } from '../shared/protocol';
 import type { OptionNamer } from '../shared/errors';
 import { FORECAST_OPTIONS, formNamer, type NamedSpec, type Words } from '../shared/options';
 
-export type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing'>;
+export type HyperKey = Exclude<keyof FormValues, 'target' | 'features' | 'order' | 'missing' | 'dateFormat' | 'decimalComma'>;
 
 const HYPER_KEYS: readonly HyperKey[] = ['seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed'];
 
@@ -24,14 +24,23 @@ export const FIELD_LABELS = {
   features: FORECAST_OPTIONS.features.label,
   order: FORECAST_OPTIONS.order.label,
   missing: FORECAST_OPTIONS.missing.label,
+  dateFormat: FORECAST_OPTIONS.dateFormat.label,
+  decimalComma: FORECAST_OPTIONS.decimalComma.label,
 } as const;
 
-function choices<K extends 'order' | 'missing'>(key: K): Readonly<Record<FormValues[K], string>> {
+/** The help lines of the fields that say how the file is read. */
+export const FIELD_HELP = { dateFormat: FORECAST_OPTIONS.dateFormat.help, decimalComma: FORECAST_OPTIONS.decimalComma.help } as const;
+
+function choices<K extends 'order' | 'missing' | 'dateFormat'>(key: K): Readonly<Record<FormValues[K], string>> {
   return Object.fromEntries(FORECAST_OPTIONS[key].choices.map((c) => [c.value, c.label])) as Record<FormValues[K], string>;
 }
 
 /** The choice fields' options: value → label, in the form's order. */
-export const CHOICES: { readonly [K in 'order' | 'missing']: Readonly<Record<FormValues[K], string>> } = { order: choices('order'), missing: choices('missing') };
+export const CHOICES: { readonly [K in 'order' | 'missing' | 'dateFormat']: Readonly<Record<FormValues[K], string>> } = {
+  order: choices('order'),
+  missing: choices('missing'),
+  dateFormat: choices('dateFormat'),
+};
 
 /** How the form and the extension's notices name an option: by the field's label, or as a setting, or plainly, in `words`. */
 export function formOptionNamer(words?: Words): OptionNamer {

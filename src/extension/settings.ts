@@ -5,7 +5,7 @@
  */
 import type { ForecastOptions } from '../shared/forecast';
 import type { BackendName } from '../shared/names';
-import type { CsvPreview, FormValues } from '../shared/protocol';
+import type { CsvPreview, FormValues, ReadOptions } from '../shared/protocol';
 import { HYPER_FIELDS, type HyperKey } from './formLabels';
 import { ENGLISH_WORDS, FORECAST_OPTIONS, problemWith, settingValue, type Words } from '../shared/options';
 
@@ -21,12 +21,12 @@ export interface FormProblem {
 }
 
 /** Hyperparameter defaults from the settings. A missing or invalid setting falls back to the course's value. */
-export function defaultsFromSettings(get: SettingGetter): Omit<FormValues, 'target' | 'features' | 'order' | 'missing'> {
+export function defaultsFromSettings(get: SettingGetter): Pick<FormValues, HyperKey> {
   const out: Partial<Record<HyperKey, unknown>> = {};
   for (const { key, spec } of HYPER_FIELDS) {
     out[key] = (spec.setting !== undefined ? settingValue(spec, get(spec.setting)) : undefined) ?? spec.default;
   }
-  return out as Omit<FormValues, 'target' | 'features' | 'order' | 'missing'>;
+  return out as Pick<FormValues, HyperKey>;
 }
 
 export function backendFromSettings(get: SettingGetter): BackendSetting {
@@ -34,10 +34,15 @@ export function backendFromSettings(get: SettingGetter): BackendSetting {
   return (settingValue(spec, get(spec.setting)) as BackendSetting | undefined) ?? 'auto';
 }
 
-/** The form's initial values for a file: settings' hyperparameters, last numeric column as target, every numeric column as a feature. */
-export function initialFormValues(get: SettingGetter, preview: CsvPreview): FormValues {
-  const target = preview.columns[preview.columns.length - 1] ?? '';
-  return { target, features: preview.columns.slice(), ...defaultsFromSettings(get), order: 'auto', missing: 'error' };
+/**
+ * The form's initial values for a file: settings' hyperparameters, last numeric column as target,
+ * every numeric column as a feature, the file read as `read` says (by default: dates as they show
+ * it, decimal points). A file that could not be read yet has no columns.
+ */
+export function initialFormValues(get: SettingGetter, preview: Pick<CsvPreview, 'columns'> | null, read: Partial<ReadOptions> = {}): FormValues {
+  const columns = preview?.columns ?? [];
+  const target = columns[columns.length - 1] ?? '';
+  return { target, features: columns.slice(), ...defaultsFromSettings(get), order: 'auto', missing: 'error', dateFormat: read.dateFormat ?? 'auto', decimalComma: read.decimalComma ?? false };
 }
 
 /** Checks form values against the forecast table's bounds and the file's columns, one problem per field, in the form's `words`. */
@@ -71,6 +76,8 @@ export function formToOptions(v: FormValues, backend: BackendSetting): Partial<F
     seed: v.seed,
     order: v.order,
     missing: v.missing,
+    dateFormat: v.dateFormat,
+    decimalComma: v.decimalComma,
   };
   if (backend !== 'auto') options.backend = backend;
   return options;
@@ -85,7 +92,7 @@ export function formValuesFromRun(base: FormValues, config: Readonly<Record<stri
   const out: FormValues = { ...base };
   const set = out as unknown as Record<string, unknown>;
   for (const { key, spec } of HYPER_FIELDS) if (config[key] !== undefined && problemWith(spec, config[key]) === null) set[key] = config[key];
-  for (const key of ['order', 'missing'] as const) if (config[key] !== undefined && problemWith(FORECAST_OPTIONS[key], config[key]) === null) set[key] = config[key];
+  for (const key of ['order', 'missing', 'dateFormat', 'decimalComma'] as const) if (config[key] !== undefined && problemWith(FORECAST_OPTIONS[key], config[key]) === null) set[key] = config[key];
   if (typeof config.target === 'string' && columns.includes(config.target)) out.target = config.target;
   const features = config.features;
   if (Array.isArray(features) && features.length && features.every((f) => typeof f === 'string' && columns.includes(f))) out.features = features.slice() as string[];

@@ -19,7 +19,7 @@ export type { LossPoint } from './events';
 /** The hyperparameters the setup form edits. Defaults come from the `rnnLab.*` settings. */
 export type FormValues = Pick<
   ForecastOptions,
-  'seqLength' | 'hidden' | 'layers' | 'epochs' | 'batchSize' | 'lr' | 'trainFraction' | 'horizon' | 'seed' | 'order' | 'missing'
+  'seqLength' | 'hidden' | 'layers' | 'epochs' | 'batchSize' | 'lr' | 'trainFraction' | 'horizon' | 'seed' | 'order' | 'missing' | 'dateFormat' | 'decimalComma'
 > & {
   /** Column to predict (the engine's options make it optional; the form always names one). */
   target: string;
@@ -34,7 +34,8 @@ export interface CsvPreview {
   rows: { line: number; date: string | null; values: number[] }[];
   totalRows: number;
   dateColumn: string | null;
-  ignoredColumns: string[];
+  /** Each column left out, with the reason, in the reader's words (describeIgnored). */
+  ignored: string[];
   order: { detected: 'oldest-first' | 'newest-first' | 'unknown'; reversed: boolean };
   stats: { column: string; min: number; max: number; missing: number }[];
 }
@@ -59,20 +60,40 @@ export interface RunViewState {
   phase: RunPhase;
 }
 
+/** The form's fields that change how the file is read, so the preview is read again when they change. */
+export const READ_KEYS = ['dateFormat', 'decimalComma'] as const;
+export type ReadOptions = Pick<FormValues, (typeof READ_KEYS)[number]>;
+
+/** Why the file could not be read; `option` is the form field it is about, `suggest` the value that would fix it. */
+export interface PreviewProblem {
+  message: string;
+  option?: string;
+  suggest?: string | number | boolean;
+}
+
+/** The file as the form's read options read it, or why it could not be read. */
+export type PreviewState = { kind: 'ready'; preview: CsvPreview } | { kind: 'failed'; fileName: string; problem: PreviewProblem };
+
 // ---------------------------------------------------------------------------------------------
 // Setup form (viewType rnnLab.forecastSetup)
 
 export type HostToSetup =
-  | { type: 'init'; preview: CsvPreview; values: FormValues }
+  | { type: 'init'; preview: PreviewState; values: FormValues }
   /**
    * Training is starting (or failed to start). `error` is shown in the form; the form stays
    * usable. `option` is the key of the field the error is about: the form highlights it.
    */
-  | { type: 'starting'; busy: boolean; error?: string; option?: string };
+  | { type: 'starting'; busy: boolean; error?: string; option?: string }
+  | Reply;
+
+/** The setup form's messages that are requests, answered by a reply with their id. */
+export const SETUP_REQUESTS = ['preview'] as const;
 
 export type SetupToHost =
   | { type: 'ready' }
   | { type: 'start'; values: FormValues }
+  /** A request: read the file again with these options; the reply is a PreviewState. */
+  | { type: 'preview'; id: number; read: ReadOptions }
   | { type: 'cspViolation'; directive: string; blockedURI: string };
 
 // ---------------------------------------------------------------------------------------------
@@ -137,40 +158,45 @@ export function onlyKeys(o: Obj, keys: string[]): void {
 }
 
 /** The form's fields, each typed by its forecast table entry. */
-const FORM_KEYS = ['target', 'features', 'seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed', 'order', 'missing'] as const;
+const FORM_KEYS = ['target', 'features', 'seqLength', 'hidden', 'layers', 'epochs', 'batchSize', 'lr', 'trainFraction', 'horizon', 'seed', 'order', 'missing', ...READ_KEYS] as const;
+
+/** Field `k` of `o` as its forecast table entry types it. */
+function formField(o: Obj, k: (typeof FORM_KEYS)[number]): unknown {
+  const s: OptionSpec = FORECAST_OPTIONS[k];
+  const v = o[k];
+  switch (s.type) {
+    case 'int':
+      return typeof v === 'string' && s.words?.includes(v) ? v : int(o, k);
+    case 'number':
+      return num(o, k);
+    case 'boolean':
+      return bool(o, k);
+    case 'enum':
+      return oneOf(o, k, s.choices.map((c) => c.value));
+    case 'string':
+      return str(o, k, s.maxLength);
+    case 'list':
+      if (!Array.isArray(v) || v.length > s.maxItems || !v.every((f) => typeof f === 'string')) throw new ProtocolError(`${k} must be an array of strings`);
+      return v.slice();
+  }
+}
 
 /**
  * The form's values, each of its table entry's type (a whole number, a word such as `full`, one of
- * the choices, text or a list of bounded length). The bounds are checked by validateFormValues,
+ * the choices, true or false, text or a list of bounded length). The bounds are checked by validateFormValues,
  * which words each problem for the form, rather than rejected here as a malformed message.
  */
 export function parseFormValues(x: unknown): FormValues {
   const o = obj(x, 'values');
   onlyKeys(o, [...FORM_KEYS]);
-  const out: Record<string, unknown> = {};
-  for (const k of FORM_KEYS) {
-    const s: OptionSpec = FORECAST_OPTIONS[k];
-    const v = o[k];
-    switch (s.type) {
-      case 'int':
-        out[k] = typeof v === 'string' && s.words?.includes(v) ? v : int(o, k);
-        break;
-      case 'number':
-        out[k] = num(o, k);
-        break;
-      case 'enum':
-        out[k] = oneOf(o, k, s.choices.map((c) => c.value));
-        break;
-      case 'string':
-        out[k] = str(o, k, s.maxLength);
-        break;
-      case 'list':
-        if (!Array.isArray(v) || v.length > s.maxItems || !v.every((f) => typeof f === 'string')) throw new ProtocolError(`${k} must be an array of strings`);
-        out[k] = v.slice();
-        break;
-    }
-  }
-  return out as FormValues;
+  return Object.fromEntries(FORM_KEYS.map((k) => [k, formField(o, k)])) as FormValues;
+}
+
+/** The read options of a `preview` request, typed as the form's values are. */
+export function parseReadOptions(x: unknown): ReadOptions {
+  const o = obj(x, 'read');
+  onlyKeys(o, [...READ_KEYS]);
+  return Object.fromEntries(READ_KEYS.map((k) => [k, formField(o, k)])) as ReadOptions;
 }
 
 export function oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
@@ -194,6 +220,9 @@ export function parseSetupMessage(x: unknown): SetupToHost {
     case 'start':
       onlyKeys(o, ['type', 'values']);
       return { type: 'start', values: parseFormValues(o.values) };
+    case 'preview':
+      onlyKeys(o, ['type', 'id', 'read']);
+      return { type: 'preview', id: int(o, 'id'), read: parseReadOptions(o.read) };
     case 'cspViolation':
       return parseViolation(o);
     default:

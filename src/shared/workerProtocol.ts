@@ -11,7 +11,7 @@ import type { ErrorCode, ErrorLocation, ErrorParts, Suggestion } from './errors'
 import type { TrainEvent } from './events';
 import type { ForecastOptions, ForecastResult } from './forecast';
 import type { PackingOptions, PackingSource, PackingView } from './packing';
-import type { CsvPreview } from './protocol';
+import type { CsvPreview, ReadOptions } from './protocol';
 import type { VocabularyCoverage, VocabularyOptions, VocabularyQuery, VocabularyRows, VocabularySide, VocabularySummary } from './vocabulary';
 
 /** Where the worker stores a run: the runs folder, and the id to take (`-1`… is added when it is taken). */
@@ -32,7 +32,8 @@ export interface RunOutcome<R> {
 export interface WorkerRequests {
   /** Load the engine's model code (and tfjs) now, while a form or panel loads. */
   warmup: { ask: Record<never, never>; answer: null };
-  preview: { ask: { file: string; fileName: string }; answer: CsvPreview };
+  /** The first rows and the columns, the file read as the form's read options say (decimal points and dates as they show it when unset). */
+  preview: { ask: { file: string; fileName: string } & Partial<ReadOptions>; answer: CsvPreview };
   /**
    * The engine's checks of the file against these options (columns, rows for the windows and the
    * split), before the run panel opens. The worker keeps the parsed table for the 'forecast' that follows.

@@ -11,7 +11,24 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, errorNotifications, explorerCommand, fillSetupForm, findFrame, launch, MARKUP_COLUMNS, MARKUP_CSV, screenshot, waitFor, waitForPhase, type Env } from './harness';
+import {
+  clearNotifications,
+  closeAllEditors,
+  cspViolations,
+  DAY_FIRST_CSV,
+  DECIMAL_COMMA_CSV,
+  errorNotifications,
+  explorerCommand,
+  fillSetupForm,
+  findFrame,
+  launch,
+  MARKUP_COLUMNS,
+  MARKUP_CSV,
+  screenshot,
+  waitFor,
+  waitForPhase,
+  type Env,
+} from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -165,6 +182,74 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
   });
 
+  test('ambiguous dates: the form opens on Date format with the error; day first reads the file and trains', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    await clearNotifications(page);
+    await closeAllEditors(page);
+    await explorerCommand(page, DAY_FIRST_CSV, 'Forecast with LSTM');
+    const setup = await findFrame(page, 'body[data-ready="true"][data-preview="failed"] #dateFormat', 60_000);
+    const unread = await readForm(setup);
+    assert.equal(unread.dateFormat.invalid, true, `Date format is marked: ${JSON.stringify(unread)}`);
+    assert.equal(unread.focus, 'dateFormat');
+    assert.equal(unread.dateFormat.value, 'auto', 'the file suggests neither reading');
+    assert.match(unread.readError, /day_first\.csv:2: .*ambiguous.*Say which: Date format “Day first \(31\/12\/2020\)”/);
+    assert.doesNotMatch(unread.readError, /--date-format/);
+    assert.equal(unread.start, true, 'Start waits for a file that reads');
+    assert.equal(unread.rows, 0);
+    assert.deepEqual(await errorNotifications(page), [], 'the form shows the error, not a notification');
+
+    // The user picks day first: the worker reads the file again and the preview fills in.
+    await setup.evaluate(() => {
+      const select = document.getElementById('dateFormat') as HTMLElement & { value: string };
+      select.value = 'day-first';
+      select.dispatchEvent(new Event('change'));
+    });
+    await setup.locator('body[data-preview="ready"]').waitFor({ timeout: 30_000 });
+    const read = await readForm(setup);
+    assert.equal(read.dateFormat.invalid, false);
+    assert.equal(read.readError, '');
+    assert.equal(read.start, false);
+    assert.match(read.summary, /36 rows · 1 numeric columns · dates in “date”/);
+    assert.deepEqual(read.firstDates.slice(0, 2), ['2020-01-01', '2020-01-02']);
+    assert.equal(read.target, 'price');
+
+    await fillSetupForm(page, setup, { epochs: 5 });
+    await page.keyboard.press('Enter');
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 120_000);
+    assert.equal(end.phase, 'done', `run ended as ${end.phase}: ${end.status}`);
+  });
+
+  test('decimal commas: the form opens with Decimal comma checked and marked; the checkbox reads the file again and it trains', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    await clearNotifications(page);
+    await closeAllEditors(page);
+    await explorerCommand(page, DECIMAL_COMMA_CSV, 'Forecast with LSTM');
+    const setup = await findFrame(page, 'body[data-ready="true"][data-preview="failed"] #decimalComma', 60_000);
+    const unread = await readForm(setup);
+    assert.deepEqual(unread.decimalComma, { checked: true, invalid: true }, 'the suggested value is chosen, the field marked');
+    assert.equal(unread.focus, 'decimalComma');
+    assert.match(unread.readError, /decimal_comma\.csv:2:2: .*decimal comma.*Pass Decimal comma \(checked\) to read 11,00 as 11\.00/);
+    assert.equal(unread.start, true);
+
+    // Unchecked, the file still does not read; checked again, it does.
+    const box = setup.locator('#decimalComma');
+    await box.click();
+    await waitFor(async () => (await readForm(setup)).decimalComma.checked === false && (await setup.locator('body[data-preview="failed"]').count()) === 1, 30_000, 'unchecking did not read the file again');
+    await box.click();
+    await setup.locator('body[data-preview="ready"]').waitFor({ timeout: 30_000 });
+    const read = await readForm(setup);
+    assert.deepEqual(read.decimalComma, { checked: true, invalid: false });
+    assert.match(read.summary, /40 rows · 2 numeric columns/);
+    assert.deepEqual(read.firstValues, ['11.0000', '1000.00'], '11,00 and 1.000,00 read as 11 and a thousand');
+
+    await fillSetupForm(page, setup, { epochs: 5 });
+    await page.keyboard.press('Enter');
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 120_000);
+    assert.equal(end.phase, 'done', `run ended as ${end.phase}: ${end.status}`);
+  });
+
   test('column names with markup show as text: setup form, chart legend and axis, no link, no CSP violation', { timeout: 240_000 }, async () => {
     const { page } = env;
     await clearNotifications(page);
@@ -222,6 +307,27 @@ describe('forecast flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_
     assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
   });
 });
+
+/** What the setup form shows of the read options, the preview and Start. */
+async function readForm(setup: Frame) {
+  return setup.evaluate(() => {
+    const select = document.getElementById('dateFormat') as HTMLElement & { value: string };
+    const box = document.getElementById('decimalComma') as HTMLElement & { checked: boolean };
+    const cells = [...document.querySelectorAll('#preview tbody tr:first-child td')].map((td) => td.textContent ?? '');
+    return {
+      dateFormat: { value: select.value, invalid: select.dataset.invalid === 'true' },
+      decimalComma: { checked: box.checked, invalid: box.dataset.invalid === 'true' },
+      readError: document.getElementById('read-error')?.hidden ? '' : (document.getElementById('read-error')?.textContent ?? ''),
+      focus: document.activeElement?.id ?? '',
+      start: document.getElementById('start')?.hasAttribute('disabled') ?? false,
+      rows: document.querySelectorAll('#preview tbody tr').length,
+      summary: document.getElementById('summary')?.textContent ?? '',
+      firstDates: [...document.querySelectorAll('#preview tbody tr td:nth-child(2)')].map((td) => td.textContent ?? ''),
+      firstValues: cells.slice(2),
+      target: (document.getElementById('target') as HTMLElement & { value: string }).value,
+    };
+  });
+}
 
 async function readMetrics(run: Frame): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

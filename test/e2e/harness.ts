@@ -46,6 +46,8 @@ export function makeWorkspace(dir: string): void {
   writeFileSync(join(dir, 'empty.csv'), '');
   writeFileSync(join(dir, 'two_rows.csv'), 'Open,Close\n1,2\n3,4\n');
   writeFileSync(join(dir, MARKUP_CSV), markupCsv());
+  writeFileSync(join(dir, DAY_FIRST_CSV), dayFirstCsv());
+  writeFileSync(join(dir, DECIMAL_COMMA_CSV), decimalCommaCsv());
   // No trust prompt, no welcome page, no startup editor: the test sees the workbench straight away.
   mkdirSync(join(dir, '.vscode'), { recursive: true });
 }
@@ -67,6 +69,26 @@ function markupCsv(): string {
     rows.push(`${day},${(100 + 10 * Math.sin(i / 3)).toFixed(3)},${(50 + 5 * Math.cos(i / 4) + 0.3 * i).toFixed(3)}`);
   }
   return `${[MARKUP_COLUMNS.date, MARKUP_COLUMNS.volume, MARKUP_COLUMNS.price].map(quote).join(',')}\n${rows.join('\n')}\n`;
+}
+
+/** Dates written dd/mm/yyyy whose days never pass 12: the reader cannot tell day from month and asks. */
+export const DAY_FIRST_CSV = 'day_first.csv';
+function dayFirstCsv(): string {
+  const rows = ['date,price'];
+  for (let m = 1; m <= 3; m++) for (let d = 1; d <= 12; d++) rows.push(`${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/2020,${(50 + 5 * Math.sin((12 * m + d) / 4)).toFixed(2)}`);
+  return rows.join('\n') + '\n';
+}
+
+/** European numbers: `;` between cells, a decimal comma and `.` between thousands (1.012,37). */
+export const DECIMAL_COMMA_CSV = 'decimal_comma.csv';
+function decimalCommaCsv(): string {
+  const rows = ['date;volume;price'];
+  for (let i = 0; i < 40; i++) {
+    const day = new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
+    const price = (1000 + 20 * Math.sin(i / 3)).toFixed(2).replace('.', ',').replace(/^1/, '1.');
+    rows.push(`${day};${(10 + Math.cos(i / 4)).toFixed(2).replace('.', ',')};${price}`);
+  }
+  return rows.join('\n') + '\n';
 }
 
 const USER_SETTINGS = {

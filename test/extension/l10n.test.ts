@@ -107,7 +107,7 @@ test('the placeholder check tells {0} {1} from {0}', () => {
 
 test('what src/shared words reads in Korean through the bundle: form problems, option names, model-folder reasons', () => {
   const ko: Words = { t: (m, ...a) => english(bundleKo[m] ?? `[untranslated] ${m}`, ...a), table: (s) => bundleKo[s] ?? `[untranslated] ${s}` };
-  const values = { target: 'Close', features: [], seqLength: 7, hidden: 0, layers: 1, epochs: 500, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error' } as const;
+  const values = { target: 'Close', features: [], seqLength: 7, hidden: 0, layers: 1, epochs: 500, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error', dateFormat: 'auto', decimalComma: false } as const;
   assert.deepEqual(
     validateFormValues({ ...values, features: [] }, ['Open', 'Close'], ko).map((p) => p.message),
     ['은닉 상태 크기 값으로는 1부터 4096까지의 정수만 쓸 수 있습니다(입력값: 0).', '특성 열을 하나 이상 선택하세요.'],
@@ -115,6 +115,8 @@ test('what src/shared words reads in Korean through the bundle: form problems, o
   assert.deepEqual(parseText(FORECAST_OPTIONS.batchSize, 'lots', ko.t), { problem: '값으로는 "full" 또는 정수만 받습니다(입력값: "lots").' });
   const name = formOptionNamer(ko);
   assert.equal(name({ option: 'missing', value: 'drop' }), '빈 셀 “그 행 제외”');
+  assert.equal(name({ option: 'decimalComma', value: true }), '소수점 쉼표(선택)');
+  assert.equal(name({ option: 'dateFormat', value: 'day-first' }), '날짜 형식 “일 먼저(31/12/2020)”');
   assert.equal(name({ option: 'backend', value: 'cpu' }), '설정 rnnLab.backend(cpu)');
   assert.equal(name({ option: 'clipNorm', value: 1 }), '그래디언트 클리핑 노름 1(이 양식이 아니라 rnn-lab CLI의 옵션)');
   const verdict = judgeModelFolder(['notes.txt', 'data.csv'], undefined, ko.t);

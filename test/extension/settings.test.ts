@@ -12,7 +12,7 @@ import type { CsvPreview } from '../../src/shared/protocol';
 const FORM_NAMER = formOptionNamer();
 const none = () => undefined;
 const preview: CsvPreview = {
-  fileName: 'stock.csv', columns: ['Open', 'High', 'Close'], rows: [], totalRows: 732, dateColumn: null, ignoredColumns: [],
+  fileName: 'stock.csv', columns: ['Open', 'High', 'Close'], rows: [], totalRows: 732, dateColumn: null, ignored: [],
   order: { detected: 'unknown', reversed: false }, stats: [],
 };
 
@@ -53,6 +53,16 @@ test('form validation names each problem', () => {
   assert.match(words, /target/);
   assert.match(words, /Nope/);
   assert.match(validateFormValues({ ...v, target: 'Close', features: [], epochs: 5 }, preview.columns).map((p) => p.message).join(), /at least one feature/);
+});
+
+test('the read options: dates as they show it and decimal points by default, or what a failed preview suggests', () => {
+  const v = initialFormValues(none, preview);
+  assert.deepEqual([v.dateFormat, v.decimalComma], ['auto', false]);
+  const unread = initialFormValues(none, null, { decimalComma: true });
+  assert.deepEqual([unread.target, unread.features, unread.dateFormat, unread.decimalComma], ['', [], 'auto', true]);
+  assert.deepEqual(validateFormValues(unread, []).map((p) => p.option), ['target', 'features'], 'a file not read yet has no columns to train on');
+  const o = formToOptions({ ...v, dateFormat: 'day-first', decimalComma: true }, 'auto');
+  assert.deepEqual([o.dateFormat, o.decimalComma], ['day-first', true]);
 });
 
 test('form → engine options; backend only when not auto', () => {
@@ -122,6 +132,28 @@ test('engine errors name options as the form does; the CLI keeps its flags', () 
     'The loss became NaN. Lower the learning rate (now Learning rate 0.5) or turn on gradient clipping (e.g. clip norm 1 (an option of the rnn-lab CLI, not of this form)).',
   );
   assert.equal(FORM_NAMER({ option: 'backend', value: 'cpu' }), 'the setting rnnLab.backend (cpu)');
+
+  // The read options are fields of the form now: named by their labels, not as CLI options.
+  let d: RnnLabError | undefined;
+  try {
+    parseCsv('date,x\n01/02/2020,1\n02/03/2020,2\n', { file: 'dates.csv' });
+  } catch (x) {
+    d = x as RnnLabError;
+  }
+  assert.ok(d instanceof RnnLabError && d.option === 'dateFormat', String(d));
+  assert.equal(d.suggest, undefined, 'neither reading is suggested: the file cannot tell');
+  assert.match(inForm(d), /Say which: Date format “Day first \(31\/12\/2020\)” \(31\/12\/2020\) or Date format “Month first \(12\/31\/2020\)” \(12\/31\/2020\)\./);
+  assert.doesNotMatch(inForm(d), /--date-format|not of this form/);
+  let c: RnnLabError | undefined;
+  try {
+    parseCsv('x;y\n1,5;2\n2,5;3\n', { file: 'comma.csv' });
+  } catch (x) {
+    c = x as RnnLabError;
+  }
+  assert.ok(c instanceof RnnLabError, String(c));
+  assert.deepEqual([c.option, c.suggest], ['decimalComma', { option: 'decimalComma', value: true }]);
+  assert.match(inForm(c), /Pass Decimal comma \(checked\) to read 1,5 as 1\.5/);
+  assert.equal(FORM_NAMER({ option: 'decimalComma', value: false }), 'Decimal comma (unchecked)');
   assert.equal(FORM_NAMER({ option: 'batchSize', value: 512 }), 'Batch size 512');
 });
 

@@ -3,12 +3,27 @@ import assert from 'node:assert/strict';
 import { parseRunMessage, parseRunViewState, parseSetupMessage, ProtocolError, type FormValues, type RunViewState } from '../../src/shared/protocol';
 import type { ForecastResult } from '../../src/engine/forecast/types';
 
-const values: FormValues = { target: 'Close', features: ['Open', 'Close'], seqLength: 7, hidden: 10, layers: 1, epochs: 50, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error' };
+const values: FormValues = { target: 'Close', features: ['Open', 'Close'], seqLength: 7, hidden: 10, layers: 1, epochs: 50, batchSize: 'full', lr: 0.01, trainFraction: 0.7, horizon: 7, seed: 0, order: 'auto', missing: 'error', dateFormat: 'auto', decimalComma: false };
 
 test('setup messages: valid ones parse to themselves', () => {
   assert.deepEqual(parseSetupMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseSetupMessage({ type: 'start', values }), { type: 'start', values });
   assert.deepEqual(parseSetupMessage({ type: 'start', values: { ...values, batchSize: 32 } }), { type: 'start', values: { ...values, batchSize: 32 } });
+});
+
+test('setup messages: the read options, in the values and in a re-read request', () => {
+  const read = { ...values, dateFormat: 'day-first', decimalComma: true } as const;
+  assert.deepEqual(parseSetupMessage({ type: 'start', values: read }), { type: 'start', values: read });
+  assert.deepEqual(parseSetupMessage({ type: 'preview', id: 4, read: { dateFormat: 'month-first', decimalComma: false } }), { type: 'preview', id: 4, read: { dateFormat: 'month-first', decimalComma: false } });
+  assert.throws(() => parseSetupMessage({ type: 'start', values: { ...values, decimalComma: 'yes' } }), /decimalComma must be true or false/);
+  assert.throws(() => parseSetupMessage({ type: 'start', values: { ...values, dateFormat: 'year-first' } }), /dateFormat must be one of auto, day-first, month-first/);
+  const { decimalComma: _, ...withoutComma } = values;
+  assert.throws(() => parseSetupMessage({ type: 'start', values: withoutComma }), /decimalComma must be true or false/);
+  assert.throws(() => parseSetupMessage({ type: 'preview', id: 1, read: { dateFormat: 'auto' } }), /decimalComma must be true or false/);
+  assert.throws(() => parseSetupMessage({ type: 'preview', id: 1, read: { dateFormat: 'auto', decimalComma: false, file: '/etc/passwd' } }), /unexpected field file/);
+  assert.throws(() => parseSetupMessage({ type: 'preview', read: { dateFormat: 'auto', decimalComma: false } }), /id must be a finite number/);
+  assert.throws(() => parseSetupMessage({ type: 'preview', id: 1.5, read: { dateFormat: 'auto', decimalComma: false } }), /id must be an integer/);
+  assert.throws(() => parseSetupMessage({ type: 'preview', id: 1, read: { dateFormat: 'auto', decimalComma: false }, file: 'x.csv' }), /unexpected field file/);
 });
 
 test('unknown message types are rejected', () => {

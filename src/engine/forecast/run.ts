@@ -220,8 +220,8 @@ function evaluate(
 /** How runForecast and checkForecastFile are controlled; `table` skips reading the file again. */
 export interface ForecastControl extends RunControl {
   /**
-   * The table checkForecastFile returned for this file with the same `missing` and `order`
-   * options (the extension's worker checks the file before it opens the run panel, then trains).
+   * The table checkForecastFile returned for this file with the same `missing`, `order`,
+   * `dateFormat` and `decimalComma` options (the extension's worker checks the file before it opens the run panel, then trains).
    */
   table?: CsvTable;
 }

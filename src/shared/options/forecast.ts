@@ -85,7 +85,8 @@ export const FORECAST_OPTIONS = defineOptions({
     label: 'Date format',
     help: 'How dates like 01/02/2020 are read: as the column shows it (a number above 12), day first, or month first.',
     flag: 'date-format',
+    form: true,
   },
-  decimalComma: { type: 'boolean', default: false, label: 'Decimal comma', help: 'Numbers are written with a decimal comma (1,5 for 1.5).', flag: 'decimal-comma' },
+  decimalComma: { type: 'boolean', default: false, label: 'Decimal comma', help: 'Numbers are written with a decimal comma (1,5 for 1.5).', flag: 'decimal-comma', form: true },
   backend: T.backend,
 });

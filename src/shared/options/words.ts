@@ -37,6 +37,8 @@ export function formNamer(table: OptionTable, words: Words = ENGLISH_WORDS): Opt
     if (!s) return value === undefined ? option : `${option} ${String(value)}`;
     const choice = s.type === 'enum' ? s.choices.find((c) => c.value === value)?.label : undefined;
     const shown = value === undefined ? '' : s.type === 'enum' ? ` “${choice === undefined ? String(value) : label(choice)}”` : ` ${String(value)}`;
+    // A checkbox is named checked or not, rather than by true or false.
+    if (s.form && table[option] && s.type === 'boolean' && value !== undefined) return value === false ? t('{0} (unchecked)', label(s.label)) : t('{0} (checked)', label(s.label));
     if (s.form && table[option]) return `${label(s.label)}${shown}`;
     if (s.setting) return value === undefined ? t('the setting rnnLab.{0}', s.setting) : t('the setting rnnLab.{0} ({1})', s.setting, String(value));
     return t('{0} (an option of the rnn-lab CLI, not of this form)', `${label(s.label).toLowerCase()}${shown}`);

@@ -109,6 +109,43 @@ describe('WorkerSession with dist/worker.js', () => {
     }
   });
 
+  test('preview with the read options: ambiguous dates and decimal commas name their option, and read once it is set', async () => {
+    const dates = join(dir, 'day_first.csv');
+    // Every day is 12 or less, so 02/01/2020 could be 2 January or 1 February.
+    const rows = ['date,y,note'];
+    for (let m = 1; m <= 3; m++) for (let d = 1; d <= 12; d++) rows.push(`${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/2020,${m * 100 + d},n${d}`);
+    await writeFile(dates, rows.join('\n') + '\n');
+    const comma = join(dir, 'comma.csv');
+    await writeFile(comma, 'date;x;y\n2020-01-01;1,5;10,25\n2020-01-02;2,5;11,75\n2020-01-03;3,5;1.012,5\n');
+    const s = new WorkerSession(WORKER);
+    try {
+      const e = await rejection(s.request({ type: 'preview', file: dates, fileName: 'ws/day_first.csv' }));
+      assert.equal(e.wire.option, 'dateFormat');
+      assert.equal(e.wire.suggest, undefined);
+      assert.match(e.message, /^ws\/day_first\.csv:2: .*ambiguous.*--date-format day-first/);
+      const dayFirst = await s.request({ type: 'preview', file: dates, fileName: 'ws/day_first.csv', dateFormat: 'day-first' });
+      assert.equal(dayFirst.totalRows, 36);
+      assert.deepEqual([dayFirst.rows[0].date, dayFirst.rows[12].date], ['2020-01-01', '2020-02-01']);
+      assert.deepEqual(dayFirst.ignored, ['note: text']);
+      // Read month first, 01/01, 02/01 … are 1 January, 1 February …: the dates go back and forth.
+      const monthFirst = await rejection(s.request({ type: 'preview', file: dates, fileName: 'ws/day_first.csv', dateFormat: 'month-first' }));
+      assert.equal(monthFirst.wire.option, 'order');
+      // The table a check read is reused only by a run that reads the file the same way.
+      await s.request({ type: 'check', file: dates, fileName: 'ws/day_first.csv', options: { ...OPTIONS, dateFormat: 'day-first' } });
+      const other = await rejection(s.request(forecastMsg(dates, join(dir, 'runs-dates'), { ...OPTIONS, dateFormat: 'month-first' })));
+      assert.equal(other.wire.option, 'order');
+
+      const c = await rejection(s.request({ type: 'preview', file: comma, fileName: 'ws/comma.csv' }));
+      assert.deepEqual([c.wire.option, c.wire.suggest], ['decimalComma', { option: 'decimalComma', value: true }]);
+      const read = await s.request({ type: 'preview', file: comma, fileName: 'ws/comma.csv', decimalComma: true });
+      assert.deepEqual(read.columns, ['x', 'y']);
+      assert.deepEqual(read.rows.map((r) => r.values), [[1.5, 10.25], [2.5, 11.75], [3.5, 1012.5]]);
+      assert.deepEqual(read.ignored, []);
+    } finally {
+      s.dispose();
+    }
+  });
+
   test('a failing check names the option to change; a bad cell names the line', async () => {
     const s = new WorkerSession(WORKER);
     try {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ForecastResult } from '../../../shared/forecast';
-import type { FormValues, RunViewState } from '../../../shared/protocol';
+import { READ_KEYS, type FormValues, type PreviewProblem, type PreviewState, type ReadOptions, type RunViewState } from '../../../shared/protocol';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
 import { Disposable } from '../../core/disposable';
 import { PanelManager } from '../../core/panelManager';
@@ -70,35 +70,49 @@ export class ForecastFlow extends Disposable {
     }
     const fileName = vscode.workspace.asRelativePath(file, false);
     const session = new WorkerSession(this.workerPath, this.log);
-    let preview;
+    const readPreview = async (options: Partial<ReadOptions>) => {
+      const preview = await session.request({ type: 'preview', file: file.fsPath, fileName, ...options });
+      this.log(`${fileName}: ${preview.totalRows} rows, numeric columns ${preview.columns.join(', ')}; order ${preview.order.detected}${preview.order.reversed ? ' (reversed to oldest first)' : ''}`);
+      return preview;
+    };
+    const failed = (e: unknown): PreviewState => {
+      this.output.warn(errorText(e));
+      return { kind: 'failed', fileName, problem: previewProblem(e) };
+    };
+    let first: PreviewState;
     try {
-      preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Reading {0}', fileName) }, () => session.request({ type: 'preview', file: file.fsPath, fileName }));
+      first = { kind: 'ready', preview: await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Reading {0}', fileName) }, () => readPreview({})) };
     } catch (e) {
-      session.dispose();
-      this.showError(e, file);
-      return;
+      // A file the form's read options can fix (ambiguous dates, decimal commas) opens the form on
+      // that field, its suggested value chosen; any other error is a notification, as before.
+      if (!previewProblem(e).option) {
+        session.dispose();
+        this.showError(e, file);
+        return;
+      }
+      first = failed(e);
     }
-    this.log(`${fileName}: ${preview.totalRows} rows, numeric columns ${preview.columns.join(', ')}; order ${preview.order.detected}${preview.order.reversed ? ' (reversed to oldest first)' : ''}`);
     // The worker loads tfjs and the model code while the user fills in the form.
     session.warmup();
     const config = vscode.workspace.getConfiguration('rnnLab');
-    const initial = initialFormValues((k) => config.get(k), preview);
-    const values = preset ? formValuesFromRun(initial, preset, preview.columns) : initial;
+    const initial = initialFormValues((k) => config.get(k), first.kind === 'ready' ? first.preview : null, first.kind === 'failed' ? suggestedRead(first.problem) : {});
+    const values = preset ? formValuesFromRun(initial, preset, first.kind === 'ready' ? first.preview.columns : []) : initial;
     let started = false;
-    const setup = this.setupPanels.create(t('RNN Lab: {0}', preview.fileName), (panel) =>
+    const setup = this.setupPanels.create(t('RNN Lab: {0}', fileName), (panel) =>
       new SetupPanel(
         panel,
         this.context.extensionUri,
-        preview,
+        first,
         values,
         {
-          start: async (v) => {
-            const problems = validateFormValues(v, preview.columns, WORDS);
+          start: async (v, columns) => {
+            const problems = validateFormValues(v, columns, WORDS);
             if (problems.length) throw new FormError(problems.map((p) => p.message).join(' '), problems[0].option);
             if (this.training.busy) throw new Error(t('Another training run is in progress.'));
             await this.train(session, file, fileName, v);
             started = true;
           },
+          read: (options) => readPreview(options).then((preview): PreviewState => ({ kind: 'ready', preview }), failed),
           onCspViolation: (d, u) => this.output.warn(`CSP violation in the setup form: ${d} ${u}`),
         },
         this.log,
@@ -343,4 +357,17 @@ export class ForecastFlow extends Disposable {
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
     });
   }
+}
+
+/** Why a preview failed, for the form: the read option it is about, if any, and the value the engine suggests for it. */
+function previewProblem(e: unknown): PreviewProblem {
+  const option = e instanceof WorkerError ? e.wire.option : undefined;
+  if (!option || !(READ_KEYS as readonly string[]).includes(option)) return { message: errorText(e) };
+  const suggest = e instanceof WorkerError && e.wire.suggest?.option === option ? e.wire.suggest.value : undefined;
+  return suggest === undefined ? { message: errorText(e), option } : { message: errorText(e), option, suggest };
+}
+
+/** The read option a failed preview suggests, as the form's initial value (the engine suggests only values of its table). */
+function suggestedRead(p: PreviewProblem): Partial<ReadOptions> {
+  return p.option && p.suggest !== undefined ? ({ [p.option]: p.suggest } as Partial<ReadOptions>) : {};
 }

@@ -4,14 +4,22 @@
  * dist/worker.js), so it may load the engine; the model code is imported lazily, so a preview
  * does not initialise tfjs.
  */
-import { preview as previewRows, readCsvFile, type CsvTable } from '../../../engine/data/csv';
+import { describeIgnored, preview as previewRows, readCsvFile, type CsvTable } from '../../../engine/data/csv';
 import type { ForecastOptions } from '../../../engine/forecast/types';
 import type { TrainEvent } from '../../../shared/events';
 import type { WorkerHandlers } from '../../core/workerHandlers';
 import { RunWriter } from '../../runs/store';
 
-/** The last 'check': its file, the options that shape the table, and the table. */
-let checked: { file: string; missing: ForecastOptions['missing'] | undefined; order: ForecastOptions['order'] | undefined; table: CsvTable } | null = null;
+/** The options that shape the table a file reads into. */
+const TABLE_KEYS = ['missing', 'order', 'dateFormat', 'decimalComma'] as const;
+
+/** The last 'check': its file, the options it read the table with, and the table. */
+let checked: { file: string; options: Partial<ForecastOptions>; table: CsvTable } | null = null;
+
+/** True when `b` reads `file` into the table the last check read. */
+function readsAsChecked(file: string, b: Partial<ForecastOptions>): boolean {
+  return checked !== null && checked.file === file && TABLE_KEYS.every((k) => checked?.options[k] === b[k]);
+}
 
 /** Forward engine events; per-batch events are dropped (the host shows epochs). */
 function epochsOnly(onEvent: (e: TrainEvent) => void) {
@@ -29,7 +37,7 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
   async preview(ask) {
     // Preview with gaps dropped, so a file with empty cells still shows (with its missing counts)
     // and the user can pick how training treats them.
-    const table = await readCsvFile(ask.file, { file: ask.fileName, missing: 'drop' });
+    const table = await readCsvFile(ask.file, { file: ask.fileName, missing: 'drop', dateFormat: ask.dateFormat, decimalComma: ask.decimalComma });
     const p = previewRows(table, 20);
     return {
       fileName: ask.fileName,
@@ -37,7 +45,7 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
       rows: p.rows,
       totalRows: table.rows,
       dateColumn: table.dateColumn,
-      ignoredColumns: table.ignoredColumns,
+      ignored: table.ignored.map(describeIgnored),
       order: table.order,
       stats: table.stats,
     };
@@ -47,7 +55,7 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
     checked = null;
     const { checkForecastFile } = await import('../../../engine/forecast/run');
     const table = await checkForecastFile(ask.file, ask.options, { displayName: ask.fileName });
-    checked = { file: ask.file, missing: ask.options.missing, order: ask.options.order, table };
+    checked = { file: ask.file, options: ask.options, table };
     return null;
   },
 
@@ -55,7 +63,7 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
     const { runForecast, resolveForecastOptions } = await import('../../../engine/forecast/run');
     const { versions } = await import('../../../engine/backend');
     // The table the check read, when it was read the same way (the file is not read twice).
-    const table = checked && checked.file === ask.file && checked.missing === ask.options.missing && checked.order === ask.options.order ? checked.table : undefined;
+    const table = readsAsChecked(ask.file, ask.options) ? checked?.table : undefined;
     checked = null;
     const options = resolveForecastOptions(ask.options);
     const writer = await RunWriter.create(ask.store.root, {

@@ -5,7 +5,7 @@
  * best time of each and their ratio, plus the accuracy checks the targets ask for.
  *
  *   npm run bench                       all workloads
- *   npm run bench -- --only lab11-4     one workload (lab11-4, lab11-5, batched, memory, leaks, latency, vocabulary)
+ *   npm run bench -- --only lab11-4     one workload (lab11-4, lab11-5, worker, batched, memory, leaks, latency, vocabulary)
  *   npm run bench -- --quick            fewer iterations/epochs (a smoke run; ratios still valid per iteration)
  *   npm run bench -- --seeds 3          seeds per side for the kor-eng accuracy (default 3; the mean is compared)
  *
@@ -147,6 +147,43 @@ function lab115(): void {
   add({ workload: 'lab 11-5', metric: `seconds for ${iters} batch-1 iterations`, pytorch: ptS, ours: ourS, ratio, target: '≤ 0.5× PyTorch', pass: ratio === null ? null : ratio <= 0.5 });
   const exact = Math.round(Number((ours!.test as { exactMatch: number }).exactMatch) * Number(ours!.pairs));
   add({ workload: 'lab 11-5', metric: 'pairs translated exactly', pytorch: pt ? `${pt.exact}/${pt.pairs}` : null, ours: `${exact}/${ours!.pairs}`, target: 'all 4', pass: exact === 4 });
+}
+
+/**
+ * The course's workload (lab 11-5, 5,000 batch-1 iterations) as the extension runs it: through the
+ * training worker (dist/worker.js) from a host-side WorkerSession, with everything the training
+ * panel asks for (thinned batch ends, held-out loss, metrics and samples every 1,000 steps, events
+ * posted to the host), against the CLI's time for the same training. Both are the engine's own
+ * training time; the best of `--repeat` alternating runs of each.
+ */
+async function workerOverhead(): Promise<void> {
+  const { WorkerSession } = await import('../src/extension/core/workerSession');
+  const iters = args.quick ? 1000 : 5000;
+  const pairsFile = join(data, 'course-pairs.tsv');
+  const runs = mkdtempSync(join(tmpdir(), 'rnnlab-bench-runs-'));
+  let cliBest = Infinity;
+  let workerBest = Infinity;
+  let events = 0;
+  try {
+    for (let i = 0; i < repeat; i++) {
+      const o = run(process.execPath, [cli, 'seq2seq', pairsFile, '--iterations', String(iters), '--json', '--quiet'], 'rnn-lab seq2seq (lab 11-5)');
+      cliBest = Math.min(cliBest, Number(o.trainSeconds));
+      const session = new WorkerSession(join(root, 'dist', 'worker.js'));
+      try {
+        const options = { iterations: iters, sampleEvery: 1 };
+        let n = 0;
+        const outcome = await session.request({ type: 'seq2seq.train', file: pairsFile, fileName: 'course-pairs.tsv', options, store: { root: runs, runId: `2026-01-01T00-00-00-00${i}Z` } }, () => n++);
+        workerBest = Math.min(workerBest, outcome.result.trainSeconds);
+        events = n;
+      } finally {
+        session.dispose();
+      }
+    }
+  } finally {
+    rmSync(runs, { recursive: true, force: true });
+  }
+  const ratio = workerBest / cliBest;
+  add({ workload: 'lab 11-5 in the extension', metric: `seconds for ${iters} iterations: CLI vs worker with the panel's events (${events} events)`, pytorch: null, ours: `${cliBest.toFixed(2)} / ${workerBest.toFixed(2)}`, ratio, target: 'worker ≤ 1.1× CLI', pass: ratio <= 1.1 });
 }
 
 /**
@@ -299,6 +336,7 @@ async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
   if (want('lab11-4')) lab114();
   if (want('lab11-5')) lab115();
+  if (want('worker')) await workerOverhead();
   if (want('batched')) batchedSeq2seq();
   if (want('memory')) await memoryRun();
   if (want('leaks')) await leaks();

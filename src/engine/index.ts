@@ -46,12 +46,14 @@ export {
   type Seq2SeqOptions,
   type Seq2SeqResult,
   type Seq2SeqSample,
+  type Seq2SeqFileCheck,
   type Translation,
   type TranslationMetrics,
   type AttentionKind,
 } from './seq2seq/types';
 export {
   runSeq2Seq,
+  checkSeq2SeqFile,
   loadTranslator,
   translateWithSaved,
   prepareSeq2SeqData,
@@ -61,4 +63,5 @@ export {
   REPORT_EVERY,
   type Seq2SeqRun,
   type Seq2SeqData,
+  type Seq2SeqControl,
 } from './seq2seq/run';

@@ -11,6 +11,8 @@ import { VocabularyFlow } from './flows/seq2seq/vocabulary';
 import { openExamples } from './examples/command';
 import { forecastRunKinds } from './flows/forecast/runKinds';
 import { PackingFlow } from './flows/packing/controller';
+import { Seq2SeqFlow } from './flows/seq2seq/controller';
+import { seq2seqRunKinds } from './flows/seq2seq/runKinds';
 import { RunsView, removeStaleRunTemps, type RunsTreeItem } from './runs/view';
 import { runsRoot } from './runs/store';
 import { ChartsView } from './runs/chartsView';
@@ -24,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const forecast = new ForecastFlow(context, output, runsView, training);
   const packing = new PackingFlow(context, output);
   const vocabulary = new VocabularyFlow(context, output);
+  const seq2seq = new Seq2SeqFlow(context, output, runsView, training);
   runsView.addKinds(forecastRunKinds(forecast));
+  runsView.addKinds(seq2seqRunKinds(seq2seq));
   const runsTree = vscode.window.createTreeView<RunsTreeItem>(RunsView.viewId, { treeDataProvider: runsView, canSelectMany: true });
   const log = (line: string) => output.info(line);
   const charts = new ChartsView(context.extensionUri, log);
@@ -36,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     training,
     forecast,
     packing,
+    seq2seq,
     vocabulary,
     runsTree,
     charts,
@@ -43,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(ChartsView.viewId, charts),
     runsTree.onDidChangeSelection((e) => charts.select(e.selection.map((i) => i.id ?? '').filter(Boolean))),
     runsView.onDidList((runs) => charts.listed(runs)),
-    ...Object.entries({ ...forecast.commands(), ...packing.commands(), ...vocabulary.commands(), ...runsView.commands((runs) => compare.open(runs.map((r) => r.dir))) }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
+    ...Object.entries({ ...forecast.commands(), ...packing.commands(), ...vocabulary.commands(), ...seq2seq.commands(), ...runsView.commands((runs) => compare.open(runs.map((r) => r.dir))) }).map(([id, f]) => vscode.commands.registerCommand(id, f as (...args: unknown[]) => unknown)),
     vscode.commands.registerCommand('rnnLab.showLog', () => output.show()),
     vscode.commands.registerCommand('rnnLab.openExamples', () => openExamples(context.extensionUri, (l) => output.info(l))),
   );

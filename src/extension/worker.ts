@@ -14,6 +14,7 @@ import type { WorkerHandlers } from './core/workerHandlers';
 import { forecastHandlers } from './flows/forecast/worker';
 import { packingHandlers } from './flows/packing/worker';
 import { vocabularyHandlers } from './flows/seq2seq/vocabularyWorker';
+import { seq2seqHandlers } from './flows/seq2seq/worker';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -31,7 +32,7 @@ export function toWireError(e: unknown): WireError {
 }
 
 /** Every request type, and the flow handler that serves it. */
-const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers, ...packingHandlers, ...vocabularyHandlers };
+const handlers: WorkerHandlers<WorkerRequestType> = { ...forecastHandlers, ...packingHandlers, ...vocabularyHandlers, ...seq2seqHandlers };
 
 /** The cancel switch of each request in flight. */
 const inFlight = new Map<number, AbortController>();

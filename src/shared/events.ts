@@ -28,6 +28,11 @@ export type TrainEvent<S = unknown> =
       elapsedSeconds: number;
     }
   | { type: 'samples'; epoch: number; samples: S[] }
+  /**
+   * The task's own measurements after an epoch, at the samples' cadence (seq2seq: token accuracy,
+   * exact match and BLEU-4 of greedy translations); the trainer passes them on unread.
+   */
+  | { type: 'metrics'; epoch: number; values: Record<string, number> }
   | { type: 'end'; reason: 'completed' | 'earlyStopped' | 'cancelled'; epochs: number; elapsedSeconds: number }
   /**
    * A long loop outside the training steps (forecasting far past the last row, decoding many

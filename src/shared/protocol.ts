@@ -276,13 +276,13 @@ export const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?$/;
 /** Dates as the CSV reader writes them: UTC ISO, to the day, second or millisecond. */
 const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{3})?)?$/;
 
-function arr(o: Obj, k: string, maxLen = MAX_RESTORED_POINTS): unknown[] {
+export function arr(o: Obj, k: string, maxLen = MAX_RESTORED_POINTS): unknown[] {
   const v = o[k];
   if (!Array.isArray(v)) throw new ProtocolError(`${k} must be an array`);
   if (v.length > maxLen) throw new ProtocolError(`${k} is too long`);
   return v;
 }
-function nums(o: Obj, k: string): number[] {
+export function nums(o: Obj, k: string): number[] {
   const v = arr(o, k);
   if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new ProtocolError(`${k} must hold finite numbers`);
   return v as number[];
@@ -295,7 +295,7 @@ function axis(o: Obj, k: string): (string | number)[] {
   if (!dates && !rows) throw new ProtocolError(`${k} must hold ISO dates or row numbers`);
   return v as (string | number)[];
 }
-function nonNegInt(o: Obj, k: string): number {
+export function nonNegInt(o: Obj, k: string): number {
   const v = int(o, k);
   if (v < 0) throw new ProtocolError(`${k} must not be negative`);
   return v;
@@ -305,7 +305,7 @@ export function bool(o: Obj, k: string): boolean {
   if (typeof v !== 'boolean') throw new ProtocolError(`${k} must be true or false`);
   return v;
 }
-function nullable<T>(o: Obj, k: string, f: (o: Obj, k: string) => T): T | null {
+export function nullable<T>(o: Obj, k: string, f: (o: Obj, k: string) => T): T | null {
   return o[k] === null ? null : f(o, k);
 }
 
@@ -317,7 +317,7 @@ function parseMetrics(x: unknown, what: string): ForecastResult['test'] {
   return m;
 }
 
-function parseLossPoint(x: unknown): LossPoint {
+export function parseLossPoint(x: unknown): LossPoint {
   const o = obj(x, 'history entry');
   onlyKeys(o, ['epoch', 'loss', 'valLoss']);
   return { epoch: nonNegInt(o, 'epoch'), loss: num(o, 'loss'), valLoss: nullable(o, 'valLoss', num) };
@@ -363,7 +363,7 @@ export function parseForecastResult(x: unknown): ForecastResult {
  * (the `rnnLab.runsDirectory` setting may put them anywhere). Either separator, so Windows paths
  * pass too.
  */
-function runDir(o: Obj): string {
+export function runDir(o: Obj): string {
   const dir = str(o, 'runDir', 4096);
   const absolute = dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\');
   const parts = dir.split(/[\\/]/);

@@ -11,6 +11,7 @@
  * Format 1 (the first release): `config.json` (LegacyRunConfig) and `result.json`, done runs only.
  */
 import type { ForecastOptions, ForecastResult } from './forecast';
+import type { Seq2SeqResult } from './seq2seq';
 
 export const RUN_FORMAT_VERSION = 2;
 export const RUN_KINDS = ['forecast', 'saved-model', 'seq2seq'] as const;
@@ -95,7 +96,7 @@ export interface LegacyRunConfig {
 export interface RunResults {
   forecast: ForecastResult;
   'saved-model': ForecastResult;
-  seq2seq: unknown;
+  seq2seq: Seq2SeqResult;
 }
 
 /** A file of the store that cannot be read as what it should be: the reason, for the Runs tree. */

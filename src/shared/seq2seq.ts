@@ -6,6 +6,9 @@
 import type { LossPoint } from './events';
 import type { BackendName, OptimizerName } from './names';
 
+/** Steps per progress report in iteration mode (the course's print_every). */
+export const SEQ2SEQ_REPORT_EVERY = 1000;
+
 /** Luong attention: `dot` scores hᵀ·s, `general` scores hᵀ·W_a·s; `none` is the course's plain decoder. */
 export type AttentionKind = 'none' | 'dot' | 'general';
 
@@ -74,7 +77,42 @@ export interface TranslationMetrics {
 export interface Seq2SeqSample {
   source: string;
   target: string;
+  /** Decoded words, up to and without <EOS>; words outside the vocabulary read `<UNK>`. */
   prediction: string;
+  /** Live samples: true when decoding stopped at <EOS> (the course prints it: `< 나는 배가 고프다. <EOS>`). A stored result's samples keep the CLI's three fields. */
+  ended?: boolean;
+  /** Live samples: one of the fixed probe pairs, or a pair drawn at random from the measured ones. */
+  kind?: 'probe' | 'random';
+  /** Attention decoders: weights [output step][source position incl. <EOS>]. */
+  attention?: number[][];
+}
+
+/**
+ * What the course prints before training, computed for a pair file and the options that shape the
+ * pairs and vocabularies (lengths, punctuation, direction, minimum count).
+ */
+export interface Seq2SeqFileCheck {
+  fileName: string;
+  /** Non-blank lines read as pairs. */
+  pairsRead: number;
+  /** Pairs kept by the length filter; `skipped` = pairsRead - pairsKept. */
+  pairsKept: number;
+  skipped: number;
+  /** Distinct words, without the reserved tokens: the course's count - 2 (its SOS and EOS). */
+  sourceWords: number;
+  targetWords: number;
+  /** Vocabulary sizes with <SOS>, <EOS>, <PAD>, <UNK>: the course's count + 2. */
+  sourceVocab: number;
+  targetVocab: number;
+  /** Distinct words rarer than the minimum count, read as <UNK>. */
+  sourceUnknown: number;
+  targetUnknown: number;
+  /** One kept pair, drawn with the run's seed (the course prints random.choice(pairs)). */
+  example: { source: string; target: string; line: number };
+  /** The test fraction the run will use (the automatic one when unset), and the split it gives. */
+  testFraction: number;
+  trainPairs: number;
+  testPairs: number;
 }
 
 export interface Seq2SeqResult {

@@ -12,6 +12,7 @@ import type { TrainEvent } from './events';
 import type { ForecastOptions, ForecastResult } from './forecast';
 import type { PackingOptions, PackingSource, PackingView } from './packing';
 import type { CsvPreview, ReadOptions } from './protocol';
+import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqResult, Translation } from './seq2seq';
 import type { VocabularyCoverage, VocabularyOptions, VocabularyQuery, VocabularyRows, VocabularySide, VocabularySummary } from './vocabulary';
 
 /** Where the worker stores a run: the runs folder, and the id to take (`-1`… is added when it is taken). */
@@ -63,6 +64,12 @@ export interface WorkerRequests {
   };
   'seq2seq.vocabularyRows': { ask: { tableId: number; side: VocabularySide; query: VocabularyQuery }; answer: VocabularyRows };
   'seq2seq.vocabularyCoverage': { ask: { tableId: number; minCount: number }; answer: Record<VocabularySide, VocabularyCoverage> };
+  /** The course's numbers before training (pairs read and kept, vocabularies, a random pair); a file that cannot train fails here. */
+  'seq2seq.check': { ask: { file: string; fileName: string; options: Partial<Seq2SeqOptions> }; answer: Seq2SeqFileCheck };
+  /** Train a translator and store the run; events as the engine emits them, batch ends thinned to about 10 a second. */
+  'seq2seq.train': { ask: { file: string; fileName: string; options: Partial<Seq2SeqOptions>; store: RunStoreTarget }; answer: RunOutcome<Seq2SeqResult> };
+  /** Translate with the model being trained in this worker (no `modelDir`), or with a saved one. */
+  'seq2seq.translate': { ask: { sentences: string[]; modelDir?: string }; answer: Translation[] };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;

@@ -5,6 +5,7 @@
 import type { ForecastResult } from '../shared/forecast';
 import type { HostToRun, LossPoint, RunToHost, RunViewState } from '../shared/protocol';
 import { byId, el, esc, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
+import { baseLayout, PLOT_CONFIG, Plotly, type PlotDiv } from './plotting';
 import { fmt, runInfo, verdict } from './format';
 import { t } from './l10n';
 import { plotlyText, plotlyValues } from './plotlyText';
@@ -39,47 +40,10 @@ const SHELL = `
 </main>`;
 mountShell(SHELL);
 
-// plotly.js-dist, loaded by its own <script> tag (dist/media/plotly.min.js), sets window.Plotly.
-interface PlotlyApi {
-  react(div: HTMLElement, data: object[], layout: object, config?: object): Promise<unknown>;
-  relayout(div: HTMLElement, update: object): Promise<unknown>;
-  toImage(fig: HTMLElement | { data: object[]; layout: object }, opts: { format: 'png' | 'svg'; width: number; height: number }): Promise<string>;
-}
-declare const Plotly: PlotlyApi;
-interface PlotDiv extends HTMLElement {
-  data?: object[];
-  layout?: object;
-}
-
 const vscode = vscodeApi<RunViewState, RunToHost>();
 
 let state: RunViewState | null = vscode.getState() ?? null;
 let logScale = false;
-
-const PLOT_CONFIG = {
-  displaylogo: false,
-  responsive: true,
-  // Plotly's own download button writes through an <a download>, which webviews do not allow;
-  // the Export buttons go through the extension host instead.
-  modeBarButtonsToRemove: ['toImage', 'select2d', 'lasso2d'],
-};
-
-function baseLayout(extra: object): object {
-  const theme = themeColors();
-  const axis = { gridcolor: theme.grid, linecolor: theme.grid, zerolinecolor: theme.grid, color: theme.foreground };
-  return {
-    paper_bgcolor: 'rgba(0,0,0,0)',
-    plot_bgcolor: 'rgba(0,0,0,0)',
-    font: { color: theme.foreground, family: 'var(--vscode-font-family), sans-serif', size: 12 },
-    colorway: theme.series,
-    margin: { l: 60, r: 20, t: 10, b: 40 },
-    legend: { orientation: 'h', y: -0.18 },
-    xaxis: { ...axis },
-    yaxis: { ...axis },
-    modebar: { bgcolor: 'rgba(0,0,0,0)', color: theme.foreground, activecolor: theme.accent },
-    ...extra,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Loss

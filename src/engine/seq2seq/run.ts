@@ -16,12 +16,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
 import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pairs';
-import { Vocab, EOS, UNK } from '../data/vocab';
+import { Vocab, EOS, SPECIAL_TOKENS, UNK } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
 import { train, type TrainTask } from '../train/trainer';
 import type { RunControl, TrainEvent } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
+import { SEQ2SEQ_REPORT_EVERY, type Seq2SeqFileCheck } from '../../shared/seq2seq';
 import { loadModel, saveModel } from '../models/folder';
 import { fitsMemory, gib, largestFitting, modelBytes, seq2seqBatchBytes, seq2seqParams } from '../models/budget';
 import { SOURCE_VOCAB_FILE, TARGET_VOCAB_FILE, TRANSLATOR, type SavedTranslator } from './model';
@@ -38,13 +39,26 @@ import {
 } from './types';
 
 /** Steps per progress report in iteration mode (the course's print_every). */
-export const REPORT_EVERY = 1000;
+export const REPORT_EVERY = SEQ2SEQ_REPORT_EVERY;
 /** Adam's learning rate in the kor-eng bench, offered when an Adam run diverges. */
 const ADAM_LR = 0.001;
 /** Sentences decoded together when measuring. */
 const DECODE_BATCH = 64;
 /** Samples kept in the result. */
 const RESULT_SAMPLES = 10;
+/** Live samples: the first PROBES measured pairs every time, plus RANDOM_SAMPLES others drawn afresh each time. */
+const PROBES = 4;
+const RANDOM_SAMPLES = 2;
+/** Live metrics are measured on at most this many of the measured pairs, so they stay cheap on a big file; the final ones on all. */
+const LIVE_MEASURE_MAX = 1000;
+
+/** How the extension follows a run beyond the trainer's events. */
+export interface Seq2SeqControl extends RunControl<Seq2SeqSample> {
+  /** Called once the model is built: the translator as training leaves it at each moment (Try a sentence). Valid until the run is disposed. */
+  onTranslator?(translator: Translator): void;
+  /** Measure the held-out pairs' teacher-forced loss after each epoch (a second loss curve; off in the CLI, whose timings it would change). */
+  heldOutLoss?: boolean;
+}
 
 /** Every option checked against the seq2seq table (src/shared/options/seq2seq.ts), so a typo fails at once instead of deep in training. */
 export function resolveSeq2SeqOptions(options: Partial<Seq2SeqOptions>): Seq2SeqOptions {
@@ -191,7 +205,27 @@ interface Step {
   teacherForced: boolean;
 }
 
-function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples: () => Seq2SeqSample[]): { task: TrainTask<Step, Seq2SeqSample>; epochs: number } {
+/** Mean teacher-forced NLL per real target token over `items` (no gradient). */
+function meanLoss(model: Seq2Seq, items: readonly PairIds[]): number {
+  let sum = 0;
+  let tokens = 0;
+  for (let k = 0; k < items.length; k += DECODE_BATCH) {
+    const batch = makeBatch(items.slice(k, k + DECODE_BATCH));
+    const l = model.loss(batch, { teacherForced: true, reduction: 'sum' });
+    sum += l.dataSync()[0];
+    l.dispose();
+    tokens += batch.tokens;
+  }
+  return tokens > 0 ? sum / tokens : NaN;
+}
+
+interface TaskHooks {
+  samples: (epoch: number) => Seq2SeqSample[];
+  evaluate: (epoch: number) => Record<string, number>;
+  heldOutLoss: boolean;
+}
+
+function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, hooks: TaskHooks): { task: TrainTask<Step, Seq2SeqSample>; epochs: number } {
   const nTrain = data.train.length;
   const B = Math.min(o.batchSize, nTrain);
   const batchRng = new Rng(o.seed + 2);
@@ -235,7 +269,7 @@ function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples:
     variables: model.variables,
     batchesPerEpoch,
     trainExamples: nTrain,
-    validationExamples: 0,
+    validationExamples: hooks.heldOutLoss ? data.test.length : 0,
     epochBatches,
     // Batch 1: each step counts once (the course's running average of per-pair losses); batched:
     // token-weighted, so an epoch's loss is the mean NLL per real target token.
@@ -244,10 +278,12 @@ function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, samples:
       if (!courseLoss) return model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'mean' });
       return sumGradientPerTokenValue(model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'sum' }), s.batch.tokens);
     },
-    samples: () => samples(),
+    samples: hooks.samples,
+    evaluate: hooks.evaluate,
     // ln V per token is a uniform guess over the target words; ten times that is a model gone wrong.
     divergenceLoss: 10 * Math.log(data.targetVocab.size),
   };
+  if (hooks.heldOutLoss && data.test.length > 0) task.validationLoss = () => meanLoss(model, data.test);
   return { task, epochs };
 }
 
@@ -266,8 +302,13 @@ function decodeAll(model: Seq2Seq, sources: readonly Int32Array[], maxSteps: num
 }
 
 /** Token accuracy, exact match and corpus BLEU-4 of greedy translations against the references. */
-export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], maxSteps: number): TranslationMetrics & { predictions: Int32Array[] } {
+export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], maxSteps: number): TranslationMetrics & { predictions: Int32Array[]; ended: boolean[] } {
   const { ids, ended } = decodeAll(model, items.map((p) => p.source), maxSteps);
+  return { ...scoreTranslations(items, ids, ended), predictions: ids, ended };
+}
+
+/** The metrics of predictions already decoded (ids without <EOS>; `ended` when decoding reached it). */
+function scoreTranslations(items: readonly PairIds[], ids: readonly Int32Array[], ended: readonly boolean[]): TranslationMetrics {
   const withEos = (a: ArrayLike<number>, eos: boolean) => {
     const out = new Int32Array(a.length + (eos ? 1 : 0));
     out.set(a as Int32Array);
@@ -285,7 +326,7 @@ export function measureTranslations(model: Seq2Seq, items: readonly PairIds[], m
     items.map((p) => Array.from(p.target, (t) => (t === UNK ? -1 : t))),
     ids.map((a) => Array.from(a)),
   );
-  return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, unknownTokens: acc.unknown, predictions: ids };
+  return { tokenAccuracy: acc.tokenAccuracy, exactMatch: acc.exactMatch, bleu, unknownTokens: acc.unknown };
 }
 
 /** A trained (or loaded) translator: the model and its vocabularies. */
@@ -335,29 +376,86 @@ export interface Seq2SeqRun {
   dispose(): void;
 }
 
-export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: RunControl<Seq2SeqSample> = {}): Promise<Seq2SeqRun> {
+function pairOptionsOf(o: Seq2SeqOptions) {
+  return { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse };
+}
+
+/**
+ * What the course prints before it trains (pairs read, pairs kept, vocabulary sizes, a random pair),
+ * with the split the options give: the setup form shows it, and a file that cannot train fails here.
+ */
+export async function checkSeq2SeqFile(file: string, options: Partial<Seq2SeqOptions>, control: { displayName?: string } = {}): Promise<Seq2SeqFileCheck> {
+  const o = resolveSeq2SeqOptions(options);
+  const fileName = control.displayName ?? file;
+  const read = await readPairsFile(file, { file: fileName, ...pairOptionsOf(o) });
+  const data = prepareSeq2SeqData(read.pairs, o);
+  const distinct = (side: 'source' | 'target') => new Set(read.pairs.flatMap((p) => p[side])).size;
+  const sourceWords = data.sourceVocab.size - SPECIAL_TOKENS.length;
+  const targetWords = data.targetVocab.size - SPECIAL_TOKENS.length;
+  const example = read.pairs[new Rng(o.seed + 5).int(read.pairs.length)];
+  return {
+    fileName,
+    pairsRead: read.total,
+    pairsKept: read.pairs.length,
+    skipped: read.skipped,
+    sourceWords,
+    targetWords,
+    sourceVocab: data.sourceVocab.size,
+    targetVocab: data.targetVocab.size,
+    sourceUnknown: distinct('source') - sourceWords,
+    targetUnknown: distinct('target') - targetWords,
+    example: { source: example.source.join(' '), target: example.target.join(' '), line: example.line },
+    testFraction: data.testFraction,
+    trainPairs: data.train.length,
+    testPairs: data.test.length,
+  };
+}
+
+export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: Seq2SeqControl = {}): Promise<Seq2SeqRun> {
   const o = resolveSeq2SeqOptions(options);
   const backend = await initBackend(o.backend ?? 'auto');
-  const { pairs } = await readPairsFile(file, { file: control.displayName ?? file, sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse });
-  const pairOptions = { sourceMaxLength: o.sourceMaxLength, targetMaxLength: o.targetMaxLength, splitPunctuation: o.splitPunctuation, reverse: o.reverse };
+  const pairOptions = pairOptionsOf(o);
+  const { pairs } = await readPairsFile(file, { file: control.displayName ?? file, ...pairOptions });
   const heldOut = o.testFile ? { file: o.testFile, pairs: (await readPairsFile(o.testFile, pairOptions)).pairs } : undefined;
   const data = prepareSeq2SeqData(pairs, o, heldOut);
   const config: Seq2SeqConfig = { sourceVocab: data.sourceVocab.size, targetVocab: data.targetVocab.size, hidden: o.hidden, attention: o.attention };
   checkMemory(control.displayName ?? file, o, config, data.train.length);
   const model = new Seq2Seq(config, o.seed);
   const translator = new Translator(model, data.sourceVocab, data.targetVocab, o.targetMaxLength, o.splitPunctuation);
-  const sampleOf = (k: number, prediction: Int32Array): Seq2SeqSample => ({
+  const sampleOf = (k: number, prediction: Int32Array, ended: boolean): Seq2SeqSample => ({
     source: data.measured[k].pair.source.join(' '),
     target: data.measured[k].pair.target.join(' '),
     prediction: data.targetVocab.decode(prediction).join(' '),
+    ended,
   });
-  const samples = (): Seq2SeqSample[] => {
-    const few = data.measured.slice(0, 3);
-    const r = decodeAll(model, few.map((m) => m.ids.source), o.targetMaxLength);
-    return few.map((_, k) => sampleOf(k, r.ids[k]));
+  // The live metrics and samples read one greedy decoding of the live set per report (the trainer
+  // asks for the metrics, then the samples, of the same epoch): the samples are pairs of that set.
+  const live = data.measured.slice(0, LIVE_MEASURE_MAX);
+  const probes = Array.from({ length: Math.min(PROBES, live.length) }, (_, k) => k);
+  const sampleRng = new Rng(o.seed + 4);
+  let decoded: { epoch: number; r: ReturnType<typeof decodeAll> } | null = null;
+  const decodeLive = (epoch: number) => {
+    if (decoded?.epoch !== epoch) decoded = { epoch, r: decodeAll(model, live.map((x) => x.ids.source), o.targetMaxLength) };
+    return decoded.r;
+  };
+  const evaluate = (epoch: number) => {
+    const r = decodeLive(epoch);
+    return { ...scoreTranslations(live.map((x) => x.ids), r.ids, r.ended) };
+  };
+  const samples = (epoch: number): Seq2SeqSample[] => {
+    const r = decodeLive(epoch);
+    const rest = live.length - probes.length;
+    const drawn = new Set<number>();
+    while (drawn.size < Math.min(RANDOM_SAMPLES, rest)) drawn.add(probes.length + sampleRng.int(rest));
+    return [...probes, ...drawn].map((k, j) => {
+      const s: Seq2SeqSample = { ...sampleOf(k, r.ids[k], r.ended[k]), kind: j < probes.length ? 'probe' : 'random' };
+      if (r.attention) s.attention = r.attention[k];
+      return s;
+    });
   };
   try {
-    const { task, epochs } = makeTask(model, data, o, samples);
+    control.onTranslator?.(translator);
+    const { task, epochs } = makeTask(model, data, o, { samples, evaluate, heldOutLoss: control.heldOutLoss ?? false });
     let steps = 0;
     const onEvent = (e: TrainEvent<Seq2SeqSample>) => {
       if (e.type === 'batchEnd') steps = e.step;
@@ -383,7 +481,11 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
       targetVocab: data.targetVocab.size,
       measuredOn: data.measuredOn,
       test: { tokenAccuracy: measured.tokenAccuracy, exactMatch: measured.exactMatch, bleu: measured.bleu, unknownTokens: measured.unknownTokens },
-      samples: measured.predictions.slice(0, RESULT_SAMPLES).map((p, k) => sampleOf(k, p)),
+      // Source, reference and prediction only: the CLI's --json samples keep their three fields.
+      samples: measured.predictions.slice(0, RESULT_SAMPLES).map((p, k) => {
+        const { ended: _e, ...s } = sampleOf(k, p, measured.ended[k]);
+        return s;
+      }),
       history: summary.history,
       options: { ...savedOptions, testFraction: data.testFraction },
     };

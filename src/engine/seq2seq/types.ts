@@ -6,7 +6,7 @@
 import type { Seq2SeqOptions } from '../../shared/seq2seq';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import { engineDefaults } from '../options';
-export type { AttentionKind, Seq2SeqOptions, Seq2SeqResult, Seq2SeqSample, Translation, TranslationMetrics } from '../../shared/seq2seq';
+export type { AttentionKind, Seq2SeqOptions, Seq2SeqFileCheck, Seq2SeqResult, Seq2SeqSample, Translation, TranslationMetrics } from '../../shared/seq2seq';
 
 /**
  * The course's lab 11-5 settings, from the seq2seq table (hidden 16, SGD lr 0.01, 5,000 batch-1 iterations, always teacher

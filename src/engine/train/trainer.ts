@@ -37,6 +37,8 @@ export interface TrainTask<B, S = never> {
   validationLoss?(): number;
   /** Samples to show after an epoch (seq2seq: translations of a few test pairs). */
   samples?(epoch: number): S[];
+  /** Measurements to report at the samples' cadence (named numbers; the trainer does not read them). */
+  evaluate?(epoch: number): Record<string, number>;
 }
 
 export interface TrainerConfig {
@@ -165,8 +167,9 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
       history.push({ epoch: epoch + 1, loss, valLoss });
       onEvent?.({ type: 'epochEnd', epoch: epoch + 1, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
       const last = epoch === epochs - 1;
-      if (task.samples && sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
-        onEvent?.({ type: 'samples', epoch: epoch + 1, samples: task.samples(epoch) });
+      if (sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
+        if (task.evaluate) onEvent?.({ type: 'metrics', epoch: epoch + 1, values: task.evaluate(epoch) });
+        if (task.samples) onEvent?.({ type: 'samples', epoch: epoch + 1, samples: task.samples(epoch) });
       }
       if (patience > 0 && valLoss !== null) {
         if (valLoss < best) {

@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
-export type PageName = 'forecastSetupPage' | 'runPage' | 'packingPage' | 'vocabularyPage' | 'chartsPage' | 'comparePage';
+export type PageName = 'forecastSetupPage' | 'runPage' | 'seq2seqSetupPage' | 'seq2seqRunPage' | 'packingPage' | 'vocabularyPage' | 'chartsPage' | 'comparePage';
+
+/** The pages that draw charts load plotly (and its extracted stylesheet). */
+const PLOTLY_PAGES: readonly PageName[] = ['runPage', 'seq2seqRunPage', 'comparePage'];
 
 /**
  * Scripts run; resources load only from the extension's own `media/` (stylesheet, icon) and
@@ -27,7 +30,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageName, title: string): string {
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  const usesPlotly = page === 'runPage' || page === 'comparePage';
+  const usesPlotly = PLOTLY_PAGES.includes(page);
   return buildWebviewHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),

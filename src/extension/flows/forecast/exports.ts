@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { t } from '../../core/strings';
-import { SaveRefused, saveModelFolder } from './modelSave';
+import { saveRunModelAs } from '../../core/modelSave';
 import type { RunPanel } from './runPanel';
 
 /**
@@ -15,24 +15,8 @@ export async function saveModel(panel: RunPanel, log: (line: string) => void, er
     void vscode.window.showWarningMessage(t('RNN Lab: this run has no trained model to save.'));
     return;
   }
-  const runDir = vscode.Uri.file(phase.runDir);
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? runDir;
   const stem = basename(panel.runState.fileName).replace(/\.[^.]+$/, '');
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(base, 'models', `${stem}-lstm-${panel.runState.runId.slice(0, 10)}`),
-    saveLabel: t('Save Model Here'),
-    title: t('Save the trained model as a folder'),
-  });
-  if (!target) return;
-  try {
-    const outcome = await saveModelFolder(runDir, target);
-    if (outcome === 'declined') return;
-    const shown = vscode.workspace.asRelativePath(target, false);
-    panel.notice(outcome === 'replaced' ? t('Model replaced in {0}.', shown) : t('Model saved to {0}.', shown));
-    log(`Model ${outcome} at ${target.fsPath}`);
-  } catch (e) {
-    void vscode.window.showErrorMessage(e instanceof SaveRefused ? t('RNN Lab: {0}', e.message) : t('RNN Lab: could not save the model: {0}', errorText(e)));
-  }
+  await saveRunModelAs(phase.runDir, `${stem}-lstm-${panel.runState.runId.slice(0, 10)}`, (m) => panel.notice(m), log, errorText);
 }
 
 /** Writes the chart the page rendered (a data: URL the protocol has checked) to a file the user picks. */

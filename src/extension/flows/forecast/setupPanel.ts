@@ -4,18 +4,11 @@
  */
 import type * as vscode from 'vscode';
 import { parseSetupMessage, SETUP_REQUESTS, type FormValues, type HostToSetup, type PreviewState, type ReadOptions, type SetupToHost } from '../../../shared/protocol';
+import { FormError } from '../../core/formError';
 import { t } from '../../core/strings';
 import { WebviewPanelBase } from '../../core/webviewPanel';
 
-/** Why the form's values cannot start training, and the option (field) it is about. */
-export class FormError extends Error {
-  constructor(
-    message: string,
-    readonly option?: string,
-  ) {
-    super(message);
-  }
-}
+export { FormError };
 
 export interface SetupHandlers {
   /**

@@ -6,12 +6,13 @@
  *
  * It goes through vscode.workspace.fs, so it also works on remote workspaces, and writes atomically
  * like the engine: the copy is made in a hidden sibling folder and renamed into place; a replaced
- * model is moved aside first and deleted only once the new one is in place.
+ * model is moved aside first and deleted only once the new one is in place. Every flow's Save model
+ * goes through `saveRunModelAs`.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../../../shared/modelFolder';
-import { t } from '../../core/strings';
+import { freeModelName, judgeModelFolder, saveSiblings, type ModelFolderVerdict } from '../../shared/modelFolder';
+import { t } from './strings';
 
 /**
  * Files of the run copied beside the model, renamed so they cannot clash with the model's own
@@ -97,4 +98,34 @@ export async function saveModelFolder(runDir: vscode.Uri, target: vscode.Uri): P
     throw e;
   }
   return replacing ? 'replaced' : 'saved';
+}
+
+/**
+ * Save model, as every flow's panel offers it: asks where (a save dialog at `models/<name>` in the
+ * workspace), copies the run's model folder there under the rule above, and says where it went.
+ */
+export async function saveRunModelAs(
+  runDir: string,
+  name: string,
+  notice: (message: string) => void,
+  log: (line: string) => void,
+  errorText: (e: unknown) => string,
+): Promise<void> {
+  const run = vscode.Uri.file(runDir);
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? run;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(base, 'models', name),
+    saveLabel: t('Save Model Here'),
+    title: t('Save the trained model as a folder'),
+  });
+  if (!target) return;
+  try {
+    const outcome = await saveModelFolder(run, target);
+    if (outcome === 'declined') return;
+    const shown = vscode.workspace.asRelativePath(target, false);
+    notice(outcome === 'replaced' ? t('Model replaced in {0}.', shown) : t('Model saved to {0}.', shown));
+    log(`Model ${outcome} at ${target.fsPath}`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(e instanceof SaveRefused ? t('RNN Lab: {0}', e.message) : t('RNN Lab: could not save the model: {0}', errorText(e)));
+  }
 }

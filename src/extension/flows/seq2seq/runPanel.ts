@@ -1,0 +1,99 @@
+/**
+ * The seq2seq training panel: live loss, held-out metrics, translation samples with a step slider,
+ * Try a sentence and the attention heatmaps. The host keeps the whole state and sends it at most
+ * ~10 times a second (the course's loop takes thousands of steps a second); the page keeps it with
+ * setState, and the serializer rebuilds the panel from it after a window reload.
+ */
+import type * as vscode from 'vscode';
+import type { Translation } from '../../../shared/seq2seq';
+import {
+  parseSeq2SeqRunState,
+  parseSeq2SeqRunMessage,
+  SEQ2SEQ_RUN_REQUESTS,
+  type HostToSeq2SeqRun,
+  type Seq2SeqPhase,
+  type Seq2SeqRunState,
+  type Seq2SeqRunToHost,
+} from '../../../shared/seq2seqProtocol';
+import { t } from '../../core/strings';
+import { WebviewPanelBase } from '../../core/webviewPanel';
+
+/** What the page asks of the flow (everything but the handshake and the requests). */
+export type Seq2SeqRunMessage = Exclude<Seq2SeqRunToHost, { type: 'ready' | 'translate' }>;
+
+export interface Seq2SeqRunHandlers {
+  onMessage(panel: Seq2SeqRunPanel, m: Seq2SeqRunMessage): void;
+  /** Try a sentence: the model as it is now (the training worker's, or the saved run's). */
+  translate(panel: Seq2SeqRunPanel, sentence: string): Promise<Translation>;
+}
+
+/** The page is sent the state at most this often while training runs. */
+const FLUSH_MS = 100;
+
+export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqRunToHost> {
+  static readonly viewType = 'rnnLab.seq2seqRun';
+  private flushTimer: NodeJS.Timeout | null = null;
+  private hasVocabulary = false;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private state: Seq2SeqRunState,
+    private readonly handlers: Seq2SeqRunHandlers,
+    /** Whether the Vocabulary… command exists (another flow's; the button hides without it). */
+    private readonly vocabulary: () => Promise<boolean>,
+    log: (l: string) => void,
+  ) {
+    super(panel, extensionUri, { page: 'seq2seqRunPage', documentTitle: t('RNN Lab seq2seq run'), name: 'seq2seq training panel', parse: parseSeq2SeqRunMessage, requests: SEQ2SEQ_RUN_REQUESTS }, log);
+    this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
+  }
+
+  get runState(): Seq2SeqRunState {
+    return this.state;
+  }
+
+  /** Changes the state; the page sees it within FLUSH_MS. */
+  update(change: (s: Seq2SeqRunState) => void): void {
+    change(this.state);
+    if (this.isReady) this.flushTimer ??= setTimeout(() => this.flushNow(), FLUSH_MS);
+  }
+
+  /** A new phase is sent at once. */
+  setPhase(phase: Seq2SeqPhase): void {
+    this.state.phase = phase;
+    this.flushNow();
+  }
+
+  notice(message: string): void {
+    this.post({ type: 'notice', message });
+  }
+
+  protected onReady(): void {
+    void this.vocabulary().then((has) => {
+      this.hasVocabulary = has;
+      this.post({ type: 'state', state: this.state, vocabulary: has });
+    });
+  }
+
+  protected onMessage(m: Seq2SeqRunToHost): void {
+    this.handlers.onMessage(this, m as Seq2SeqRunMessage);
+  }
+
+  protected override onRequest(m: Seq2SeqRunToHost): Promise<Translation> {
+    if (m.type !== 'translate') throw new Error(`${m.type} is not answered here`);
+    return this.handlers.translate(this, m.sentence);
+  }
+
+  private flushNow(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.isReady) this.post({ type: 'state', state: this.state, vocabulary: this.hasVocabulary });
+  }
+}
+
+/** The state a panel kept before a window reload, validated; a run that was training is marked interrupted (its worker died with the old host). */
+export function restoredSeq2SeqState(raw: unknown): Seq2SeqRunState {
+  const state = parseSeq2SeqRunState(raw);
+  if (state.phase.kind === 'training') state.phase = { kind: 'interrupted' };
+  return state;
+}

@@ -1,0 +1,353 @@
+/**
+ * The seq2seq flow's contract between the extension host and its two pages (the setup form and the
+ * training panel), in both directions: the form's fields and presets (from the seq2seq option
+ * table), the messages, the panel's state, and the run-time checks of everything a page sends or
+ * kept in setState. Imports nothing outside src/shared, like protocol.ts, whose checks it reuses.
+ */
+import type { Reply } from './channel';
+import { ENGLISH_WORDS, SEQ2SEQ_OPTIONS, problemWith, type NamedSpec, type Words } from './options';
+import { ProtocolError, arr, bool, int, nonNegInt, num, nullable, obj, onlyKeys, oneOf, parseViolation, runDir, str, type Obj } from './protocol';
+import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqSample, Translation } from './seq2seq';
+
+// ---------------------------------------------------------------------------------------------
+// The setup form
+
+/** The options the form edits, in its order; each field is drawn from its table entry. */
+export const SEQ2SEQ_FORM_KEYS = [
+  'hidden',
+  'optimizer',
+  'lr',
+  'batchSize',
+  'iterations',
+  'epochs',
+  'teacherForcing',
+  'attention',
+  'sourceMaxLength',
+  'targetMaxLength',
+  'testFraction',
+  'minCount',
+  'splitPunctuation',
+  'reverse',
+  'seed',
+  'sampleEvery',
+] as const;
+export type Seq2SeqFormKey = (typeof SEQ2SEQ_FORM_KEYS)[number];
+
+/** The form's values. `epochs` null trains by iterations (the course); a number trains by epochs. */
+export type Seq2SeqFormValues = Required<Pick<Seq2SeqOptions, Exclude<Seq2SeqFormKey, 'epochs'>>> & { epochs: number | null };
+
+/** The options that change what the form shows before training (the pairs kept, the vocabularies, the split). */
+export const CHECK_KEYS: readonly Seq2SeqFormKey[] = ['sourceMaxLength', 'targetMaxLength', 'testFraction', 'minCount', 'splitPunctuation', 'reverse', 'seed'];
+
+export type PresetName = 'course' | 'batched' | 'attention';
+
+/** What each preset fills in; the fields it leaves out keep their values. */
+export const PRESETS: Readonly<Record<PresetName, Partial<Seq2SeqFormValues>>> = (() => {
+  const batched: Partial<Seq2SeqFormValues> = { hidden: 256, optimizer: 'adam', lr: 0.001, batchSize: 64, epochs: 20, teacherForcing: 1, attention: 'none' };
+  return {
+    course: { hidden: 16, optimizer: 'sgd', lr: 0.01, batchSize: 1, iterations: 5000, epochs: null, teacherForcing: 1, attention: 'none', sourceMaxLength: 10, targetMaxLength: 12 },
+    batched,
+    attention: { ...batched, attention: 'general', teacherForcing: 0.5 },
+  };
+})();
+
+/** The form's first values: the course's preset over the table's defaults, the sample cadence at every report, the file's automatic test fraction. */
+export function initialSeq2SeqValues(check: Pick<Seq2SeqFileCheck, 'testFraction'> | null): Seq2SeqFormValues {
+  const o = SEQ2SEQ_OPTIONS;
+  return {
+    hidden: o.hidden.default,
+    optimizer: o.optimizer.default as Seq2SeqOptions['optimizer'],
+    lr: o.lr.default,
+    batchSize: o.batchSize.default,
+    iterations: o.iterations.default,
+    epochs: null,
+    teacherForcing: o.teacherForcing.default,
+    attention: o.attention.default as Seq2SeqOptions['attention'],
+    sourceMaxLength: o.sourceMaxLength.default,
+    targetMaxLength: o.targetMaxLength.default,
+    testFraction: check?.testFraction ?? 0,
+    minCount: o.minCount.default,
+    splitPunctuation: o.splitPunctuation.default,
+    reverse: o.reverse.default,
+    seed: o.seed.default,
+    sampleEvery: 1,
+    ...PRESETS.course,
+  } as Seq2SeqFormValues;
+}
+
+/** Each field's problem against its table entry, keyed by option (the form marks the field), in the surface's `words`. */
+export function seq2seqFormProblems(v: Seq2SeqFormValues, words: Words = ENGLISH_WORDS): { option: Seq2SeqFormKey; message: string }[] {
+  const out: { option: Seq2SeqFormKey; message: string }[] = [];
+  for (const k of SEQ2SEQ_FORM_KEYS) {
+    if (k === 'epochs' && v.epochs === null) continue;
+    const s: NamedSpec = SEQ2SEQ_OPTIONS[k];
+    const p = problemWith(s, v[k], words.t);
+    if (p) out.push({ option: k, message: `${words.table(s.label)} ${p}` });
+  }
+  return out;
+}
+
+/** Form values (checked) → the engine's options. */
+export function seq2seqFormToOptions(v: Seq2SeqFormValues): Partial<Seq2SeqOptions> {
+  const { epochs, ...rest } = v;
+  return epochs === null ? rest : { ...rest, epochs };
+}
+
+export type HostToSeq2SeqSetup =
+  /** `check` is null when the file cannot train with these values; `error` then says why. `vocabulary`: the Vocabulary… command exists. */
+  | { type: 'init'; fileName: string; check: Seq2SeqFileCheck | null; values: Seq2SeqFormValues; vocabulary: boolean; error?: string; option?: string }
+  | { type: 'starting'; busy: boolean; error?: string; option?: string }
+  | Reply;
+
+/** The form's requests: `check` is answered with a Seq2SeqFileCheck (or the engine's error). */
+export const SEQ2SEQ_SETUP_REQUESTS = ['check'] as const;
+
+export type Seq2SeqSetupToHost =
+  | { type: 'ready' }
+  | { type: 'start'; values: Seq2SeqFormValues }
+  | { type: 'check'; id: number; values: Seq2SeqFormValues }
+  | { type: 'vocabulary'; values: Seq2SeqFormValues }
+  | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+/** The form's values, each of its table entry's type; the bounds are seq2seqFormProblems's. */
+export function parseSeq2SeqFormValues(x: unknown): Seq2SeqFormValues {
+  const o = obj(x, 'values');
+  onlyKeys(o, [...SEQ2SEQ_FORM_KEYS]);
+  const out: Record<string, unknown> = {};
+  for (const k of SEQ2SEQ_FORM_KEYS) {
+    const s: NamedSpec = SEQ2SEQ_OPTIONS[k];
+    if (k === 'epochs' && o[k] === null) out[k] = null;
+    else if (s.type === 'int') out[k] = int(o, k);
+    else if (s.type === 'number') out[k] = num(o, k);
+    else if (s.type === 'boolean') out[k] = bool(o, k);
+    else if (s.type === 'enum') out[k] = oneOf(o, k, s.choices.map((c) => c.value));
+    else throw new ProtocolError(`${k} is not a form field`);
+  }
+  return out as Seq2SeqFormValues;
+}
+
+export function parseSeq2SeqSetupMessage(x: unknown): Seq2SeqSetupToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+      onlyKeys(o, ['type']);
+      return { type: 'ready' };
+    case 'start':
+    case 'vocabulary':
+      onlyKeys(o, ['type', 'values']);
+      return { type: o.type, values: parseSeq2SeqFormValues(o.values) };
+    case 'check':
+      onlyKeys(o, ['type', 'id', 'values']);
+      return { type: 'check', id: int(o, 'id'), values: parseSeq2SeqFormValues(o.values) };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The training panel
+
+/** One point of a curve, by optimiser step. */
+export interface StepPoint {
+  step: number;
+  value: number;
+}
+
+export interface MetricsPoint {
+  step: number;
+  tokenAccuracy: number;
+  exactMatch: number;
+  bleu: number;
+}
+
+export interface SamplesAt {
+  step: number;
+  samples: Seq2SeqSample[];
+}
+
+export type Seq2SeqPhase =
+  | { kind: 'training' }
+  | { kind: 'done'; runDir: string | null; tokenAccuracy: number; exactMatch: number; bleu: number; trainSeconds: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'cancelled' }
+  /** The window reloaded while training ran: the worker died with the old extension host. */
+  | { kind: 'interrupted' };
+
+/** Everything the training panel draws; also what it keeps in setState. */
+export interface Seq2SeqRunState {
+  runId: string;
+  fileName: string;
+  /** Steps the run takes in all. */
+  totalSteps: number;
+  /** Batch-1 iterations: the status line reads as the course prints it. */
+  courseMode: boolean;
+  measuredOn: 'test' | 'train';
+  attention: boolean;
+  /** Steps done and seconds since training started, at the last update. */
+  step: number;
+  elapsedSeconds: number;
+  /** Training loss, a point per update (the mean of the steps since the last). */
+  loss: StepPoint[];
+  /** The course's report: the mean loss of each report interval (1,000 steps) or epoch. */
+  reports: StepPoint[];
+  /** Held-out loss per report, when there is a test split. */
+  heldOut: StepPoint[];
+  metrics: MetricsPoint[];
+  samples: SamplesAt[];
+  phase: Seq2SeqPhase;
+}
+
+/** `vocabulary`: the Vocabulary… command exists (it is not part of the kept state: a reload asks again). */
+export type HostToSeq2SeqRun = { type: 'state'; state: Seq2SeqRunState; vocabulary: boolean } | { type: 'notice'; message: string } | Reply;
+
+export const SEQ2SEQ_RUN_REQUESTS = ['translate'] as const;
+
+export type Seq2SeqRunToHost =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { type: 'saveModel' }
+  | { type: 'export'; format: 'csv' | 'json' }
+  | { type: 'vocabulary' }
+  /** A request: answered with a Translation by the model as it is now. */
+  | { type: 'translate'; id: number; sentence: string }
+  | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+/** Longest sentence Try a sentence sends. */
+export const MAX_SENTENCE = 2000;
+
+export function parseSeq2SeqRunMessage(x: unknown): Seq2SeqRunToHost {
+  const o = obj(x, 'message');
+  switch (o.type) {
+    case 'ready':
+    case 'cancel':
+    case 'saveModel':
+    case 'vocabulary':
+      onlyKeys(o, ['type']);
+      return { type: o.type };
+    case 'export':
+      onlyKeys(o, ['type', 'format']);
+      return { type: 'export', format: oneOf(o, 'format', ['csv', 'json'] as const) };
+    case 'translate':
+      onlyKeys(o, ['type', 'id', 'sentence']);
+      return { type: 'translate', id: int(o, 'id'), sentence: str(o, 'sentence', MAX_SENTENCE) };
+    case 'cspViolation':
+      return parseViolation(o);
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  }
+}
+
+/** Longest series, and most sample sets, a restored state may hold. */
+const MAX_POINTS = 1_000_000;
+const MAX_SAMPLE_SETS = 10_000;
+const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?$/;
+
+function points(o: Obj, k: string): StepPoint[] {
+  return arr(o, k, MAX_POINTS).map((x) => {
+    const p = obj(x, k);
+    onlyKeys(p, ['step', 'value']);
+    return { step: nonNegInt(p, 'step'), value: num(p, 'value') };
+  });
+}
+
+function weights(x: unknown): number[][] {
+  if (!Array.isArray(x) || x.length > 1000) throw new ProtocolError('attention must be an array of rows');
+  return x.map((row) => {
+    if (!Array.isArray(row) || row.length > 1001 || !row.every((w) => typeof w === 'number' && Number.isFinite(w))) throw new ProtocolError('attention rows must hold finite numbers');
+    return row as number[];
+  });
+}
+
+function parseSample(x: unknown): Seq2SeqSample {
+  const o = obj(x, 'sample');
+  onlyKeys(o, ['source', 'target', 'prediction', 'ended', 'kind', 'attention']);
+  const s: Seq2SeqSample = { source: str(o, 'source'), target: str(o, 'target'), prediction: str(o, 'prediction') };
+  if (o.ended !== undefined) s.ended = bool(o, 'ended');
+  if (o.kind !== undefined) s.kind = oneOf(o, 'kind', ['probe', 'random'] as const);
+  if (o.attention !== undefined) s.attention = weights(o.attention);
+  return s;
+}
+
+function parsePhase(x: unknown): Seq2SeqPhase {
+  const o = obj(x, 'phase');
+  switch (o.kind) {
+    case 'training':
+    case 'cancelled':
+    case 'interrupted':
+      onlyKeys(o, ['kind']);
+      return { kind: o.kind };
+    case 'done':
+      onlyKeys(o, ['kind', 'runDir', 'tokenAccuracy', 'exactMatch', 'bleu', 'trainSeconds']);
+      return { kind: 'done', runDir: nullable(o, 'runDir', runDir), tokenAccuracy: num(o, 'tokenAccuracy'), exactMatch: num(o, 'exactMatch'), bleu: num(o, 'bleu'), trainSeconds: num(o, 'trainSeconds') };
+    case 'failed':
+      onlyKeys(o, ['kind', 'message']);
+      return { kind: 'failed', message: str(o, 'message') };
+    default:
+      throw new ProtocolError(`unknown phase ${JSON.stringify(o.kind)?.slice(0, 50)}`);
+  }
+}
+
+/** Validates the state a training panel kept with setState (as untrusted as its messages). */
+export function parseSeq2SeqRunState(x: unknown): Seq2SeqRunState {
+  const o = obj(x, 'state');
+  onlyKeys(o, ['runId', 'fileName', 'totalSteps', 'courseMode', 'measuredOn', 'attention', 'step', 'elapsedSeconds', 'loss', 'reports', 'heldOut', 'metrics', 'samples', 'phase']);
+  const runId = str(o, 'runId', 100);
+  if (!RUN_ID.test(runId)) throw new ProtocolError('runId must be a run id');
+  return {
+    runId,
+    fileName: str(o, 'fileName', 4096),
+    totalSteps: nonNegInt(o, 'totalSteps'),
+    courseMode: bool(o, 'courseMode'),
+    measuredOn: oneOf(o, 'measuredOn', ['test', 'train'] as const),
+    attention: bool(o, 'attention'),
+    step: nonNegInt(o, 'step'),
+    elapsedSeconds: num(o, 'elapsedSeconds'),
+    loss: points(o, 'loss'),
+    reports: points(o, 'reports'),
+    heldOut: points(o, 'heldOut'),
+    metrics: arr(o, 'metrics', MAX_POINTS).map((m) => {
+      const p = obj(m, 'metrics');
+      onlyKeys(p, ['step', 'tokenAccuracy', 'exactMatch', 'bleu']);
+      return { step: nonNegInt(p, 'step'), tokenAccuracy: num(p, 'tokenAccuracy'), exactMatch: num(p, 'exactMatch'), bleu: num(p, 'bleu') };
+    }),
+    samples: arr(o, 'samples', MAX_SAMPLE_SETS).map((m) => {
+      const p = obj(m, 'samples');
+      onlyKeys(p, ['step', 'samples']);
+      return { step: nonNegInt(p, 'step'), samples: arr(p, 'samples', 100).map(parseSample) };
+    }),
+    phase: parsePhase(o.phase),
+  };
+}
+
+/** A translation as the pages show it (a reply from the host: read as strictly as the rest). */
+export function parseTranslation(x: unknown): Translation {
+  const o = obj(x, 'translation');
+  onlyKeys(o, ['source', 'unknown', 'prediction', 'ids', 'endedWithEos', 'attention']);
+  const unknown = arr(o, 'unknown', 1000);
+  if (!unknown.every((w) => typeof w === 'string')) throw new ProtocolError('unknown must hold words');
+  const ids = arr(o, 'ids', 1000);
+  if (!ids.every((i) => Number.isInteger(i))) throw new ProtocolError('ids must hold integers');
+  const t: Translation = { source: str(o, 'source'), unknown: unknown as string[], prediction: str(o, 'prediction'), ids: ids as number[], endedWithEos: bool(o, 'endedWithEos') };
+  if (o.attention !== undefined) t.attention = weights(o.attention);
+  return t;
+}
+
+/**
+ * A sample's predicted tokens, each marked against the reference position by position, as token
+ * accuracy counts them: both sides end in `<EOS>` (the prediction's only when decoding reached it),
+ * and a reference position the prediction never reached counts as wrong.
+ */
+export function tokenMarks(s: Pick<Seq2SeqSample, 'target' | 'prediction' | 'ended'>): { tokens: { word: string; correct: boolean }[]; correct: number; total: number } {
+  const words = (x: string) => (x === '' ? [] : x.split(' '));
+  const reference = [...words(s.target), '<EOS>'];
+  const predicted = [...words(s.prediction), ...(s.ended === false ? [] : ['<EOS>'])];
+  const tokens = predicted.map((word, i) => ({ word, correct: reference[i] === word }));
+  return { tokens, correct: tokens.filter((x, i) => x.correct && i < reference.length).length, total: reference.length };
+}
+
+/** The course's progress line: `[1000 - 20.0%] loss = 0.7401`. */
+export function courseLine(step: number, total: number, loss: number): string {
+  return `[${step} - ${total > 0 ? ((100 * step) / total).toFixed(1) : '0.0'}%] loss = ${loss.toFixed(4)}`;
+}

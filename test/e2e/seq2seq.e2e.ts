@@ -1,0 +1,280 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// (page.evaluate callbacks run in the browser.)
+/**
+ * The seq2seq flow in a real VS Code (code-server + Chromium): the palette's Train Seq2Seq on the
+ * course's four pairs with the course's preset, all four translations exact by the end, Try a
+ * sentence and Translate… answering 파이토치는 매우 쉽다., and a pair file of HTML payloads shown as
+ * text in the form and the samples with nothing run. Run with `npm run test:e2e`.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, launch, paletteCommand, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
+
+const vsix = process.env.RNN_LAB_VSIX;
+const entry = process.env.CODE_SERVER_ENTRY;
+
+const COURSE = [
+  ['i feel hungry.', '나는 배가 고프다.'],
+  ['pytorch is very easy.', '파이토치는 매우 쉽다.'],
+  ['pytorch is a framework for deep learning.', '파이토치는 딥러닝을 위한 프레임워크이다.'],
+  ['pytorch is very clear to use.', '파이토치는 사용하기 매우 직관적이다.'],
+];
+/** Pairs whose words are markup: a probe variable would be set if any of it ran. */
+const MARKUP_PAIRS = 'markup_pairs.tsv';
+const PAYLOADS = [
+  ['<img src=x onerror=alert(1)>', '<img src=x onerror="window.__rnnLabProbe=1">'],
+  ['<a href="https://example.test/">sign in</a>', '<b>bold</b> <script>window.__rnnLabProbe=2</script>'],
+];
+
+/** The training panel's state as the page shows it. */
+async function panelView(run: Frame) {
+  return run.evaluate(() => ({
+    phase: document.body.dataset.phase ?? '',
+    status: document.getElementById('status')?.textContent ?? '',
+    samples: [...document.querySelectorAll('#samples .sample')].map((s) => ({
+      source: s.querySelector('.source')?.textContent ?? '',
+      reference: s.querySelector('.reference')?.textContent ?? '',
+      prediction: s.querySelector('.prediction')?.textContent ?? '',
+      correct: (s as HTMLElement).dataset.correct ?? '',
+    })),
+  }));
+}
+
+async function waitDone(run: Frame, timeoutMs: number) {
+  return waitFor(
+    async () => {
+      const v = await panelView(run);
+      return v.phase !== '' && v.phase !== 'training' ? v : null;
+    },
+    timeoutMs,
+    async () => `training did not finish: ${JSON.stringify(await panelView(run).catch(() => null))}`,
+    200,
+  );
+}
+
+/** Elements made from data (markup that should have stayed text), in every frame, shadow roots included. */
+async function markupElements(page: Page): Promise<{ elements: string[]; probe: unknown[] }> {
+  const elements: string[] = [];
+  const probe: unknown[] = [];
+  for (const f of page.frames()) {
+    if (f.isDetached()) continue;
+    const r = await f
+      .evaluate(() => {
+        const all: Element[] = [];
+        const roots: (Document | ShadowRoot)[] = [document];
+        for (let root = roots.pop(); root; root = roots.pop()) {
+          for (const e of root.querySelectorAll('*')) {
+            all.push(e);
+            if (e.shadowRoot) roots.push(e.shadowRoot);
+          }
+        }
+        return {
+          // Plotly's mode bar is made of <a> buttons of its own.
+          found: all
+            .filter((e) => !e.closest('.modebar'))
+            .filter((e) => ['IMG', 'A', 'B'].includes(e.tagName) || (e.tagName === 'SCRIPT' && (e.textContent ?? '').includes('rnnlabprobe')))
+            .map((e) => e.outerHTML),
+          // The pair files are lower-cased as the course reads them, so the probe's name is too.
+          probe: (window as unknown as { __rnnlabprobe?: unknown }).__rnnlabprobe,
+        };
+      })
+      .catch(() => null);
+    if (!r) continue;
+    // Only the RNN Lab pages: VS Code's own workbench has links of its own.
+    const isOurs = await f.$('body[data-phase], body[data-ready]').catch(() => null);
+    if (isOurs) elements.push(...r.found);
+    if (r.probe !== undefined) probe.push(r.probe);
+  }
+  return { elements, probe };
+}
+
+/** The palette's command, retried until the extension's commands have joined the palette (a few seconds after the workbench shows). */
+async function paletteWhenReady(page: Page, title: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await page.keyboard.press('F1');
+      try {
+        await quickPick(page, `>${title}`, 3000);
+        return true;
+      } catch {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+    },
+    60_000,
+    `no "${title}" in the command palette`,
+    500,
+  );
+}
+
+/** RNN Lab: Translate… with course-pairs.tsv's run and `pytorch is very easy.`; the notification's text. */
+async function translateCommand(page: Page): Promise<string> {
+  await clearNotifications(page);
+  await paletteWhenReady(page, 'RNN Lab: Translate…');
+  await quickPick(page, 'course-pairs.tsv');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('pytorch is very easy.');
+  await page.keyboard.press('Enter');
+  const answer = await waitFor(
+    async () => {
+      const texts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+      return texts.find((x) => x.includes('파이토치')) ?? null;
+    },
+    60_000,
+    'Translate… showed no translation',
+  );
+  return answer.trim();
+}
+
+describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX and CODE_SERVER_ENTRY (npm run test:e2e does)' : false }, () => {
+  let env: Env;
+
+  before(async () => {
+    env = await launch({ vsix: vsix!, entry: entry! });
+    copyFileSync(join(examples, 'course-pairs.tsv'), join(env.workspace, 'course-pairs.tsv'));
+    writeFileSync(join(env.workspace, MARKUP_PAIRS), PAYLOADS.map((p) => p.join('\t')).join('\n') + '\n');
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  test("course-pairs.tsv with the course's preset: the numbers before training, four exact translations, Try a sentence, Translate…", { timeout: 300_000 }, async () => {
+    const { page } = env;
+    await paletteWhenReady(page, 'RNN Lab: Train Seq2Seq');
+    await quickPick(page, 'course-pairs.tsv');
+
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
+    // (No named helpers inside evaluate callbacks: tsx would wrap them in __name(), which the page lacks.)
+    const form = await setup.evaluate(() => {
+      return {
+        pairs: document.getElementById('pairs')?.textContent ?? '',
+        source: document.getElementById('source-vocab')?.textContent ?? '',
+        target: document.getElementById('target-vocab')?.textContent ?? '',
+        split: document.getElementById('split')?.textContent ?? '',
+        example: document.getElementById('example')?.textContent ?? '',
+        values: ['f-hidden', 'f-optimizer', 'f-lr', 'f-iterations', 'f-batchSize', 'f-teacherForcing', 'f-attention', 'f-sourceMaxLength', 'f-targetMaxLength', 'f-epochs'].map(
+          (id) => (document.getElementById(id) as (HTMLElement & { value: string }) | null)?.value,
+        ),
+        vocabularyButton: !(document.getElementById('vocabulary') as HTMLElement).hidden,
+      };
+    });
+    assert.equal(form.pairs, 'Read 4 sentence pairs; kept 4.');
+    assert.equal(form.source, 'Source vocabulary: 19 tokens = 15 words + <SOS>, <EOS> (the course counts 17) + <PAD>, <UNK>.');
+    assert.equal(form.target, 'Target vocabulary: 15 tokens = 11 words + <SOS>, <EOS> (the course counts 13) + <PAD>, <UNK>.');
+    assert.match(form.split, /measured on the training pairs/);
+    assert.ok(COURSE.some(([s, t]) => form.example === `> ${s}\n= ${t}`), `a course pair: ${form.example}`);
+    assert.deepEqual(form.values, ['16', 'sgd', '0.01', '5000', '1', '1', 'none', '10', '12', ''], "the course's preset");
+    console.log(`Vocabulary… button ${form.vocabularyButton ? 'shown (rnnLab.showVocabulary exists)' : 'hidden (no rnnLab.showVocabulary command)'}`);
+    await screenshot(page, 'seq2seq-setup');
+
+    await setup.locator('#start').click();
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitDone(run, 180_000);
+    assert.equal(end.phase, 'done', end.status);
+    assert.match(end.status, /^Done: token accuracy 100\.0%, exact match 100\.0%, BLEU-4 100\.0 on the training pairs/);
+    // The samples at the last step: the four course pairs, each translated exactly, <EOS> shown.
+    assert.deepEqual(
+      end.samples.map((s) => [s.source, s.reference, s.prediction, s.correct]).sort(),
+      COURSE.map(([s, t]) => [`> ${s}`, `= ${t}`, `< ${t} <EOS>`, `${t.split(' ').length + 1}/${t.split(' ').length + 1}`]).sort(),
+    );
+    const curves = await run.evaluate(() => ({ loss: Number(document.getElementById('loss-plot')?.dataset.points), metrics: Number(document.getElementById('metrics-plot')?.dataset.points), steps: Number((document.getElementById('step') as HTMLInputElement).max) + 1 }));
+    assert.ok(curves.loss >= 5, `loss points ${curves.loss}`);
+    assert.equal(curves.metrics, 5, 'metrics every 1,000 steps');
+    assert.equal(curves.steps, 5, 'the slider reaches the five sample sets');
+    await screenshot(page, 'seq2seq-training');
+    // The course's progress lines, as it prints them, in the output channel.
+    const log = await waitFor(async () => extensionLog(env.userDataDir)?.match(/\[5000 - 100\.0%\] loss = \d\.\d{4}/) && extensionLog(env.userDataDir), 30_000, 'no course progress line in the log');
+    assert.match(log, /\[1000 - 20\.0%\] loss = \d\.\d{4}/);
+
+    // Try a sentence, with the model of the finished run.
+    await run.locator('#try-input').click();
+    await page.keyboard.type('pytorch is very easy.');
+    await run.locator('#try-go').click();
+    const tried = await waitFor(async () => run.evaluate(() => document.getElementById('try-output')?.dataset.prediction ?? null), 60_000, 'Try a sentence gave no translation');
+    assert.equal(tried, '파이토치는 매우 쉽다.');
+    await run.evaluate(() => document.getElementById('samples-title')?.scrollIntoView());
+    await screenshot(page, 'seq2seq-samples');
+
+    // RNN Lab: Translate… with the run just stored (the latest model).
+    assert.equal(await translateCommand(page), '파이토치는 매우 쉽다.');
+
+    const violations = await cspViolations(page);
+    assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+  });
+
+  test('after a window reload: the panel comes back with its samples, Try a sentence and Translate… still answer', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    const before = await panelView(await findFrame(page, 'body[data-phase="done"] #samples .sample'));
+    await reloadWindow(page);
+    const revived = await findFrame(page, 'body[data-phase="done"] #samples .sample', 90_000);
+    const after = await panelView(revived);
+    assert.deepEqual(after.samples, before.samples, 'the samples are restored');
+    assert.equal(after.status, before.status);
+    await revived.locator('#try-input').click();
+    await page.keyboard.type('pytorch is very easy.');
+    await revived.locator('#try-go').click();
+    const tried = await waitFor(async () => revived.evaluate(() => document.getElementById('try-output')?.dataset.prediction ?? null), 60_000, 'Try a sentence gave no translation after the reload');
+    assert.equal(tried, '파이토치는 매우 쉽다.', 'translated with the stored run’s model');
+    assert.equal(await translateCommand(page), '파이토치는 매우 쉽다.');
+  });
+
+  test('a pair file of HTML payloads shows them as text in the form and the samples; nothing runs', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    await clearNotifications(page);
+    await closeAllEditors(page);
+    await paletteCommand(page, 'RNN Lab: Train Seq2Seq');
+    await quickPick(page, MARKUP_PAIRS);
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
+    const example = await setup.evaluate(() => document.getElementById('example')?.textContent ?? '');
+    assert.ok(PAYLOADS.some(([s, t]) => example === `> ${s.toLowerCase()}\n= ${t.toLowerCase()}`), `the pair shows as text: ${example}`);
+    const inForm = await markupElements(page);
+    assert.deepEqual(inForm.elements, [], 'no element made from the file in the form');
+
+    // The attention preset (20 epochs of one batch here: quick), so the samples have heatmaps.
+    await setup.evaluate(() => {
+      const preset = document.getElementById('preset') as HTMLElement & { value: string };
+      preset.value = 'attention';
+      preset.dispatchEvent(new Event('change'));
+    });
+    assert.equal(await setup.evaluate(() => (document.getElementById('f-attention') as HTMLElement & { value: string }).value), 'general');
+    await setup.locator('#start').click();
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    const end = await waitDone(run, 120_000);
+    assert.equal(end.phase, 'done', end.status);
+    assert.deepEqual(end.samples.map((s) => s.source).sort(), PAYLOADS.map(([s]) => `> ${s.toLowerCase()}`).sort(), 'the sources show as the text they are');
+    assert.deepEqual(end.samples.map((s) => s.reference).sort(), PAYLOADS.map(([, t]) => `= ${t.toLowerCase()}`).sort());
+    // Clicking a sample draws its attention: rows the output tokens, columns the input tokens and <EOS>, labelled as text.
+    await run.locator('#samples .sample').first().click();
+    const heat = await waitFor(
+      async () =>
+        run.evaluate(() => {
+          const plot = document.getElementById('attention-plot') as HTMLElement;
+          if (!plot.querySelector('.xtick')) return null;
+          return {
+            source: document.querySelector('#samples .sample .source')?.textContent ?? '',
+            columns: [...plot.querySelectorAll('.xtick text')].map((e) => e.textContent ?? ''),
+            links: plot.querySelectorAll('svg a').length,
+            styled: plot.querySelectorAll('tspan[style]').length,
+            colorbar: getComputedStyle(document.getElementById('attention-colorbar') as HTMLElement).backgroundImage.startsWith('linear-gradient') ? 1 : 0,
+          };
+        }),
+      30_000,
+      'no attention heatmap after clicking a sample',
+    );
+    assert.deepEqual(heat.columns, [...heat.source.replace(/^> /, '').split(' '), '<EOS>'], 'each input word and <EOS> labels its column, as text');
+    assert.deepEqual([heat.links, heat.styled, heat.colorbar], [0, 0, 1]);
+    await run.evaluate(() => document.getElementById('attention')?.scrollIntoView());
+    await screenshot(page, 'seq2seq-attention');
+    const inPanel = await markupElements(page);
+    assert.deepEqual(inPanel.elements, [], 'no element made from the file in the panel');
+    assert.deepEqual(inPanel.probe, [], 'the probe variable stays unset in every frame');
+    const violations = await cspViolations(page);
+    assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+  });
+});

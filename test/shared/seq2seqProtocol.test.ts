@@ -1,0 +1,103 @@
+// The seq2seq pages' contract: the course's status line, token marks as token accuracy counts
+// them, the presets and the form's checks from the option table, and the run-time validation of
+// what the pages send and keep (a forged state naming another folder is refused).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProtocolError } from '../../src/shared/protocol';
+import {
+  courseLine,
+  initialSeq2SeqValues,
+  parseSeq2SeqRunMessage,
+  parseSeq2SeqRunState,
+  parseSeq2SeqSetupMessage,
+  PRESETS,
+  seq2seqFormProblems,
+  seq2seqFormToOptions,
+  tokenMarks,
+  type Seq2SeqRunState,
+} from '../../src/shared/seq2seqProtocol';
+
+test("the course's status line: [1000 - 20.0%] loss = 0.7401", () => {
+  assert.equal(courseLine(1000, 5000, 0.74014), '[1000 - 20.0%] loss = 0.7401');
+  assert.equal(courseLine(5000, 5000, 0.0123456), '[5000 - 100.0%] loss = 0.0123');
+});
+
+test('token marks: position by position against the reference, both ending in <EOS>', () => {
+  const exact = tokenMarks({ target: '나는 배가 고프다.', prediction: '나는 배가 고프다.', ended: true });
+  assert.deepEqual(exact.tokens.map((x) => [x.word, x.correct]), [['나는', true], ['배가', true], ['고프다.', true], ['<EOS>', true]]);
+  assert.deepEqual([exact.correct, exact.total], [4, 4]);
+  // One word wrong, one <UNK>, and decoding stopped at the limit (no <EOS>): 1 of 4 right.
+  const off = tokenMarks({ target: '나는 배가 고프다.', prediction: '나는 <UNK> 쉽다. 쉽다.', ended: false });
+  assert.deepEqual(off.tokens.map((x) => x.correct), [true, false, false, false]);
+  assert.deepEqual([off.correct, off.total], [1, 4]);
+  // A short prediction: the reference positions it never reached count against it.
+  const short = tokenMarks({ target: 'a b c', prediction: 'a', ended: true });
+  assert.deepEqual([short.correct, short.total], [1, 4]);
+  assert.deepEqual(short.tokens.map((x) => x.word), ['a', '<EOS>']);
+});
+
+test("the form starts on the course's preset; the presets fill what the issue lists", () => {
+  const v = initialSeq2SeqValues({ testFraction: 0 });
+  assert.deepEqual(
+    [v.hidden, v.optimizer, v.lr, v.iterations, v.batchSize, v.teacherForcing, v.attention, v.sourceMaxLength, v.targetMaxLength, v.epochs],
+    [16, 'sgd', 0.01, 5000, 1, 1, 'none', 10, 12, null],
+  );
+  assert.deepEqual(seq2seqFormProblems(v), []);
+  assert.deepEqual(seq2seqFormToOptions(v).epochs, undefined, 'no epochs: the course trains by iterations');
+  const batched = { ...v, ...PRESETS.batched };
+  assert.deepEqual([batched.hidden, batched.optimizer, batched.lr, batched.batchSize, batched.epochs], [256, 'adam', 0.001, 64, 20]);
+  assert.equal(seq2seqFormToOptions(batched).epochs, 20);
+  const attention = { ...v, ...PRESETS.attention };
+  assert.deepEqual([attention.hidden, attention.attention, attention.teacherForcing, attention.epochs], [256, 'general', 0.5, 20]);
+  assert.equal(initialSeq2SeqValues({ testFraction: 0.1 }).testFraction, 0.1, 'the file’s automatic split');
+});
+
+test("the form's checks are the table's bounds, in the form's words", () => {
+  const v = { ...initialSeq2SeqValues(null), lr: 10, teacherForcing: 1.5 };
+  assert.deepEqual(seq2seqFormProblems(v), [
+    { option: 'lr', message: 'Learning rate must be a number above 0 and below 10, got 10.' },
+    { option: 'teacherForcing', message: 'Teacher forcing must be a number from 0 to 1, got 1.5.' },
+  ]);
+});
+
+test('messages from the pages are checked: unknown types and fields, wrong types, long sentences', () => {
+  const values = initialSeq2SeqValues(null);
+  assert.deepEqual(parseSeq2SeqSetupMessage({ type: 'check', id: 3, values }), { type: 'check', id: 3, values });
+  assert.throws(() => parseSeq2SeqSetupMessage({ type: 'start', values: { ...values, hidden: '16' } }), ProtocolError);
+  assert.throws(() => parseSeq2SeqSetupMessage({ type: 'start', values: { ...values, extra: 1 } }), /unexpected field extra/);
+  assert.throws(() => parseSeq2SeqSetupMessage({ type: 'start', values: { ...values, attention: 'bahdanau' } }), /attention must be one of none, dot, general/);
+  assert.deepEqual(parseSeq2SeqRunMessage({ type: 'translate', id: 1, sentence: 'pytorch is very easy.' }), { type: 'translate', id: 1, sentence: 'pytorch is very easy.' });
+  assert.throws(() => parseSeq2SeqRunMessage({ type: 'translate', id: 1, sentence: 'x'.repeat(2001) }), /too long/);
+  assert.throws(() => parseSeq2SeqRunMessage({ type: 'export', format: 'xlsx' }), ProtocolError);
+  assert.throws(() => parseSeq2SeqRunMessage({ type: 'eval' }), /unknown message type/);
+});
+
+function state(): Seq2SeqRunState {
+  return {
+    runId: '2026-12-01T15-00-00-000Z',
+    fileName: 'course-pairs.tsv',
+    totalSteps: 5000,
+    courseMode: true,
+    measuredOn: 'train',
+    attention: false,
+    step: 5000,
+    elapsedSeconds: 2,
+    loss: [{ step: 100, value: 2.5 }],
+    reports: [{ step: 1000, value: 0.74 }],
+    heldOut: [],
+    metrics: [{ step: 1000, tokenAccuracy: 0.5, exactMatch: 0.25, bleu: 0.1 }],
+    samples: [{ step: 1000, samples: [{ source: '<img src=x onerror=alert(1)>', target: 'b', prediction: 'b', ended: true, kind: 'probe' }] }],
+    phase: { kind: 'done', runDir: '/ws/.rnnlab/runs/2026-12-01T15-00-00-000Z', tokenAccuracy: 1, exactMatch: 1, bleu: 1, trainSeconds: 2 },
+  };
+}
+
+test('a restored state is validated like a message: a run folder elsewhere, or a field too many, is refused', () => {
+  assert.deepEqual(parseSeq2SeqRunState(JSON.parse(JSON.stringify(state()))), state());
+  const elsewhere = state();
+  (elsewhere.phase as { runDir: string }).runDir = '/home/me/secrets';
+  assert.throws(() => parseSeq2SeqRunState(elsewhere), /runDir must be a run folder/);
+  assert.throws(() => parseSeq2SeqRunState({ ...state(), script: 'x' }), /unexpected field script/);
+  const bad = state();
+  (bad.samples[0].samples[0] as { attention?: unknown }).attention = [[0.5, 'x']];
+  assert.throws(() => parseSeq2SeqRunState(bad), /attention rows must hold finite numbers/);
+});

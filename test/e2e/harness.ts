@@ -252,7 +252,28 @@ export async function cspViolations(page: Page): Promise<{ directive: string; bl
  */
 export async function explorerCommand(page: Page, fileName: string, title: string): Promise<void> {
   const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${fileName}"]`).first();
-  await row.waitFor({ timeout: 30_000 });
+  // The Explorer draws only the rows in view, and lists a new file only once its watcher sees it:
+  // refresh it and scroll it (down, then back to the top) until the row is drawn.
+  const list = page.locator('.explorer-folders-view .monaco-list').first();
+  await list.waitFor({ timeout: 30_000 });
+  let polls = 0;
+  await waitFor(
+    async () => {
+      if (await row.isVisible().catch(() => false)) return true;
+      await list.hover();
+      // A file the test wrote a moment ago may not be listed yet (the file watcher lags): refresh now and then.
+      if (++polls % 5 === 1) await page.locator('.action-label[aria-label^="Refresh Explorer"]').first().click({ timeout: 2000 }).catch(() => undefined);
+      // Down a few rows at a time; every 15th poll back to the top, in case it passed the row.
+      await page.mouse.wheel(0, polls % 15 === 0 ? -100_000 : 150);
+      return false;
+    },
+    30_000,
+    async () => {
+      await screenshot(page, `failure-explorer-${fileName}`);
+      return `${fileName} is not in the Explorer`;
+    },
+    200,
+  );
   const item = page.locator(`.context-view .action-label:has-text("${title}")`).first();
   await waitFor(
     async () => {

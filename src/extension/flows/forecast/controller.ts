@@ -17,6 +17,7 @@ import { readRun, readRunResult, runIdFor, type RunListing } from '../../runs/st
 import { allRunsRoots, runsRootFor, type RunItem, type RunsView } from '../../runs/view';
 import { backendFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../settings';
 import { errorText } from '../../core/errorText';
+import { showEngineError } from '../../core/errorNotice';
 import { exportImage, saveModel } from './exports';
 import { pickCsv, pickModel } from './pickers';
 import { RunPanel, restoredState, type RunPanelMessage } from './runPanel';
@@ -346,16 +347,7 @@ export class ForecastFlow extends Disposable {
 
   /** An error notification; when the engine names a line, a button opens the file there. */
   private showError(e: unknown, file: vscode.Uri): void {
-    const text = errorText(e);
-    this.output.error(text);
-    const line = e instanceof WorkerError ? e.wire.location.line : undefined;
-    const actions = line ? [t('Go to Line {0}', line)] : [];
-    void vscode.window.showErrorMessage(t('RNN Lab: {0}', text), ...actions).then(async (a) => {
-      if (!a || !line) return;
-      const doc = await vscode.workspace.openTextDocument(file);
-      const pos = new vscode.Position(line - 1, 0);
-      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
-    });
+    showEngineError(this.output, errorText(e), e, file);
   }
 }
 

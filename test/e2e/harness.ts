@@ -350,6 +350,21 @@ export async function quickPick(page: Page, text: string, timeoutMs = 30_000): P
 
 /** Runs a command by its palette title: F1, the title, Enter on the matching entry. */
 export async function paletteCommand(page: Page, title: string): Promise<void> {
+  // The palette can close again before it is typed into (a webview taking focus as it loads):
+  // open it and pick again, a few times, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await openPalette(page);
+    try {
+      await quickPick(page, `>${title}`, attempt < 3 ? 10_000 : 30_000);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+async function openPalette(page: Page): Promise<void> {
   const widget = page.locator('.quick-input-widget .quick-input-box input');
   await waitFor(
     async () => {
@@ -367,7 +382,6 @@ export async function paletteCommand(page: Page, title: string): Promise<void> {
     'the command palette did not open',
     500,
   );
-  await quickPick(page, `>${title}`);
 }
 
 /** The palette entry, once the extension's commands have joined the workbench (a few seconds after it appears). */

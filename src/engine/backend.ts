@@ -17,6 +17,7 @@ import { RnnLabError } from './errors';
 import { opt, text } from '../shared/errors';
 import { registerWasmKernels } from './kernels/wasmKernels';
 import { registerRnnKernels } from './kernels/rnnKernels';
+import { setThreads } from './kernels/parallel';
 
 import type { BackendName } from '../shared/names';
 export type { BackendName } from '../shared/names';
@@ -65,9 +66,11 @@ let activeRequest: BackendName | 'auto' | null = null;
 
 /**
  * Make a backend current and return its name. `auto` prefers tfjs-node when installed, then WASM,
- * then CPU. Asking for a backend that cannot start is an error that says what to do.
+ * then CPU. Asking for a backend that cannot start is an error that says what to do. `threads` is
+ * how many threads the large products use: 0 or undefined for every core.
  */
-export function initBackend(requested: BackendName | 'auto' = 'auto'): Promise<string> {
+export function initBackend(requested: BackendName | 'auto' = 'auto', threads?: number): Promise<string> {
+  setThreads(threads);
   if (active && activeRequest === requested) return active;
   activeRequest = requested;
   registerWasmKernels();

@@ -29,13 +29,13 @@ const USAGE = `Usage:
                         [--validation-fraction X] [--patience N] [--clip-norm X] [--horizon N]
                         [--seed N] [--missing error|drop|ffill] [--order auto|as-is|reverse]
                         [--date-format auto|day-first|month-first] [--decimal-comma]
-                        [--backend auto|wasm|tensorflow|cpu] [--save DIR] [--json]
-  rnn-lab predict MODEL_DIR FILE [--horizon N] [--backend B] [--json]
+                        [--backend auto|wasm|tensorflow|cpu] [--threads N] [--save DIR] [--json]
+  rnn-lab predict MODEL_DIR FILE [--horizon N] [--backend B] [--threads N] [--json]
   rnn-lab seq2seq FILE [--hidden N] [--epochs N | --iterations N] [--batch-size N] [--optimizer sgd|adam]
                        [--lr X] [--teacher-forcing X] [--attention] [--source-max-length N]
                        [--target-max-length N] [--test-fraction X | --test-file PAIRS] [--split-punctuation] [--reverse]
-                       [--min-count N] [--clip-norm X] [--seed N] [--backend B] [--save DIR] [--json]
-  rnn-lab translate MODEL_DIR "sentence" ["sentence" …] [--backend B] [--json]
+                       [--min-count N] [--clip-norm X] [--seed N] [--backend B] [--threads N] [--save DIR] [--json]
+  rnn-lab translate MODEL_DIR "sentence" ["sentence" …] [--backend B] [--threads N] [--json]
 
 Defaults are the course's lab 11-4: seq-length ${FORECAST_DEFAULTS.seqLength}, hidden ${FORECAST_DEFAULTS.hidden}, layers ${FORECAST_DEFAULTS.layers}, Adam lr ${FORECAST_DEFAULTS.lr},
 ${FORECAST_DEFAULTS.epochs} full-batch epochs, train fraction ${FORECAST_DEFAULTS.trainFraction}. The course reverses stock_daily.csv (newest row first,
@@ -66,7 +66,7 @@ const COMMANDS = {
   predict: {
     usage: 'predict MODEL_DIR FILE [options]',
     summary: 'Apply a saved forecaster to another CSV with the same columns.',
-    options: pick(FORECAST_OPTIONS, ['horizon', 'backend']),
+    options: pick(FORECAST_OPTIONS, ['horizon', 'backend', 'threads']),
     extra: { json: JSON_FLAG },
   },
   seq2seq: {
@@ -78,7 +78,7 @@ const COMMANDS = {
   translate: {
     usage: 'translate MODEL_DIR "sentence" ["sentence" …] [options]',
     summary: 'Translate with a saved translator.',
-    options: pick(SEQ2SEQ_OPTIONS, ['backend']),
+    options: pick(SEQ2SEQ_OPTIONS, ['backend', 'threads']),
     extra: { json: JSON_FLAG },
   },
 } satisfies Record<string, CommandSpec>;
@@ -261,7 +261,7 @@ async function predictCommand(args: string[], signal: AbortSignal): Promise<void
   if (positionals.length !== 2) throw new UsageError('predict takes MODEL_DIR and FILE.');
   const o = optionsFromArgs<ForecastOptions>(COMMANDS.predict, values);
   const { predictWithSaved } = await import('./forecast/run');
-  const r = await predictWithSaved(positionals[0], positionals[1], { horizon: o.horizon, backend: backendOf(o.backend), signal, onEvent: new Progress(false).onEvent });
+  const r = await predictWithSaved(positionals[0], positionals[1], { horizon: o.horizon, backend: backendOf(o.backend), threads: o.threads, signal, onEvent: new Progress(false).onEvent });
   if (values.json) process.stdout.write(forecastJson(r) + '\n');
   else printForecast(r);
 }
@@ -351,7 +351,7 @@ async function translateCommand(args: string[]): Promise<void> {
   if (positionals.length < 2) throw new UsageError('translate takes MODEL_DIR and at least one sentence (quote it).');
   const o = optionsFromArgs<Seq2SeqOptions>(COMMANDS.translate, values);
   const { translateWithSaved } = await import('./seq2seq/run');
-  const r = await translateWithSaved(positionals[0], positionals.slice(1), { backend: backendOf(o.backend) });
+  const r = await translateWithSaved(positionals[0], positionals.slice(1), { backend: backendOf(o.backend), threads: o.threads });
   if (values.json) {
     for (const t of r.translations) {
       if (t.unknown.length) process.stderr.write(`note: not in the source vocabulary, read as <UNK>: ${t.unknown.map((w) => `"${w}"`).join(', ')}\n`);

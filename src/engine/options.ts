@@ -21,9 +21,12 @@ export function checkOption(s: NamedSpec, v: unknown): void {
   throw badOption(text`${opt(s.name)} ${problem}`, hint, { option: s.name, suggest });
 }
 
-/** The table's defaults, without `backend`: the engine reads a missing backend as auto. */
+/**
+ * The table's defaults, without `backend` and `threads` (where to run, not what to train): the
+ * engine reads a missing backend as auto and missing threads as every core.
+ */
 export function engineDefaults<T>(table: OptionTable): Readonly<T> {
-  const { backend: _b, ...d } = defaultsOf(table);
+  const { backend: _b, threads: _t, ...d } = defaultsOf(table);
   return Object.freeze(d) as T;
 }
 

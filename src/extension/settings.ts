@@ -34,6 +34,12 @@ export function backendFromSettings(get: SettingGetter): BackendSetting {
   return (settingValue(spec, get(spec.setting)) as BackendSetting | undefined) ?? 'auto';
 }
 
+/** `rnnLab.threads`: threads for the large products; 0 (every core) when unset or invalid. */
+export function threadsFromSettings(get: SettingGetter): number {
+  const spec = FORECAST_OPTIONS.threads;
+  return (settingValue(spec, get(spec.setting)) as number | undefined) ?? 0;
+}
+
 /**
  * The form's initial values for a file: settings' hyperparameters, last numeric column as target,
  * every numeric column as a feature, the file read as `read` says (by default: dates as they show
@@ -60,8 +66,8 @@ export function validateFormValues(v: FormValues, columns: readonly string[], wo
   return problems;
 }
 
-/** Form values (already validated) → the options passed to the engine's runForecast. */
-export function formToOptions(v: FormValues, backend: BackendSetting): Partial<ForecastOptions> {
+/** Form values (already validated) → the options passed to the engine's runForecast; `threads` 0 is every core. */
+export function formToOptions(v: FormValues, backend: BackendSetting, threads = 0): Partial<ForecastOptions> {
   const options: Partial<ForecastOptions> = {
     target: v.target,
     features: v.features.slice(),
@@ -80,6 +86,7 @@ export function formToOptions(v: FormValues, backend: BackendSetting): Partial<F
     decimalComma: v.decimalComma,
   };
   if (backend !== 'auto') options.backend = backend;
+  if (threads > 0) options.threads = threads;
   return options;
 }
 

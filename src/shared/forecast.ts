@@ -49,6 +49,8 @@ export interface ForecastOptions {
   /** Numbers are written with a decimal comma (1,5). */
   decimalComma: boolean;
   backend?: BackendName;
+  /** Threads for the large products: 0 or absent for every core (`--threads`, `rnnLab.threads`). */
+  threads?: number;
 }
 
 /** Error metrics in the target's original units. */

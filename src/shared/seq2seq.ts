@@ -61,6 +61,8 @@ export interface Seq2SeqOptions {
   /** Emit a few greedy test translations every this many epochs (or report intervals); 0 = never. */
   sampleEvery: number;
   backend?: BackendName;
+  /** Threads for the large products: 0 or absent for every core (`--threads`, `rnnLab.threads`). */
+  threads?: number;
 }
 
 export interface TranslationMetrics {
@@ -141,7 +143,7 @@ export interface Seq2SeqResult {
   /** One entry per epoch (per report interval in iteration mode). */
   history: LossPoint[];
   /** Effective options (defaults filled in). */
-  options: Omit<Seq2SeqOptions, 'backend'>;
+  options: Omit<Seq2SeqOptions, 'backend' | 'threads'>;
 }
 
 export interface Translation {

@@ -105,6 +105,9 @@ describe('rnn-lab CLI', () => {
     const e4 = oneLineError(await cli(['predict', path.join(tmp, 'no-model'), STOCK]), 'missing model folder');
     assert.match(e4, /config\.json/);
 
+    const e5 = oneLineError(await cli(['forecast', STOCK, '--order', 'reverse', '--threads', '1.5']), 'fractional thread count');
+    assert.match(e5, /threads must be a whole number from 0 to 256, got 1\.5\..*--threads 0/);
+
     // A usage error: exit 2, the message first, then the usage text.
     const u = await cli(['forecast', STOCK, '--lr', 'abc']);
     assert.equal(u.code, 2);

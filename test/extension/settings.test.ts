@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORECAST_DEFAULTS } from '../../src/engine/forecast/types';
-import { backendFromSettings, defaultsFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../src/extension/settings';
+import { backendFromSettings, defaultsFromSettings, formToOptions, formValuesFromRun, initialFormValues, threadsFromSettings, validateFormValues } from '../../src/extension/settings';
 import { formOptionNamer } from '../../src/extension/formLabels';
 import { errorLine } from '../../src/shared/errors';
 import { RnnLabError } from '../../src/engine/errors';
@@ -73,6 +73,15 @@ test('form → engine options; backend only when not auto', () => {
   assert.deepEqual(o.features, ['Open', 'High', 'Close']);
   assert.notEqual(o.features, v.features, 'copied, not shared');
   assert.equal(formToOptions(v, 'wasm').backend, 'wasm');
+});
+
+test('rnnLab.threads: 0 or unset is every core (no option passed); a count passes through; invalid is 0', () => {
+  const v = initialFormValues(none, preview);
+  assert.equal(threadsFromSettings(none), 0);
+  assert.equal(threadsFromSettings(() => 3), 3);
+  for (const bad of [-1, 2.5, '4', 1000]) assert.equal(threadsFromSettings(() => bad), 0, String(bad));
+  assert.equal(formToOptions(v, 'auto', 0).threads, undefined);
+  assert.equal(formToOptions(v, 'auto', 3).threads, 3);
 });
 
 test('the form and the engine share the bounds: lr 10 fails in both, lr 9.99 passes both', () => {

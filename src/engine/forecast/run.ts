@@ -283,7 +283,7 @@ async function loadForecastData(file: string, o: ForecastOptions, control: Forec
 
 export async function runForecast(file: string, options: Partial<ForecastOptions>, control: ForecastControl = {}): Promise<ForecastRun> {
   const o = resolveForecastOptions(options);
-  const backend = await initBackend(o.backend ?? 'auto');
+  const backend = await initBackend(o.backend ?? 'auto', o.threads);
   const { table, data } = await loadForecastData(file, o, control);
   const F = data.features.length;
   const config: ForecasterConfig = { inputSize: F, hidden: o.hidden, layers: o.layers, seqLength: o.seqLength };
@@ -310,7 +310,7 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
       forecast: { x: futureAxis(table, o.horizon), values: Array.from(data.scaler.inverseColumn(ahead, data.target)) },
       stoppedEarly: summary.stoppedEarly,
     };
-    const { backend: _b, ...savedOptions } = o;
+    const { backend: _b, threads: _t, ...savedOptions } = o;
     const saved: Omit<SavedForecaster, 'kind' | 'version'> = { model: config, columns: data.columns, features: data.features, target: data.target, options: savedOptions, source: file };
     return {
       result,
@@ -339,11 +339,12 @@ export async function loadForecaster(dir: string): Promise<{ model: Forecaster; 
 export async function predictWithSaved(
   modelDir: string,
   file: string,
-  options: RunControl & { horizon?: number; backend?: ForecastOptions['backend'] } = {},
+  options: RunControl & { horizon?: number } & Pick<ForecastOptions, 'backend' | 'threads'> = {},
 ): Promise<ForecastResult> {
   if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
   if (options.horizon !== undefined) checkOption(FORECAST_OPTIONS.horizon, options.horizon);
-  const backend = await initBackend(options.backend ?? 'auto');
+  if (options.threads !== undefined) checkOption(FORECAST_OPTIONS.threads, options.threads);
+  const backend = await initBackend(options.backend ?? 'auto', options.threads);
   const { model, config, scaler } = await loadForecaster(modelDir);
   try {
     const o = config.options;

@@ -1,30 +1,38 @@
 /**
- * Two-thread GEMM for the large products (the seq2seq output projection: ~0.5 G multiply-adds each).
+ * Multi-thread GEMM (and the element-wise passes worth splitting) for the large products: the
+ * seq2seq output projection is ~0.5 G multiply-adds per product.
  *
- * WASM SIMD has no FMA and 128-bit vectors, so one core tops out near 12.7 GMAC/s here, while
- * PyTorch's OpenBLAS uses both cores with AVX2 FMA. A helper thread instantiates the same kernel
- * module on the same shared memory; a product is split in two (by columns, or by rows when the
- * output is narrow), the helper computes one half while this thread computes the other, and they
- * meet through Atomics on a small control block. Small products stay on one thread: the hand-off
- * costs tens of microseconds.
+ * WASM SIMD is 128 bits wide, so one core tops out near 12.7 GMAC/s here, while PyTorch's OpenBLAS
+ * uses every core with AVX2/AVX-512 FMA. Helper threads instantiate the same kernel module on the
+ * same shared memory; a product is cut into one part per thread (by columns, or by rows when the
+ * output is narrow), each helper computes its part while this thread computes the first, and they
+ * meet through Atomics on a small control block per helper. Every output element is computed by
+ * the same arithmetic in the same order whichever part it falls in, so the result is bit for bit
+ * what one thread gives. Small products stay on one thread: the hand-off costs tens of microseconds.
  *
- * The helper is unref'd, so it never keeps a process alive; it is started on first use.
+ * The thread count defaults to every core (`os.availableParallelism()`); `setThreads` (the CLI's
+ * `--threads`, the `rnnLab.threads` setting) changes it. Helpers are unref'd, so they never keep a
+ * process alive; they are started on first use.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { kernels, setHostGemm, type KernelModule } from './wasm';
+import { checkOption } from '../options';
+import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
 const MIN_PARALLEL_MACS = 8_000_000;
 /** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
 const MIN_PARALLEL_ELEMS = 1_000_000;
 
-// Control block: Int32 [0] job sequence (posted by the caller), [1] done sequence (by the helper),
-// [2] the operation; Uint32 [3..15] integer arguments; Float64 [8..15] float arguments.
+// Control block per helper: Int32 [0] job sequence (posted by the caller), [1] done sequence (by
+// the helper), [2] the operation; Uint32 [3..15] integer arguments; Float64 [8..15] float arguments.
 const SEQ = 0;
 const DONE = 1;
 const OP = 2;
 const ARGS = 3;
 const FARGS = 8; // index into the Float64 view (byte 64)
+const CONTROL_BYTES = 128;
 const OP_GEMM = 0;
 const OP_ADAM = 1;
 const OP_XENT = 2;
@@ -56,103 +64,181 @@ for (;;) {
 }
 `;
 
-export class GemmPool {
-  private worker: Worker | null = null;
-  private readonly control = new SharedArrayBuffer(128);
-  private readonly ctrl = new Int32Array(this.control);
-  private readonly args = new Uint32Array(this.control);
-  private readonly fargs = new Float64Array(this.control);
-  private seq = 0;
-  private failed = false;
+/** One part of a split operation: the op and its arguments, as the kernel export takes them. */
+interface Part {
+  ints: number[];
+  floats: number[];
+}
 
-  constructor(private readonly km: KernelModule) {}
+/** A helper thread and its control block; `failed` once it has died. */
+class Helper {
+  readonly control = new SharedArrayBuffer(CONTROL_BYTES);
+  readonly ctrl = new Int32Array(this.control);
+  readonly args = new Uint32Array(this.control);
+  readonly fargs = new Float64Array(this.control);
+  seq = 0;
+  failed = false;
+  private readonly worker: Worker;
 
-  private helper(): Worker | null {
-    if (this.worker || this.failed) return this.worker;
-    try {
-      this.worker = new Worker(HELPER, {
-        eval: true,
-        workerData: { module: this.km.module, memory: this.km.sharedMemory, control: this.control },
-      });
-      this.worker.unref();
-      this.worker.on('error', () => {
-        // A helper that died leaves the caller on one thread, never waiting for it.
-        this.failed = true;
-        this.worker = null;
-      });
-    } catch {
-      this.failed = true;
-    }
-    return this.worker;
+  constructor(km: KernelModule) {
+    this.worker = new Worker(HELPER, { eval: true, workerData: { module: km.module, memory: km.sharedMemory, control: this.control } });
+    this.worker.unref();
+    // A helper that died leaves its part to the caller, never waiting for it.
+    this.worker.on('error', () => (this.failed = true));
   }
 
-  /**
-   * Run `op` with `ints`/`floats` on the helper while `mine` runs here; wait for both. If the
-   * helper has died, `theirs` runs its part here instead.
-   */
-  private split(op: number, ints: number[], floats: number[], mine: () => void, theirs: () => void): void {
+  post(op: number, part: Part): number {
     this.ctrl[OP] = op;
-    for (let i = 0; i < ints.length; i++) this.args[ARGS + i] = ints[i] >>> 0;
-    for (let i = 0; i < floats.length; i++) this.fargs[FARGS + i] = floats[i];
+    for (let i = 0; i < part.ints.length; i++) this.args[ARGS + i] = part.ints[i] >>> 0;
+    for (let i = 0; i < part.floats.length; i++) this.fargs[FARGS + i] = part.floats[i];
     const seq = ++this.seq;
     Atomics.store(this.ctrl, SEQ, seq);
     Atomics.notify(this.ctrl, SEQ);
-    mine();
-    while (Atomics.load(this.ctrl, DONE) !== seq) {
-      if (this.failed) {
-        theirs();
-        return;
-      }
-      Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 50);
-    }
+    return seq;
   }
 
-  /** Same contract as the kernel's gemm (see assembly/gemm.ts); large products use two threads. */
+  /** Wait for job `seq`; false when the helper died before finishing it. */
+  await(seq: number): boolean {
+    while (Atomics.load(this.ctrl, DONE) !== seq) {
+      if (this.failed) return false;
+      Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 50);
+    }
+    return true;
+  }
+
+  terminate(): void {
+    this.failed = true;
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Cut `units` units (8-column groups, 4-row blocks, 4-float runs, rows) into at most `parts`
+ * contiguous ranges as equal as possible; returns the boundaries in units, starting with 0.
+ */
+export function cuts(units: number, parts: number): number[] {
+  const p = Math.max(1, Math.min(parts, units));
+  return Array.from({ length: p + 1 }, (_, i) => Math.round((i * units) / p));
+}
+
+export class GemmPool {
+  private readonly helpers: Helper[] = [];
+  private threadCount: number;
+
+  constructor(private readonly km: KernelModule, threads = 0) {
+    this.threadCount = resolveThreads(threads);
+  }
+
+  /** Threads a large product uses, this one included. */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Helper threads running (started on the first large product, at most threads − 1). */
+  get helpersRunning(): number {
+    return this.helpers.filter((h) => !h.failed).length;
+  }
+
+  /** 0 (or undefined): every core. Helpers beyond the new count are stopped. */
+  setThreads(threads: number | undefined): void {
+    this.threadCount = resolveThreads(threads ?? 0);
+    for (const h of this.helpers.splice(this.threadCount - 1)) h.terminate();
+  }
+
+  /** Helper `i` (0-based), started on first use; null if it cannot start or has died. */
+  private helper(i: number): Helper | null {
+    let h: Helper | undefined = this.helpers[i];
+    if (!h) {
+      try {
+        h = new Helper(this.km);
+      } catch {
+        return null;
+      }
+      this.helpers[i] = h;
+    }
+    return h.failed ? null : h;
+  }
+
+  /**
+   * Run `parts[0]` here and the others on helpers, then wait for all; a part whose helper cannot
+   * start or dies runs here instead. `run` executes one part on this thread.
+   */
+  private split(op: number, parts: Part[], run: (p: Part) => void): void {
+    const posted: { h: Helper; seq: number; part: Part }[] = [];
+    const mine: Part[] = [parts[0]];
+    for (let i = 1; i < parts.length; i++) {
+      const h = this.helper(i - 1);
+      if (h) posted.push({ h, seq: h.post(op, parts[i]), part: parts[i] });
+      else mine.push(parts[i]);
+    }
+    for (const p of mine) run(p);
+    for (const { h, seq, part } of posted) if (!h.await(seq)) run(part);
+  }
+
+  /** Same contract as the kernel's gemm (see assembly/gemm.ts); large products use every thread. */
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
-    if (M * K * N < MIN_PARALLEL_MACS || !this.helper()) {
+    if (this.threadCount < 2 || M * K * N < MIN_PARALLEL_MACS) {
       k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate);
       return;
     }
-    // Split the wider side; halves stay multiples of the micro-kernel's 8 columns / 4 rows.
-    let job: number[];
-    let mine: () => void;
+    // Cut the wider side; parts stay multiples of the micro-kernel's 8 columns / 4 rows.
+    const acc = accumulate ? 1 : 0;
+    const parts: Part[] = [];
     if (N >= M) {
-      const n0 = Math.max(8, Math.floor(N / 16) * 8);
-      job = [c + n0 * 4, ldc, a, sAi, sAk, b + n0 * 4, ldb, M, K, N - n0, accumulate ? 1 : 0];
-      mine = () => k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, n0, accumulate);
+      const at = cuts(Math.ceil(N / 8), this.threadCount).map((u) => Math.min(N, u * 8));
+      for (let i = 0; i + 1 < at.length; i++) {
+        const j = at[i];
+        parts.push({ ints: [c + j * 4, ldc, a, sAi, sAk, b + j * 4, ldb, M, K, at[i + 1] - j, acc], floats: [] });
+      }
     } else {
-      const m0 = Math.max(4, Math.floor(M / 8) * 4);
-      job = [c + m0 * ldc * 4, ldc, a + m0 * sAi * 4, sAi, sAk, b, ldb, M - m0, K, N, accumulate ? 1 : 0];
-      mine = () => k.gemm(c, ldc, a, sAi, sAk, b, ldb, m0, K, N, accumulate);
+      const at = cuts(Math.ceil(M / 4), this.threadCount).map((u) => Math.min(M, u * 4));
+      for (let i = 0; i + 1 < at.length; i++) {
+        const r = at[i];
+        parts.push({ ints: [c + r * ldc * 4, ldc, a + r * sAi * 4, sAi, sAk, b, ldb, at[i + 1] - r, K, N, acc], floats: [] });
+      }
     }
-    this.split(OP_GEMM, job, [], mine, () => k.gemm(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], job[9], job[10] !== 0));
+    this.split(OP_GEMM, parts, ({ ints: x }) => k.gemm(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10] !== 0));
   }
 
-  /** The kernel's Adam over n parameters; above MIN_PARALLEL_ELEMS, half on each thread. */
+  /** The kernel's Adam over n parameters; above MIN_PARALLEL_ELEMS, a run of it on each thread. */
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, bc1: number, bc2: number, wd: number): void {
     const k = this.km.k;
-    if (n < MIN_PARALLEL_ELEMS || !this.helper()) {
+    if (this.threadCount < 2 || n < MIN_PARALLEL_ELEMS) {
       k.adam(p, g, m, v, n, lr, b1, b2, eps, bc1, bc2, wd);
       return;
     }
-    const h = Math.floor(n / 8) * 4; // first half, a multiple of 4 floats
-    const o = h * 4;
     const floats = [lr, b1, b2, eps, bc1, bc2, wd];
-    this.split(OP_ADAM, [p + o, g + o, m + o, v + o, n - h], floats, () => k.adam(p, g, m, v, h, lr, b1, b2, eps, bc1, bc2, wd), () => k.adam(p + o, g + o, m + o, v + o, n - h, lr, b1, b2, eps, bc1, bc2, wd));
+    const at = cuts(Math.ceil(n / 4), this.threadCount).map((u) => Math.min(n, u * 4)); // runs of whole f32x4s
+    const parts: Part[] = [];
+    for (let i = 0; i + 1 < at.length; i++) {
+      const o = at[i] * 4;
+      parts.push({ ints: [p + o, g + o, m + o, v + o, at[i + 1] - at[i]], floats });
+    }
+    this.split(OP_ADAM, parts, ({ ints: x }) => k.adam(x[0], x[1], x[2], x[3], x[4], lr, b1, b2, eps, bc1, bc2, wd));
   }
 
   /** The kernel's softmax cross-entropy over N rows of V; large ones split by rows. */
   softmaxXent(logits: number, labels: number, N: number, V: number, losses: number, dlogits: number, scale: number): void {
     const k = this.km.k;
-    if (N * V < MIN_PARALLEL_ELEMS || N < 2 || !this.helper()) {
+    if (this.threadCount < 2 || N * V < MIN_PARALLEL_ELEMS || N < 2) {
       k.softmaxXent(logits, labels, N, V, losses, dlogits, scale);
       return;
     }
-    const r = N >> 1;
-    const ints = [logits + r * V * 4, labels + r * 4, N - r, V, losses + r * 4, dlogits ? dlogits + r * V * 4 : 0];
-    this.split(OP_XENT, ints, [scale], () => k.softmaxXent(logits, labels, r, V, losses, dlogits, scale), () => k.softmaxXent(ints[0], ints[1], ints[2], V, ints[4], ints[5], scale));
+    const at = cuts(N, this.threadCount);
+    const parts: Part[] = [];
+    for (let i = 0; i + 1 < at.length; i++) {
+      const r = at[i];
+      parts.push({ ints: [logits + r * V * 4, labels + r * 4, at[i + 1] - r, V, losses + r * 4, dlogits ? dlogits + r * V * 4 : 0], floats: [scale] });
+    }
+    this.split(OP_XENT, parts, ({ ints: x }) => k.softmaxXent(x[0], x[1], x[2], x[3], x[4], x[5], scale));
   }
+}
+
+/** 0: every core; otherwise the count, within the trainer table's bounds. */
+function resolveThreads(threads: number): number {
+  checkOption(TRAINER_OPTIONS.threads, threads);
+  return threads === 0 ? availableParallelism() : threads;
 }
 
 let pool: GemmPool | null = null;
@@ -161,6 +247,11 @@ let pool: GemmPool | null = null;
 export function gemmPool(): GemmPool {
   if (!pool) pool = new GemmPool(kernels());
   return pool;
+}
+
+/** Threads for the process-wide pool: 0 or undefined for every core (the CLI's --threads, rnnLab.threads). */
+export function setThreads(threads: number | undefined): void {
+  gemmPool().setThreads(threads);
 }
 
 // Kernels' own large products (the GRU's per-step recurrence) use the pool too.

@@ -1,6 +1,6 @@
 /**
  * y = x·Wᵀ + b with the weight stored transposed (Wᵀ [H, V]), forward and backward on the
- * two-thread GEMM (kernels/parallel.ts): the seq2seq output layer, whose three products per step
+ * multi-thread GEMM (kernels/parallel.ts): the seq2seq output layer, whose three products per step
  * (~0.5 G multiply-adds each for a 5,431-word vocabulary) are half of a training epoch.
  *   forward  y = x·Wᵀ + b
  *   backward dWᵀ = xᵀ·dy,  dx = dy·W,  db = Σ_rows dy

@@ -189,7 +189,7 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
   const out = km.scratch((N + B) * H);
   const hs = out, hn = out + N * H * 4;
   const scratch = km.scratch((I + H) * G + B * G);
-  // The input projection of every step, x·W_ihᵀ, runs here on the GEMM pool (two threads when
+  // The input projection of every step, x·W_ihᵀ, runs here on the GEMM pool (every core when
   // large); the kernel then adds the biases and runs the time loop.
   const wihT = km.scratch(I * G);
   km.k.transpose(wihT, at(L.wih), G, I);

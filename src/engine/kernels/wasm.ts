@@ -69,7 +69,7 @@ export class KernelModule {
         abort: () => {
           throw new Error('kernel abort');
         },
-        // Large products inside kernels go to the host's GEMM (the two-thread pool, once
+        // Large products inside kernels go to the host's GEMM (the thread pool, once
         // kernels/parallel.ts has registered it), else straight back to the kernel's own.
         pgemm: (c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, acc: number) =>
           hostGemm ? hostGemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc !== 0) : this.k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, acc !== 0),

@@ -1,6 +1,6 @@
 /**
  * torch.nn.Linear stored transposed (Wᵀ [in, out]), for wide layers: the seq2seq output
- * projection H → V. The products run in the kernel module (kernels/projection.ts), on two threads
+ * projection H → V. The products run in the kernel module (kernels/projection.ts), on every core
  * when large; tfjs-backend-wasm would take a 10–15× slower path for the transposed products that
  * tf.matMul's gradient uses. The state dict still holds `weight` as PyTorch's [out, in].
  */
@@ -12,7 +12,7 @@ let uid = 0;
 
 /**
  * y = x·Wᵀ + b over 2-D x [N, in], with Wᵀ [in, out] given directly (bias optional). Differentiable
- * in all inputs; runs on the kernel module's GEMM, on two threads for large products
+ * in all inputs; runs on the kernel module's GEMM, on every core for large products
  * (kernels/projection.ts).
  */
 export function linearT(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | null): tf.Tensor2D {

@@ -413,7 +413,7 @@ export async function checkSeq2SeqFile(file: string, options: Partial<Seq2SeqOpt
 
 export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>, control: Seq2SeqControl = {}): Promise<Seq2SeqRun> {
   const o = resolveSeq2SeqOptions(options);
-  const backend = await initBackend(o.backend ?? 'auto');
+  const backend = await initBackend(o.backend ?? 'auto', o.threads);
   const pairOptions = pairOptionsOf(o);
   const { pairs } = await readPairsFile(file, { file: control.displayName ?? file, ...pairOptions });
   const heldOut = o.testFile ? { file: o.testFile, pairs: (await readPairsFile(o.testFile, pairOptions)).pairs } : undefined;
@@ -467,7 +467,7 @@ export async function runSeq2Seq(file: string, options: Partial<Seq2SeqOptions>,
       { onEvent, signal: control.signal },
     );
     const measured = measureTranslations(model, data.measured.map((m) => m.ids), o.targetMaxLength);
-    const { backend: _b, ...savedOptions } = o;
+    const { backend: _b, threads: _t, ...savedOptions } = o;
     const result: Seq2SeqResult = {
       backend,
       trainSeconds: summary.seconds,
@@ -515,8 +515,8 @@ export async function loadTranslator(dir: string): Promise<Translator> {
 }
 
 /** Load a saved model, translate sentences, free the model. */
-export async function translateWithSaved(dir: string, sentences: readonly string[], options: { backend?: Seq2SeqOptions['backend'] } = {}): Promise<{ backend: string; translations: Translation[] }> {
-  const backend = await initBackend(options.backend ?? 'auto');
+export async function translateWithSaved(dir: string, sentences: readonly string[], options: Pick<Seq2SeqOptions, 'backend' | 'threads'> = {}): Promise<{ backend: string; translations: Translation[] }> {
+  const backend = await initBackend(options.backend ?? 'auto', options.threads);
   const t = await loadTranslator(dir);
   try {
     return { backend, translations: t.translate(sentences) };

@@ -89,4 +89,5 @@ export const FORECAST_OPTIONS = defineOptions({
   },
   decimalComma: { type: 'boolean', default: false, label: 'Decimal comma', help: 'Numbers are written with a decimal comma (1,5 for 1.5).', flag: 'decimal-comma', form: true },
   backend: T.backend,
+  threads: T.threads,
 });

@@ -86,4 +86,5 @@ export const SEQ2SEQ_OPTIONS = defineOptions({
     flag: 'sample-every',
   },
   backend: T.backend,
+  threads: T.threads,
 });

@@ -44,4 +44,14 @@ export const TRAINER_OPTIONS = defineOptions({
     flag: 'backend',
     setting: 'backend',
   },
+  threads: {
+    type: 'int',
+    min: 0,
+    max: 256,
+    default: 0,
+    label: 'Threads',
+    help: 'Threads for the large matrix products; 0 uses every core, as PyTorch\'s BLAS does.',
+    flag: 'threads',
+    setting: 'threads',
+  },
 });

@@ -1,12 +1,17 @@
-// The two-thread pool gives exactly what one thread gives: GEMM (both split directions), Adam and
-// softmax cross-entropy, on sizes above the thresholds at which work is split.
+// The thread pool gives exactly what one thread gives, bit for bit, for 1 to 4 threads: GEMM (both
+// split directions, accumulating or not, sizes that do not divide evenly), Adam and softmax
+// cross-entropy, on sizes above the thresholds at which work is split. Four threads on a 2-core
+// machine are fine: the parts are the same, they just take turns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { kernels } from '../../../src/engine/kernels/wasm';
-import { gemmPool } from '../../../src/engine/kernels/parallel';
+import { GemmPool, cuts, gemmPool, setThreads } from '../../../src/engine/kernels/parallel';
+import { RnnLabError } from '../../../src/engine/errors';
 
 const km = kernels();
-const pool = gemmPool();
+const THREADS = [1, 2, 3, 4];
+const pools = THREADS.map((t) => new GemmPool(km, t));
 
 function filled(n: number, f: (i: number) => number): number {
   const p = km.scratch(n);
@@ -20,41 +25,88 @@ function same(p: number, q: number, n: number, label: string): void {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) assert.fail(`${label}: element ${i}: ${a[i]} vs ${b[i]}`);
 }
 
-test('split GEMM equals one-thread GEMM, split by columns and by rows, accumulating or not', () => {
-  for (const [M, K, N] of [[64, 300, 610], [700, 200, 96]]) {
-    km.beginScratch();
-    const a = filled(M * K, (i) => Math.sin(i)), b = filled(K * N, (i) => Math.cos(0.3 * i));
-    const c1 = filled(M * N, (i) => i % 7), c2 = filled(M * N, (i) => i % 7);
-    for (const acc of [false, true]) {
-      km.k.gemm(c1, N, a, K, 1, b, N, M, K, N, acc);
-      pool.gemm(c2, N, a, K, 1, b, N, M, K, N, acc);
-      same(c1, c2, M * N, `[${M},${K}]x[${K},${N}] accumulate=${acc}`);
-    }
-  }
+test('cuts: contiguous, as equal as possible, never empty', () => {
+  assert.deepEqual(cuts(10, 3), [0, 3, 7, 10]);
+  assert.deepEqual(cuts(2, 4), [0, 1, 2]);
+  assert.deepEqual(cuts(8, 1), [0, 8]);
 });
 
-test('split Adam equals one-thread Adam', () => {
-  const n = 1_500_003; // odd: the halves are uneven
+test('split GEMM equals one-thread GEMM for 1–4 threads, split by columns and by rows, accumulating or not', () => {
+  // [64, 300, 610]: by columns, 610 = 76 groups of 8 and 2 columns. [701, 200, 96]: by rows, 701 rows.
+  // [40, 520, 2100]: by columns, K past the 256-deep passes.
+  for (const [M, K, N] of [[64, 300, 610], [701, 200, 96], [40, 520, 2100]]) {
+    km.beginScratch();
+    const a = filled(M * K, (i) => Math.sin(i)), b = filled(K * N, (i) => Math.cos(0.3 * i));
+    const c1 = filled(M * N, (i) => i % 7);
+    const cs = pools.map(() => filled(M * N, (i) => i % 7));
+    for (const acc of [false, true]) {
+      km.k.gemm(c1, N, a, K, 1, b, N, M, K, N, acc);
+      pools.forEach((pool, t) => {
+        pool.gemm(cs[t], N, a, K, 1, b, N, M, K, N, acc);
+        same(c1, cs[t], M * N, `[${M},${K}]x[${K},${N}] accumulate=${acc} threads=${THREADS[t]}`);
+      });
+    }
+    // Aᵀ·B (the weight gradients' addressing) splits the same way.
+    if (M * K * N >= 8_000_000) {
+      const dy = filled(M * N, (i) => Math.sin(0.7 * i)), ct = km.scratch(K * N), ct1 = km.scratch(K * N);
+      km.k.gemm(ct1, N, a, 1, K, dy, N, K, M, N, false);
+      for (const pool of pools) {
+        pool.gemm(ct, N, a, 1, K, dy, N, K, M, N, false);
+        same(ct1, ct, K * N, `Aᵀ·B [${K},${M}]x[${M},${N}] threads=${pool.threads}`);
+      }
+    }
+  }
+  // The work really was shared: each pool started threads − 1 helpers.
+  assert.deepEqual(pools.map((p) => p.helpersRunning), [0, 1, 2, 3]);
+});
+
+test('split Adam equals one-thread Adam for 1–4 threads', () => {
+  const n = 1_500_003; // odd: the parts are uneven and the last ends mid-vector
   km.beginScratch();
   const g = filled(n, (i) => Math.sin(i));
   const mk = () => [filled(n, (i) => Math.cos(i)), filled(n, () => 0.01), filled(n, () => 0.02)];
   const [p1, m1, v1] = mk();
-  const [p2, m2, v2] = mk();
-  km.k.adam(p1, g, m1, v1, n, 0.001, 0.9, 0.999, 1e-8, 0.1, 0.001, 0);
-  pool.adam(p2, g, m2, v2, n, 0.001, 0.9, 0.999, 1e-8, 0.1, 0.001, 0);
-  same(p1, p2, n, 'params');
-  same(m1, m2, n, 'm');
-  same(v1, v2, n, 'v');
+  km.k.adam(p1, g, m1, v1, n, 0.001, 0.9, 0.999, 1e-8, 0.1, 0.001, 0.01);
+  for (const pool of pools) {
+    const [p2, m2, v2] = mk();
+    pool.adam(p2, g, m2, v2, n, 0.001, 0.9, 0.999, 1e-8, 0.1, 0.001, 0.01);
+    same(p1, p2, n, `params threads=${pool.threads}`);
+    same(m1, m2, n, `m threads=${pool.threads}`);
+    same(v1, v2, n, `v threads=${pool.threads}`);
+  }
 });
 
-test('split softmax cross-entropy equals one-thread', () => {
+test('split softmax cross-entropy equals one-thread for 1–4 threads', () => {
   const N = 301, V = 5431;
   km.beginScratch();
   const logits = filled(N * V, (i) => Math.sin(i * 0.37) * 3);
   const labels = km.put(Int32Array.from({ length: N }, (_, r) => (r % 11 === 0 ? -1 : (r * 97) % V)), true);
-  const l1 = km.scratch(N), l2 = km.scratch(N), d1 = km.scratch(N * V), d2 = km.scratch(N * V);
+  const l1 = km.scratch(N), d1 = km.scratch(N * V);
   km.k.softmaxXent(logits, labels, N, V, l1, d1, 1 / N);
-  pool.softmaxXent(logits, labels, N, V, l2, d2, 1 / N);
-  same(l1, l2, N, 'losses');
-  same(d1, d2, N * V, 'gradients');
+  for (const pool of pools) {
+    const l2 = km.scratch(N), d2 = km.scratch(N * V);
+    pool.softmaxXent(logits, labels, N, V, l2, d2, 1 / N);
+    same(l1, l2, N, `losses threads=${pool.threads}`);
+    same(d1, d2, N * V, `gradients threads=${pool.threads}`);
+  }
+});
+
+test('threads: 0 means every core; fewer threads stop the extra helpers; a bad count is a BAD_OPTION', () => {
+  const pool = new GemmPool(km, 0);
+  assert.equal(pool.threads, availableParallelism());
+  const p = new GemmPool(km, 3);
+  km.beginScratch();
+  const M = 64, K = 256, N = 1024;
+  p.gemm(km.scratch(M * N), N, filled(M * K, Math.sin), K, 1, filled(K * N, Math.cos), N, M, K, N, false);
+  assert.equal(p.helpersRunning, 2);
+  p.setThreads(1);
+  assert.equal(p.helpersRunning, 0);
+  assert.equal(p.threads, 1);
+  for (const bad of [-1, 1.5, 1000]) {
+    assert.throws(() => p.setThreads(bad), (e: unknown) => e instanceof RnnLabError && e.code === 'BAD_OPTION' && /threads must be a whole number from 0 to 256, got/.test(e.message));
+  }
+  setThreads(2);
+  assert.equal(gemmPool().threads, 2);
+  setThreads(undefined);
+  assert.equal(gemmPool().threads, availableParallelism());
 });

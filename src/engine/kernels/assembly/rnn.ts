@@ -14,7 +14,7 @@ import { sigmoid4, tanh4, sigmoid1, tanh1, tanhTo } from './math';
 
 /**
  * The host's GEMM (kernels/parallel.ts): same contract as gemm, but a large product is split
- * across two threads. Used for the GRU's per-step recurrent products ([64, 256]·[256, 768] in the
+ * across every core's thread. Used for the GRU's per-step recurrent products ([64, 256]·[256, 768] in the
  * batched seq2seq); the host runs small ones straight back here.
  */
 @external("env", "pgemm")
@@ -219,7 +219,7 @@ export function lstmBackward(
 /**
  * Forward. Outputs: gates [N,3H] (activated r, z, n), ghn [N,H] (W_hn h + b_hn), hprev [N,H],
  * hs [N,H], hn [B,H]. scratch: (I + H)·3H + B·3H floats. With `projected`, gates already holds
- * x·W_ihᵀ (the caller ran that product, on two threads when large).
+ * x·W_ihᵀ (the caller ran that product, on every core when large).
  */
 export function gruForward(
   N: i32, I: i32, H: i32, T: i32, bs: usize,

@@ -15,7 +15,7 @@ import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
 import { readRun, readRunResult, runIdFor, type RunListing } from '../../runs/store';
 import { allRunsRoots, runsRootFor, type RunItem, type RunsView } from '../../runs/view';
-import { backendFromSettings, formToOptions, formValuesFromRun, initialFormValues, validateFormValues } from '../../settings';
+import { backendFromSettings, formToOptions, formValuesFromRun, initialFormValues, threadsFromSettings, validateFormValues } from '../../settings';
 import { errorText } from '../../core/errorText';
 import { showEngineError } from '../../core/errorNotice';
 import { exportImage, saveModel } from './exports';
@@ -131,7 +131,8 @@ export class ForecastFlow extends Disposable {
    * a file that cannot train (too few rows for the windows, say) fails before any panel opens.
    */
   private async train(session: WorkerSession, file: vscode.Uri, fileName: string, values: FormValues): Promise<void> {
-    const options = formToOptions(values, backendFromSettings((k) => vscode.workspace.getConfiguration('rnnLab').get(k)));
+    const setting = (k: string) => vscode.workspace.getConfiguration('rnnLab').get(k);
+    const options = formToOptions(values, backendFromSettings(setting), threadsFromSettings(setting));
     const runId = runIdFor(new Date());
     const ask: WorkerAsk<'forecast'> = { type: 'forecast', file: file.fsPath, fileName, options, store: { root: this.runsRootFor(file), runId } };
     const initial: RunViewState = { runId, fileName, source: 'train', history: [], phase: { kind: 'training', epochs: values.epochs, backend: null } };

@@ -124,7 +124,7 @@ class Progress {
     if (this.quiet) return;
     if (e.type === 'start') {
       this.epochs = e.epochs;
-      process.stderr.write(`backend ${e.backend}: ${e.trainExamples} training examples, ${this.units.total(e.epochs)}\n`);
+      process.stderr.write(`backend ${e.backend} (kernels: ${e.engine}): ${e.trainExamples} training examples, ${this.units.total(e.epochs)}\n`);
     } else if (e.type === 'epochEnd') {
       const done = e.epoch / this.epochs; // epochs count from 1
       const line = `${this.units.at(e.epoch, this.epochs)}  loss ${e.loss.toPrecision(4)}${e.valLoss !== null ? `  val ${e.valLoss.toPrecision(4)}` : ''}  ${e.elapsedSeconds.toFixed(1)}s`;

@@ -11,6 +11,8 @@ export type TrainEvent<S = unknown> =
       type: 'start';
       /** Backend actually in use: 'wasm', 'tensorflow' (tfjs-node) or 'cpu'. */
       backend: string;
+      /** What runs the fused kernels and large products, e.g. "WASM relaxed SIMD (FMA), 2 threads". */
+      engine: string;
       epochs: number;
       batchesPerEpoch: number;
       trainExamples: number;

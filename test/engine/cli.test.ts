@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXAMPLES, FILES } from './data/helpers';
 import { cli, ensureCliBuilt, lastJsonLine, oneLineError } from '../helpers/cli';
@@ -50,6 +50,8 @@ describe('rnn-lab CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     const j = lastJsonLine(r.stdout);
     assert.deepEqual(Object.keys(j).sort(), KEYS);
+    // The progress names the kernels' build and threads (every core by default).
+    assert.match(r.stderr, new RegExp(`^backend wasm \\(kernels: WASM SIMD128, ${availableParallelism()} threads?\\)`, 'm'));
     const hand = stockBaseline();
     assert.equal(j.rows, 732);
     assert.equal(hand.rows, 732);

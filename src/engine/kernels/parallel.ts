@@ -249,6 +249,13 @@ export function gemmPool(): GemmPool {
   return pool;
 }
 
+/** What runs the kernels, for the CLI's and the extension's logs: "WASM relaxed SIMD (FMA), 2 threads". */
+export function kernelEngine(): string {
+  const build = kernels().variant === 'relaxed-simd' ? 'WASM relaxed SIMD (FMA)' : 'WASM SIMD128';
+  const t = gemmPool().threads;
+  return `${build}, ${t} thread${t === 1 ? '' : 's'}`;
+}
+
 /** Threads for the process-wide pool: 0 or undefined for every core (the CLI's --threads, rnnLab.threads). */
 export function setThreads(threads: number | undefined): void {
   gemmPool().setThreads(threads);

@@ -1,13 +1,19 @@
 /**
  * Host side of the SIMD kernel module (src/engine/kernels/assembly, compiled by scripts/build.mjs).
  *
+ * The module comes in two builds: SIMD128, which every current runtime runs, and relaxed SIMD,
+ * whose multiply-adds are fused (FMA). Current Electron (VS Code) and Node 22 have relaxed SIMD;
+ * Node 20 only behind --experimental-wasm-relaxed-simd. The relaxed build is used where
+ * WebAssembly.validate accepts it and a small product comes out right (relaxed_madd may be fused
+ * or not, so the check allows either rounding); otherwise SIMD128.
+ *
  * The module owns no memory management: this file lays out its linear memory. Two regions:
  *  - persistent blocks (optimizer moments, flat parameter copies) from a small first-fit free list;
  *  - a scratch stack above them, reset at the start of every kernel call.
  * Views into memory are made only after every allocation of a call, because growing the memory
  * detaches earlier ArrayBuffer views.
  */
-import { kernelsWasmBase64 } from './generated/kernelsWasm';
+import { kernelsRelaxedWasmBase64, kernelsWasmBase64 } from './generated/kernelsWasm';
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
@@ -41,6 +47,16 @@ export interface Block {
   readonly length: number;
 }
 
+/** Which build of the kernel module runs: fused multiply-adds (relaxed SIMD) or SIMD128. */
+export type KernelVariant = 'relaxed-simd' | 'simd128';
+
+const VARIANT_BYTES: Record<KernelVariant, string> = { 'relaxed-simd': kernelsRelaxedWasmBase64, simd128: kernelsWasmBase64 };
+
+/** True when this runtime accepts the relaxed-SIMD build (Node 22, current Electron and Chromium). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(Buffer.from(kernelsRelaxedWasmBase64, 'base64'));
+}
+
 /** Activation stashes kept for backward passes not yet run; beyond this the oldest is dropped. */
 const MAX_STASHES = 64;
 
@@ -58,8 +74,8 @@ export class KernelModule {
   /** The compiled module and its shared memory, for helper threads (kernels/parallel.ts). */
   readonly module: WebAssembly.Module;
 
-  constructor() {
-    const bytes = Buffer.from(kernelsWasmBase64, 'base64');
+  constructor(readonly variant: KernelVariant = 'simd128') {
+    const bytes = Buffer.from(VARIANT_BYTES[variant], 'base64');
     // Shared (a SharedArrayBuffer underneath) so a helper thread can work on the same buffers.
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     this.module = new WebAssembly.Module(bytes);
@@ -215,10 +231,51 @@ export function setHostGemm(f: GemmFn | null): void {
   hostGemm = f;
 }
 
+/**
+ * A [4, K]·[K, 12] product (the 8-column micro-kernel and a 4-column edge) against float64 sums:
+ * whole numbers below 2²⁴ must be exact, and a fractional product within float32 rounding of K
+ * terms. Catches a runtime that validates relaxed SIMD but computes it wrongly.
+ */
+export function selfCheck(km: KernelModule): boolean {
+  const M = 4, K = 37, N = 12;
+  for (const [fa, fb, tol] of [
+    [(i: number) => ((i * 7) % 5) - 2, (i: number) => ((i * 3) % 7) - 3, 0],
+    [(i: number) => Math.sin(i), (i: number) => Math.cos(0.3 * i), 1e-5],
+  ] as const) {
+    km.beginScratch();
+    const a = km.put(Float32Array.from({ length: M * K }, (_, i) => fa(i)));
+    const b = km.put(Float32Array.from({ length: K * N }, (_, i) => fb(i)));
+    const c = km.scratch(M * N);
+    km.k.gemm(c, N, a, K, 1, b, N, M, K, N, false);
+    const av = km.f32(a, M * K), bv = km.f32(b, K * N), cv = km.f32(c, M * N);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let ref = 0;
+        for (let k = 0; k < K; k++) ref += av[i * K + k] * bv[k * N + j];
+        if (!(Math.abs(cv[i * N + j] - ref) <= tol * Math.max(1, Math.abs(ref)))) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The relaxed-SIMD module where the runtime has it and it passes selfCheck, else SIMD128. */
+function bestModule(): KernelModule {
+  if (relaxedSimdSupported()) {
+    try {
+      const km = new KernelModule('relaxed-simd');
+      if (selfCheck(km)) return km;
+    } catch {
+      // fall back to SIMD128
+    }
+  }
+  return new KernelModule('simd128');
+}
+
 let instance: KernelModule | null = null;
 
-/** The process-wide kernel module, instantiated on first use (synchronously: it is 15 KB). */
+/** The process-wide kernel module, instantiated on first use (synchronously: it is 19 KB). */
 export function kernels(): KernelModule {
-  if (!instance) instance = new KernelModule();
+  if (!instance) instance = bestModule();
   return instance;
 }

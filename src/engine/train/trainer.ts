@@ -11,6 +11,7 @@ import { opt, text } from '../../shared/errors';
 import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 import { FusedOptimizer, type OptimizerConfig } from './optimizers';
 import type { RunControl } from './events';
+import { kernelEngine } from '../kernels/parallel';
 
 /** `S`: what the task's samples are (the trainer only passes them on in its 'samples' events). */
 export interface TrainTask<B, S = never> {
@@ -111,6 +112,7 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
   onEvent?.({
     type: 'start',
     backend: config.backend,
+    engine: kernelEngine(),
     epochs,
     batchesPerEpoch: task.batchesPerEpoch,
     trainExamples: task.trainExamples,

@@ -80,7 +80,7 @@ export class TrainingSessions extends Disposable {
         return session.request(ask, (e) => {
           switch (e.type) {
             case 'start':
-              this.log(`Backend ${e.backend}; ${e.trainExamples} training windows, ${e.validationExamples} validation windows, ${e.batchesPerEpoch} batch(es) per epoch`);
+              this.log(`Backend ${e.backend}, kernels ${e.engine}; ${e.trainExamples} training windows, ${e.validationExamples} validation windows, ${e.batchesPerEpoch} batch(es) per epoch`);
               break;
             case 'epochEnd':
               last = { epoch: e.epoch, loss: e.loss };

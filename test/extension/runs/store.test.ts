@@ -52,7 +52,7 @@ test('a run is made at start (running, dataset hashed), its metrics appended, an
     assert.equal(first.owner?.pid, process.pid);
     assert.equal(first.dataset.sha256, createHash('sha256').update('a,b\n1,2\n').digest('hex'));
     assert.equal(first.dataset.path, data);
-    w.onEvent({ type: 'start', backend: 'wasm', epochs: 3, batchesPerEpoch: 4, trainExamples: 10, validationExamples: 0 });
+    w.onEvent({ type: 'start', backend: 'wasm', engine: 'WASM SIMD128, 2 threads; no native GEMM (turned off by RNN_LAB_NATIVE=off)', epochs: 3, batchesPerEpoch: 4, trainExamples: 10, validationExamples: 0 });
     w.onEvent({ type: 'epochEnd', epoch: 1, loss: 0.5, valLoss: 0.6, elapsedSeconds: 0.1 });
     w.onEvent({ type: 'epochEnd', epoch: 2, loss: 0.25, valLoss: null, elapsedSeconds: 0.2 });
     await w.flush();

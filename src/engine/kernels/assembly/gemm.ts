@@ -6,6 +6,17 @@
 // (sAi=1, sAk=lda) — the weight-gradient products — without materialising a transpose: A's
 // elements are broadcast one at a time anyway. The micro-kernel holds a 4×8 block of C in eight
 // f32x4 registers; edges fall back to 1-row and 1-column paths.
+//
+// scripts/build.mjs compiles this file twice: with SIMD128 alone, and with relaxed SIMD as well,
+// where every multiply-add is one relaxed_madd (an FMA on x64 and arm64: half the instructions, one
+// rounding). kernels/wasm.ts picks the relaxed build where the runtime validates and passes it.
+
+/** acc + a·b: fused where the build has relaxed SIMD (ASC_FEATURE_RELAXED_SIMD is a compile-time constant). */
+@inline
+function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
 
 @inline
 export function fp(p: usize, i: i32): usize {
@@ -69,17 +80,17 @@ function gemmPanel(
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let s = v128.load32_splat(a0 + ak);
-        x00 = f32x4.add(x00, f32x4.mul(s, b0));
-        x01 = f32x4.add(x01, f32x4.mul(s, b1));
+        x00 = madd(x00, s, b0);
+        x01 = madd(x01, s, b1);
         s = v128.load32_splat(a1 + ak);
-        x10 = f32x4.add(x10, f32x4.mul(s, b0));
-        x11 = f32x4.add(x11, f32x4.mul(s, b1));
+        x10 = madd(x10, s, b0);
+        x11 = madd(x11, s, b1);
         s = v128.load32_splat(a2 + ak);
-        x20 = f32x4.add(x20, f32x4.mul(s, b0));
-        x21 = f32x4.add(x21, f32x4.mul(s, b1));
+        x20 = madd(x20, s, b0);
+        x21 = madd(x21, s, b1);
         s = v128.load32_splat(a3 + ak);
-        x30 = f32x4.add(x30, f32x4.mul(s, b0));
-        x31 = f32x4.add(x31, f32x4.mul(s, b1));
+        x30 = madd(x30, s, b0);
+        x31 = madd(x31, s, b1);
         bp += bstep;
         ak += astep;
       }
@@ -100,10 +111,10 @@ function gemmPanel(
       let ak: usize = 0;
       for (let k = 0; k < K; k++) {
         const bv = v128.load(bp);
-        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), bv));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), bv));
-        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ak), bv));
-        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ak), bv));
+        x0 = madd(x0, v128.load32_splat(a0 + ak), bv);
+        x1 = madd(x1, v128.load32_splat(a1 + ak), bv);
+        x2 = madd(x2, v128.load32_splat(a2 + ak), bv);
+        x3 = madd(x3, v128.load32_splat(a3 + ak), bv);
         bp += bstep;
         ak += astep;
       }

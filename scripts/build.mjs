@@ -76,7 +76,8 @@ const nodeCommon = {
   minify: production,
   logLevel: 'warning',
   // tfjs-node is optional: used when the user has it installed, never bundled or required.
-  external: ['vscode', '@tensorflow/tfjs-node'],
+  // onnxruntime-node's native binding is loaded by path (kernels/native.ts), never bundled.
+  external: ['vscode', '@tensorflow/tfjs-node', 'onnxruntime-node'],
 };
 
 // tfjs is bundled everywhere, so dist/ runs without node_modules. An installed tfjs-node still

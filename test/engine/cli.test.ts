@@ -50,8 +50,8 @@ describe('rnn-lab CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     const j = lastJsonLine(r.stdout);
     assert.deepEqual(Object.keys(j).sort(), KEYS);
-    // The progress names the kernels' build and threads (every core by default).
-    assert.match(r.stderr, new RegExp(`^backend wasm \\(kernels: WASM SIMD128, ${availableParallelism()} threads?\\)`, 'm'));
+    // The progress names the kernels' build, threads (every core by default) and native GEMM.
+    assert.match(r.stderr, new RegExp(`^backend wasm \\(kernels: WASM SIMD128, ${availableParallelism()} threads?; large products on onnxruntime 1\\.30\\.0\\)`, 'm'));
     const hand = stockBaseline();
     assert.equal(j.rows, 732);
     assert.equal(hand.rows, 732);

@@ -32,10 +32,10 @@ export interface Run {
   stderr: string;
 }
 
-/** `node dist/cli.js ...args` from the repository root, with RNN_LAB_DEBUG cleared. */
-export function cli(args: string[]): Promise<Run> {
+/** `node dist/cli.js ...args` from the repository root, with RNN_LAB_DEBUG cleared and `env` added. */
+export function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, RNN_LAB_DEBUG: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, RNN_LAB_DEBUG: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -17,11 +17,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { kernels, setHostGemm, type KernelModule } from './wasm';
+import { nativeGemm, nativeStatus, type NativeGemm } from './native';
 import { checkOption } from '../options';
 import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 
 /** Multiply-adds below which a product runs on the calling thread alone. */
 const MIN_PARALLEL_MACS = 8_000_000;
+/** Multiply-adds from which a product goes to the native GEMM, where there is one (kernels/native.ts). */
+export const MIN_NATIVE_MACS = 4_000_000;
 /** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
 const MIN_PARALLEL_ELEMS = 1_000_000;
 
@@ -125,7 +128,8 @@ export class GemmPool {
   private readonly helpers: Helper[] = [];
   private threadCount: number;
 
-  constructor(private readonly km: KernelModule, threads = 0) {
+  /** `native`: where products of MIN_NATIVE_MACS or more go (null: all stay on WASM). */
+  constructor(private readonly km: KernelModule, threads = 0, readonly native: NativeGemm | null = null) {
     this.threadCount = resolveThreads(threads);
   }
 
@@ -178,7 +182,9 @@ export class GemmPool {
   /** Same contract as the kernel's gemm (see assembly/gemm.ts); large products use every thread. */
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
-    if (this.threadCount < 2 || M * K * N < MIN_PARALLEL_MACS) {
+    const macs = M * K * N;
+    if (this.native && macs >= MIN_NATIVE_MACS && this.native.gemm(this.km.sharedMemory.buffer, this.threadCount, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
+    if (this.threadCount < 2 || macs < MIN_PARALLEL_MACS) {
       k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate);
       return;
     }
@@ -243,17 +249,21 @@ function resolveThreads(threads: number): number {
 
 let pool: GemmPool | null = null;
 
-/** The process-wide pool over the process-wide kernel module. */
+/** The process-wide pool over the process-wide kernel module, with the native GEMM where there is one. */
 export function gemmPool(): GemmPool {
-  if (!pool) pool = new GemmPool(kernels());
+  if (!pool) pool = new GemmPool(kernels(), 0, nativeGemm());
   return pool;
 }
 
-/** What runs the kernels, for the CLI's and the extension's logs: "WASM relaxed SIMD (FMA), 2 threads". */
+/**
+ * What runs the kernels, in one line for the CLI's and the extension's logs: "WASM relaxed SIMD
+ * (FMA), 2 threads; large products on onnxruntime 1.30.0", or why there is no native GEMM.
+ */
 export function kernelEngine(): string {
   const build = kernels().variant === 'relaxed-simd' ? 'WASM relaxed SIMD (FMA)' : 'WASM SIMD128';
   const t = gemmPool().threads;
-  return `${build}, ${t} thread${t === 1 ? '' : 's'}`;
+  const native = nativeStatus();
+  return `${build}, ${t} thread${t === 1 ? '' : 's'}; ${native.ok ? `large products on ${native.name}` : `no native GEMM (${native.reason})`}`;
 }
 
 /** Threads for the process-wide pool: 0 or undefined for every core (the CLI's --threads, rnnLab.threads). */

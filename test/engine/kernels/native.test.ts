@@ -1,0 +1,122 @@
+// The native GEMM (onnxruntime's CPU Gemm) against the WASM kernel on the layouts the engine
+// sends it (A·B, Aᵀ·B for the weight gradients, accumulating into C for the GRU's recurrence),
+// within float32 rounding; other layouts are refused untouched. Then training on it, through the
+// CLI as a user runs it: deterministic for a seed, and within float32 tolerance of the WASM-only
+// run (RNN_LAB_NATIVE=off).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decodeSafetensors } from '../../../src/engine/safetensors';
+import { kernels } from '../../../src/engine/kernels/wasm';
+import { nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
+import { GemmPool, MIN_NATIVE_MACS, kernelEngine } from '../../../src/engine/kernels/parallel';
+import { EXAMPLES } from '../data/helpers';
+import { cli, ensureCliBuilt } from '../../helpers/cli';
+
+const km = kernels();
+
+function filled(n: number, f: (i: number) => number): number {
+  const p = km.scratch(n);
+  const v = km.f32(p, n);
+  for (let i = 0; i < n; i++) v[i] = f(i);
+  return p;
+}
+
+/** |x − y| within float32 rounding of K-term sums of terms ≤ 1: 1e-6·K absolute. */
+function close(p: number, q: number, n: number, K: number, label: string): void {
+  const a = km.f32(p, n), b = km.f32(q, n);
+  for (let i = 0; i < n; i++) {
+    if (!(Math.abs(a[i] - b[i]) <= 1e-6 * K)) assert.fail(`${label}: element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+test('onnxruntime-node ships a binary for this platform, and it loads and passes its self-check', () => {
+  assert.deepEqual(nativeStatus(), { ok: true, name: 'onnxruntime 1.30.0' });
+  assert.match(kernelEngine(), /; large products on onnxruntime 1\.30\.0$/);
+});
+
+test('native GEMM equals the WASM kernel within float32 rounding: A·B, Aᵀ·B, accumulating', () => {
+  const native = nativeGemm()!;
+  const mem = km.sharedMemory;
+  for (const [M, K, N] of [[64, 256, 768], [37, 300, 203], [256, 64, 768]]) {
+    km.beginScratch();
+    const a = filled(M * K, (i) => Math.sin(i)), at = filled(K * M, (i) => Math.cos(0.1 * i));
+    const b = filled(K * N, (i) => Math.cos(0.3 * i));
+    for (const acc of [false, true]) {
+      const init = (i: number) => (acc ? i % 7 : 0);
+      const w = filled(M * N, init), n = filled(M * N, init);
+      km.k.gemm(w, N, a, K, 1, b, N, M, K, N, acc);
+      assert.equal(native.gemm(mem.buffer, 2, n, N, a, K, 1, b, N, M, K, N, acc), true);
+      close(w, n, M * N, K, `A·B [${M},${K}]x[${K},${N}] accumulate=${acc}`);
+      const wt = filled(M * N, init), nt = filled(M * N, init);
+      km.k.gemm(wt, N, at, 1, M, b, N, M, K, N, acc);
+      assert.equal(native.gemm(mem.buffer, 1, nt, N, at, 1, M, b, N, M, K, N, acc), true);
+      close(wt, nt, M * N, K, `Aᵀ·B [${K},${M}]ᵀx[${K},${N}] accumulate=${acc}`);
+    }
+  }
+});
+
+test('layouts onnxruntime is not given (a strided C or B, a strided A) are refused, C untouched', () => {
+  const native = nativeGemm()!;
+  km.beginScratch();
+  const M = 8, K = 16, N = 24;
+  const a = filled(M * 2 * K, Math.sin), b = filled(K * 2 * N, Math.cos), c = filled(M * 2 * N, () => 3);
+  const buf = km.sharedMemory.buffer;
+  assert.equal(native.gemm(buf, 1, c, 2 * N, a, K, 1, b, N, M, K, N, false), false); // ldc ≠ N
+  assert.equal(native.gemm(buf, 1, c, N, a, K, 1, b, 2 * N, M, K, N, false), false); // ldb ≠ N
+  assert.equal(native.gemm(buf, 1, c, N, a, 2 * K, 1, b, N, M, K, N, false), false); // a row of a wider A
+  assert.ok(km.f32(c, M * 2 * N).every((v) => v === 3));
+});
+
+test('the pool sends products from MIN_NATIVE_MACS to the native GEMM and keeps smaller ones on WASM, bit for bit', () => {
+  const pool = new GemmPool(km, 2, nativeGemm());
+  const wasmOnly = new GemmPool(km, 2, null);
+  km.beginScratch();
+  const M = 64, K = 256;
+  for (const N of [Math.floor(MIN_NATIVE_MACS / (M * K)) - 8, 768]) {
+    const a = filled(M * K, Math.sin), b = filled(K * N, Math.cos);
+    const p = km.scratch(M * N), q = km.scratch(M * N);
+    pool.gemm(p, N, a, K, 1, b, N, M, K, N, false);
+    wasmOnly.gemm(q, N, a, K, 1, b, N, M, K, N, false);
+    const x = km.f32(p, M * N), y = km.f32(q, M * N);
+    const differ = x.some((v, i) => v !== y[i]);
+    // Below the threshold both are the WASM kernel; above it onnxruntime rounds differently somewhere.
+    assert.equal(differ, M * K * N >= MIN_NATIVE_MACS, `N = ${N}`);
+  }
+});
+
+describe('training on the native GEMM (batched kor-eng, hidden 64, one epoch)', () => {
+  let tmp: string;
+  before(async () => {
+    ensureCliBuilt();
+    tmp = await mkdtemp(path.join(tmpdir(), 'rnn-lab-native-'));
+  });
+  after(() => rm(tmp, { recursive: true, force: true }));
+
+  async function train(name: string, env: Record<string, string> = {}): Promise<Record<string, Float32Array>> {
+    const dir = path.join(tmp, name);
+    const args = ['seq2seq', path.join(EXAMPLES, 'kor-eng.txt'), '--hidden', '64', '--epochs', '1', '--batch-size', '64', '--optimizer', 'adam', '--lr', '0.001', '--seed', '3', '--save', dir, '--json', '--quiet'];
+    const r = await cli(args, env);
+    assert.equal(r.code, 0, r.stderr);
+    const file = path.join(dir, 'model.safetensors');
+    const { tensors } = decodeSafetensors(new Uint8Array(await readFile(file)), file);
+    return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, Float32Array.from(t.data)]));
+  }
+
+  test('is deterministic for a seed (bit for bit) and within float32 tolerance of WASM alone', async () => {
+    const [n1, n2, w] = await Promise.all([train('native1'), train('native2'), train('wasm', { RNN_LAB_NATIVE: 'off' })]);
+    assert.deepEqual(Object.keys(n1).sort(), Object.keys(w).sort());
+    let differ = 0;
+    for (const k of Object.keys(w)) {
+      assert.deepEqual(n1[k], n2[k], `${k}: two native runs with one seed`);
+      for (let i = 0; i < w[k].length; i++) {
+        // 51 Adam steps of lr 0.001 from products that differ in their last bits.
+        if (!(Math.abs(n1[k][i] - w[k][i]) <= 1e-4)) assert.fail(`${k}[${i}]: native ${n1[k][i]} vs WASM ${w[k][i]}`);
+        if (n1[k][i] !== w[k][i]) differ++;
+      }
+    }
+    assert.ok(differ > 0, 'the native run really took another path');
+  });
+});

@@ -91,9 +91,10 @@ export class NativeGemm {
   gemm(memory: ArrayBufferLike, threads: number, c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): boolean {
     const transposeA = sAi === 1 && sAk === M && M > 1;
     if (!(ldb === N && ldc === N && (transposeA || (sAk === 1 && sAi === K)))) return false;
-    const buf = this.stage(M * K + K * N + (accumulate ? M * N : 0));
+    const buf = this.stage(M * K + K * N + (accumulate ? 2 : 1) * M * N);
     const A = new Float32Array(buf, 0, M * K);
     const B = new Float32Array(buf, M * K * 4, K * N);
+    const Y = new Float32Array(buf, (M * K + K * N) * 4, M * N);
     A.set(new Float32Array(memory, a, M * K));
     B.set(new Float32Array(memory, b, K * N));
     const out = new Float32Array(memory, c, M * N);
@@ -102,12 +103,13 @@ export class NativeGemm {
       B: new Tensor('float32', B, [K, N]),
     };
     if (accumulate) {
-      const C = new Float32Array(buf, (M * K + K * N) * 4, M * N);
+      const C = new Float32Array(buf, (M * K + K * N + M * N) * 4, M * N);
       C.set(out);
       feeds.C = new Tensor('float32', C, [M, N]);
     }
-    // The binding ignores a preallocated output here, so Y comes back in a buffer of its own.
-    out.set(this.session(transposeA, accumulate, threads).run(feeds, { Y: null }, {}).Y.data);
+    // Y is preallocated in the staging buffer: onnxruntime writes it there, allocating nothing.
+    this.session(transposeA, accumulate, threads).run(feeds, { Y: new Tensor('float32', Y, [M, N]) }, {});
+    out.set(Y);
     return true;
   }
 }

@@ -67,7 +67,7 @@ for (;;) {
 }
 `;
 
-/** One part of a split operation: the op and its arguments, as the kernel export takes them. */
+/** One part of a split operation: its arguments, in the order the kernel export takes them. */
 interface Part {
   ints: number[];
   floats: number[];

@@ -8,7 +8,10 @@
  * The append cost is timed where it is paid: the writer's synchronous work on the training
  * thread (each epoch's line, each flush's call), summed, against the same run's training time. A
  * with/without comparison of whole runs would measure the machine's noise (a few %), not the store.
- * The listing is what the tree does: listRuns over a folder of 1,000 done runs of 500 epochs each.
+ * The listing is what the tree does: listRuns over a folder of 1,000 done runs of 500 epochs each,
+ * first with an empty cache (each run.json read; its metrics summary stands for metrics.jsonl),
+ * then again with the tree's cache (only the files' sizes and times looked at). The verdict is the
+ * slowest of all those listings.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -79,7 +82,8 @@ async function main(): Promise<void> {
       warm.push(await time(cache));
     }
     const ms = (a: number[]) => a.map((t) => t.toFixed(0)).join(', ');
-    console.log(`Runs tree listing, 1000 runs of 500 epochs: first listing (every file read) ${ms(cold)} ms; refresh (the tree's cache) ${ms(warm)} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (target < 500 ms) ${Math.min(...cold) < 500 ? 'PASS' : 'FAIL'}`);
+    const slowest = Math.max(...cold, ...warm);
+    console.log(`Runs tree listing, 1000 runs of 500 epochs: first listing (every run.json read) ${ms(cold)} ms; refresh (the tree's cache) ${ms(warm)} ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores -> slowest ${slowest.toFixed(0)} ms (target < 500 ms) ${slowest < 500 ? 'PASS' : 'FAIL'}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,9 @@
  * Format 2 (this one): `run.json` (RunJson, rewritten atomically on every status change),
  * `metrics.jsonl` (one MetricsLine per logged step or epoch, appended while training runs),
  * `samples.jsonl` (seq2seq), `result.json` (the flow's final result), `model/` when saved.
+ * A finished run's run.json may also hold `metricsSummary` (MetricsSummary), so a listing need not
+ * read metrics.jsonl; the field is optional and additive (a reader that ignores it reads the run
+ * as before), so it stays format 2, and run.json files written without it read as they always did.
  * Format 1 (the first release): `config.json` (LegacyRunConfig) and `result.json`, done runs only.
  */
 import type { ForecastOptions, ForecastResult } from './forecast';
@@ -68,6 +71,20 @@ export interface RunJson<K extends RunKind = RunKind> {
    * modification time) it tells a live run from one whose worker is gone.
    */
   owner?: { pid: number };
+  /** Written when the run ends: what a listing needs from metrics.jsonl, valid while the file's size and mtime are these. */
+  metricsSummary?: MetricsSummary;
+}
+
+/**
+ * metrics.jsonl as it was when the run ended: its line count and last line, with the file's size
+ * and modification time. A listing trusts it only while the file still has that size and time;
+ * a file appended to or edited by hand since is read (and validated) again.
+ */
+export interface MetricsSummary {
+  lines: number;
+  last: MetricsLine | null;
+  size: number;
+  mtimeMs: number;
 }
 
 /** One line of metrics.jsonl. `t` is seconds since the run started; kinds add their own figures (tokenAccuracy, bleu). */
@@ -141,6 +158,12 @@ export function parseRunJson(text: string): RunJson {
   need(isObj(o.headline) && Object.values(o.headline).every((h) => h === null || finite(h)), 'run.json: headline must hold numbers');
   const w = o.owner;
   need(w === undefined || (isObj(w) && Number.isInteger(w.pid)), 'run.json: owner must be {pid}');
+  const m = o.metricsSummary;
+  need(
+    m === undefined ||
+      (isObj(m) && Number.isInteger(m.lines) && (m.lines as number) >= 0 && (m.last === null || isMetricsLine(m.last)) && Number.isInteger(m.size) && finite(m.mtimeMs)),
+    'run.json: metricsSummary must be {lines, last, size, mtimeMs}',
+  );
   return o as unknown as RunJson;
 }
 
@@ -171,9 +194,9 @@ function isMetricsLine(x: unknown): x is MetricsLine {
  * newline after it): it is dropped, and the curve so far kept. A bad line anywhere else is a
  * damaged file: a RunFileError naming the line.
  *
- * The Runs tree reads every run's file when it lists them, so the common case (every line good)
- * is one JSON.parse of the whole file as an array; only a file that fails that is read line by
- * line, to name the bad line.
+ * Opening a run, drawing its curve, and listing any run without a summary that still holds read
+ * the whole file, so the common case (every line good) is one JSON.parse of the whole file as an
+ * array; only a file that fails that is read line by line, to name the bad line.
  */
 export function parseMetrics(text: string): MetricsLine[] {
   const complete = text.endsWith('\n') || text === '';

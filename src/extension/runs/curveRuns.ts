@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { curveColumns, runColor } from '../../shared/curves';
 import type { MetricsLine } from '../../shared/runs';
 import type { CompareRun } from '../../shared/runsProtocol';
-import { filesKey, readRun } from './store';
+import { filesKey, readRun, statRunFiles } from './store';
 
 type ReadRun = Awaited<ReturnType<typeof readRun>>;
 
@@ -19,7 +19,7 @@ export type CurveCache = Map<string, { key: string; run: ReadRun }>;
 
 async function readCached(dir: string, cache: CurveCache | undefined): Promise<ReadRun> {
   if (!cache) return readRun(dir);
-  const key = await filesKey(dir);
+  const key = filesKey(await statRunFiles(dir));
   const hit = cache.get(dir);
   // A running run's status follows the clock (its heartbeat): read it again.
   if (hit && hit.key === key && hit.run.run.status !== 'running') return hit.run;

@@ -13,7 +13,7 @@
  * with its reason instead of breaking the list.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { appendFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { version as RNN_LAB_VERSION } from '../../../package.json';
@@ -127,6 +127,9 @@ export class RunWriter<K extends RunKind = RunKind> {
   private writeError: unknown = null;
   private batchesPerEpoch = 1;
   private ended = false;
+  /** metrics.jsonl's lines so far and its last one, for the summary run.json keeps when the run ends. */
+  private lines = 0;
+  private last: MetricsLine | null = null;
 
   private constructor(
     readonly dir: string,
@@ -186,6 +189,8 @@ export class RunWriter<K extends RunKind = RunKind> {
   /** Appends one line to metrics.jsonl (buffered). */
   metric(line: MetricsLine): void {
     this.metricsBuffer += JSON.stringify(line) + '\n';
+    this.lines++;
+    this.last = line;
     this.scheduleFlush();
   }
 
@@ -226,7 +231,8 @@ export class RunWriter<K extends RunKind = RunKind> {
 
   /**
    * Records how the run ended: the metrics so far flushed, result.json (when given), then run.json
-   * with the status, and the lock removed. Rejects with the first write that failed.
+   * with the status and metrics.jsonl's summary (so listing the run reads only run.json), and the
+   * lock removed. Rejects with the first write that failed.
    */
   async end(how: RunEnd<K>): Promise<void> {
     if (this.ended) return;
@@ -240,7 +246,12 @@ export class RunWriter<K extends RunKind = RunKind> {
     if (how.config) this.run.config = how.config;
     if (how.backend) this.run.backend = how.backend;
     delete this.run.owner;
-    await this.queue(() => this.writeRunJson());
+    await this.queue(async () => {
+      // No summary after a failed append: the file may not hold what was counted.
+      const s = this.writeError ? null : await stat(join(this.dir, 'metrics.jsonl')).catch(() => null);
+      if (s) this.run.metricsSummary = { lines: this.lines, last: this.last, size: s.size, mtimeMs: s.mtimeMs };
+      await this.writeRunJson();
+    });
     await this.queue(() => rm(join(this.dir, 'lock'), { force: true }));
     if (this.writeError) throw this.writeError;
   }
@@ -375,36 +386,58 @@ async function readLegacy(dir: string): Promise<{ run: RunJson; points: MetricsL
   return { run: fromLegacy(config, result), points };
 }
 
-/** One run folder: its run.json (or a first-release config.json) and its metrics, the status as it is now. */
-export async function readRun(dir: string, now = Date.now()): Promise<RunListing & { metrics: MetricsLine[] }> {
+/** A run folder's run.json (or a first-release config.json), and its metrics unless a summary stands for them. */
+async function readRunFiles(dir: string, now: number, useSummary: boolean, stats?: RunFileStats): Promise<RunListing & { metrics: MetricsLine[] | null }> {
   let run: RunJson;
-  let metrics: MetricsLine[];
+  let metrics: MetricsLine[] | null = null;
+  let points: number;
+  let last: MetricsLine | null;
   let legacy = false;
   const runText = await readFile(join(dir, 'run.json'), 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw new RunFileError(`run.json cannot be read: ${e.code ?? e.message}`);
   });
   if (runText === null) {
-    if (!(await exists(join(dir, 'config.json')))) throw new RunFileError('no run.json (a folder that is not a run, or one whose start was cut short)');
+    if (!(stats ? stats['config.json'] !== null : await exists(join(dir, 'config.json')))) throw new RunFileError('no run.json (a folder that is not a run, or one whose start was cut short)');
     ({ run, points: metrics } = await readLegacy(dir));
     legacy = true;
   } else {
     run = parseRunJson(runText);
-    const text = await readFile(join(dir, 'metrics.jsonl'), 'utf8').catch(() => '');
-    metrics = parseMetrics(text);
+    const summary = useSummary && run.status !== 'running' ? run.metricsSummary : undefined;
+    const file = join(dir, 'metrics.jsonl');
+    const s = summary ? (stats ? stats['metrics.jsonl'] : await stat(file).catch(() => null)) : null;
+    if (summary && s && s.size === summary.size && s.mtimeMs === summary.mtimeMs) {
+      // The file is as the writer left it: its summary stands for it.
+    } else {
+      metrics = parseMetrics(await readFile(file, 'utf8').catch(() => ''));
+    }
     if (run.status === 'running' && (await writerGone(dir, run, now))) run = { ...run, status: 'interrupted' };
   }
-  return {
-    damaged: false,
-    id: run.id,
-    dir,
-    run,
-    legacy,
-    hasModel: await exists(join(dir, 'model')),
-    points: metrics.length,
-    last: metrics.at(-1) ?? null,
-    metrics,
-  };
+  if (metrics) {
+    points = metrics.length;
+    last = metrics.at(-1) ?? null;
+  } else {
+    points = run.metricsSummary!.lines;
+    last = run.metricsSummary!.last;
+  }
+  return { damaged: false, id: run.id, dir, run, legacy, hasModel: stats ? stats.model !== null : await exists(join(dir, 'model')), points, last, metrics };
+}
+
+/** One run folder read whole: its run.json (or a first-release config.json) and every metrics line, the status as it is now. */
+export async function readRun(dir: string, now = Date.now()): Promise<RunListing & { metrics: MetricsLine[] }> {
+  const read = await readRunFiles(dir, now, false);
+  return { ...read, metrics: read.metrics! };
+}
+
+/**
+ * One run folder as the Runs tree lists it: a finished run whose metrics.jsonl still has the size
+ * and modification time its run.json's summary recorded is listed from the summary, without
+ * reading the file; any other (running, interrupted, first-release, or a file changed since) is
+ * read and validated whole, so a bad line still makes it damaged.
+ */
+export async function readRunListing(dir: string, now = Date.now(), stats?: RunFileStats): Promise<RunListing> {
+  const { metrics: _metrics, ...listing } = await readRunFiles(dir, now, true, stats);
+  return listing;
 }
 
 /**
@@ -414,16 +447,23 @@ export async function readRun(dir: string, now = Date.now()): Promise<RunListing
  */
 export type ListingCache = Map<string, { key: string; entry: RunEntry }>;
 
-/** The sizes and modification times of the files a run is read from: a cache's key. */
-export async function filesKey(dir: string): Promise<string> {
-  const parts = await Promise.all(['run.json', 'metrics.jsonl', 'config.json', 'result.json', 'model'].map((f) => stat(join(dir, f)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
-  return parts.join('|');
+const RUN_FILES = ['run.json', 'metrics.jsonl', 'config.json', 'result.json', 'model'] as const;
+/** The files a run is read from, stat'ed (null: not there). */
+export type RunFileStats = Record<(typeof RUN_FILES)[number], Stats | null>;
+
+export async function statRunFiles(dir: string): Promise<RunFileStats> {
+  const all = await Promise.all(RUN_FILES.map((f) => stat(join(dir, f)).catch(() => null)));
+  return Object.fromEntries(RUN_FILES.map((f, i) => [f, all[i]])) as RunFileStats;
 }
 
-async function listOne(dir: string, name: string, now: number): Promise<RunEntry> {
+/** The sizes and modification times of the files a run is read from: a cache's key. */
+export function filesKey(stats: RunFileStats): string {
+  return RUN_FILES.map((f) => (stats[f] ? `${stats[f].size}:${stats[f].mtimeMs}` : '-')).join('|');
+}
+
+async function listOne(dir: string, name: string, now: number, stats?: RunFileStats): Promise<RunEntry> {
   try {
-    const { metrics: _metrics, ...listing } = await readRun(dir, now);
-    return listing;
+    return await readRunListing(dir, now, stats);
   } catch (e) {
     return { damaged: true, id: name, dir, reason: e instanceof RunFileError ? e.message : String((e as Error).message ?? e) };
   }
@@ -447,11 +487,12 @@ export async function listRuns(root: string, options: { now?: number; cache?: Li
         const s = await stat(dir).catch(() => null);
         if (!s?.isDirectory()) return null;
         if (!cache) return listOne(dir, name, now);
-        const key = await filesKey(dir);
+        const stats = await statRunFiles(dir);
+        const key = filesKey(stats);
         const hit = cache.get(dir);
         // A running run is read again: whether its writer is alive changes with the clock alone.
         if (hit && hit.key === key && (hit.entry.damaged || hit.entry.run.status !== 'running')) return hit.entry;
-        const entry = await listOne(dir, name, now);
+        const entry = await listOne(dir, name, now, stats);
         cache.set(dir, { key, entry });
         return entry;
       }),

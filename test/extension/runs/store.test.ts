@@ -4,12 +4,12 @@
 // deletion of one run only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, utimes, mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ForecastResult } from '../../../src/engine/forecast/types';
-import { deleteRun, listRuns, readRun, readRunResult, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
+import { deleteRun, listRuns, readRun, readRunListing, readRunResult, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
 import { parseMetrics, parseRunJson } from '../../../src/shared/runs';
 
 const result = {
@@ -258,6 +258,91 @@ test('a listing cache reads a folder again only when its files changed', () =>
     await writeFile(join(w.dir, 'metrics.jsonl'), 'oops\n');
     const damaged = (await listRuns(root, { cache }))[0];
     assert.ok(damaged.damaged && /line 1/.test(damaged.reason));
+  }));
+
+/** A run folder read whole, as a listing (its metrics dropped). */
+async function wholeListing(dir: string): Promise<RunListing> {
+  const { metrics: _m, ...listing } = await readRun(dir);
+  return listing;
+}
+
+test("a finished run is listed from its run.json's metrics summary, equal to reading it whole", () =>
+  withRoot(async (root, data) => {
+    const done = await RunWriter.create(root, start(data, 'done'));
+    for (let e = 1; e <= 500; e++) done.metric({ step: e, epoch: e, t: e / 10, loss: 1 / e, valLoss: 2 / e });
+    await done.end({ status: 'done', headline: { rmse: 1, naiveRmse: 2 } });
+    const cancelled = await RunWriter.create(root, start(data, 'cancelled'));
+    cancelled.metric({ step: 1, epoch: 1, t: 0.5, loss: 0.75 });
+    await cancelled.endWith(Object.assign(new Error('stopped'), { code: 'CANCELLED' }));
+    const empty = await RunWriter.create(root, start(data, 'empty'));
+    await empty.end({ status: 'failed', error: 'bad data' });
+
+    const s = await stat(join(done.dir, 'metrics.jsonl'));
+    const summary = parseRunJson(await readFile(join(done.dir, 'run.json'), 'utf8')).metricsSummary;
+    assert.deepEqual(summary, { lines: 500, last: { step: 500, epoch: 500, t: 50, loss: 1 / 500, valLoss: 2 / 500 }, size: s.size, mtimeMs: s.mtimeMs });
+    for (const w of [done, cancelled, empty]) assert.deepEqual(await readRunListing(w.dir), await wholeListing(w.dir), w.id);
+    const listed = (await listRuns(root, { cache: new Map() })).map(ok);
+    assert.deepEqual(listed.map((r) => [r.id, r.points, r.last?.loss ?? null]), [['empty', 0, null], ['cancelled', 1, 0.75], ['done', 500, 1 / 500]]);
+    assert.equal(listed[1].run.status, 'cancelled');
+
+    // The summary stands for the file while size and time match: a run.json that says so is
+    // believed without reading metrics.jsonl (here, bytes that are not metrics at all).
+    const file = join(cancelled.dir, 'metrics.jsonl');
+    await writeFile(file, 'x'.repeat(20) + '\n');
+    const t = await stat(file);
+    const run = JSON.parse(await readFile(join(cancelled.dir, 'run.json'), 'utf8'));
+    await writeFile(join(cancelled.dir, 'run.json'), JSON.stringify({ ...run, metricsSummary: { ...run.metricsSummary, size: t.size, mtimeMs: t.mtimeMs } }));
+    assert.equal(ok(await listOnly(root, 'cancelled')).points, 1, 'listed from the summary');
+    await assert.rejects(readRun(cancelled.dir), /metrics\.jsonl line 1: not valid JSON/, 'opening the run still reads it whole');
+  }));
+
+/** The listing of the run `id` of `root`. */
+async function listOnly(root: string, id: string): Promise<RunEntry> {
+  return (await listRuns(root)).find((e) => e.id === id)!;
+}
+
+test('a metrics.jsonl edited or appended to after its run ended is read again: a bad line makes the run damaged', () =>
+  withRoot(async (root, data) => {
+    const w = await RunWriter.create(root, start(data, 'a'));
+    for (let e = 1; e <= 3; e++) w.metric({ step: e, epoch: e, t: e, loss: 1 / e });
+    await w.end({ status: 'done', headline: { rmse: 1, naiveRmse: 2 } });
+    const file = join(w.dir, 'metrics.jsonl');
+    const text = await readFile(file, 'utf8');
+    const cache = new Map();
+    assert.equal(ok((await listRuns(root, { cache }))[0]).points, 3);
+
+    // Appended by hand: four lines, read from the file.
+    await appendFile(file, JSON.stringify({ step: 4, epoch: 4, t: 4, loss: 0.2 }) + '\n');
+    const appended = ok((await listRuns(root, { cache }))[0]);
+    assert.deepEqual([appended.points, appended.last?.loss], [4, 0.2]);
+
+    // A line edited to one of the same length (the size alone would not tell): damaged, by line.
+    const lines = text.split('\n');
+    lines[1] = lines[1].replace('"loss"', '"lo$s"');
+    await writeFile(file, lines.join('\n'));
+    assert.equal((await stat(file)).size, Buffer.byteLength(text));
+    const damaged = await listOnly(root, 'a');
+    assert.ok(damaged.damaged && damaged.reason === 'metrics.jsonl line 2: loss must be a number', JSON.stringify(damaged));
+    assert.ok((await listRuns(root, { cache }))[0].damaged, 'the cached listing too');
+  }));
+
+test('a run.json without a metrics summary (written before it existed) lists from metrics.jsonl; a malformed one is damage', () =>
+  withRoot(async (root, data) => {
+    const w = await RunWriter.create(root, start(data, 'a'));
+    w.metric({ step: 1, epoch: 1, t: 1, loss: 0.5 });
+    w.metric({ step: 2, epoch: 2, t: 2, loss: 0.25, valLoss: 0.3 });
+    await w.end({ status: 'done', headline: { rmse: 1, naiveRmse: 2 } });
+    const { metricsSummary, ...older } = JSON.parse(await readFile(join(w.dir, 'run.json'), 'utf8'));
+    assert.ok(metricsSummary);
+    await writeFile(join(w.dir, 'run.json'), JSON.stringify(older, null, 2));
+    const listed = ok(await listOnly(root, 'a'));
+    assert.equal(listed.run.metricsSummary, undefined);
+    assert.deepEqual([listed.points, listed.last], [2, { step: 2, epoch: 2, t: 2, loss: 0.25, valLoss: 0.3 }]);
+    assert.deepEqual(listed, await wholeListing(w.dir));
+
+    await writeFile(join(w.dir, 'run.json'), JSON.stringify({ ...older, metricsSummary: { lines: 'two' } }));
+    const bad = await listOnly(root, 'a');
+    assert.ok(bad.damaged && bad.reason === 'run.json: metricsSummary must be {lines, last, size, mtimeMs}', JSON.stringify(bad));
   }));
 
 test('listing a missing folder gives no runs', async () => {

@@ -42,7 +42,9 @@ export function smoothEma(values: readonly number[], weight: number): number[] {
 
 /**
  * At most about `max` points to draw, keeping each bucket's lowest and highest value (in their
- * order) plus the first and last point, so a spike or a dip survives thinning. Returns indices.
+ * order) plus the first and last point, so a spike or a dip survives thinning. A value that is not
+ * finite (a diverged step, a missing held-out loss as NaN) takes no part in a bucket's extremes; a
+ * bucket with none keeps its first point. Returns indices.
  */
 export function thinIndices(values: readonly number[], max: number): number[] {
   const n = values.length;
@@ -53,13 +55,16 @@ export function thinIndices(values: readonly number[], max: number): number[] {
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor(b * size);
     const to = Math.min(n, Math.floor((b + 1) * size));
-    let lo = from;
-    let hi = from;
+    let lo = -1;
+    let hi = -1;
     for (let i = from; i < to; i++) {
-      if (values[i] < values[lo]) lo = i;
-      if (values[i] > values[hi]) hi = i;
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < values[lo]) lo = i;
+      if (hi < 0 || v > values[hi]) hi = i;
     }
-    if (lo === hi) out.push(lo);
+    if (lo < 0) out.push(from);
+    else if (lo === hi) out.push(lo);
     else out.push(Math.min(lo, hi), Math.max(lo, hi));
   }
   if (out[0] !== 0) out.unshift(0);
@@ -131,10 +136,18 @@ export function metricsCsv(runs: readonly { id: string; metrics: readonly Metric
   return lines.join('\r\n') + '\r\n';
 }
 
-/** The curve at the indices `thinIndices` keeps for its training loss: every column thinned alike. */
+/**
+ * The curve thinned for drawing: the points `thinIndices` keeps for the training loss and those
+ * it keeps for the held-out loss, together and in order, so neither curve loses a spike to the
+ * other's thinning (at most about `max` points per curve, 2·max in all).
+ */
 export function thinCurve(c: CurveColumns, max: number): CurveColumns {
-  const keep = thinIndices(c.loss, max);
-  if (keep.length === c.loss.length) return c;
+  if (c.loss.length <= max) return c;
+  let keep = thinIndices(c.loss, max);
+  if (c.valLoss.some((v) => v !== null)) {
+    const both = new Set([...keep, ...thinIndices(c.valLoss.map((v) => v ?? NaN), max)]);
+    keep = [...both].sort((a, b) => a - b);
+  }
   const pick = <T>(a: T[]) => keep.map((i) => a[i]);
   return { step: pick(c.step), epoch: pick(c.epoch), t: pick(c.t), loss: pick(c.loss), valLoss: pick(c.valLoss) };
 }

@@ -18,7 +18,21 @@ export interface CurveRun {
   curve: CurveColumns;
 }
 
-export type HostToCharts = { type: 'runs'; runs: CurveRun[]; note: string };
+/** The charts view's mini chart, in CSS pixels: the page draws it at this size, the host thins to it. */
+export const MINI_CHART = { width: 260, height: 90, pad: 4 } as const;
+/** Points per curve the host sends: a lowest and a highest value per pixel column of the plot. */
+export const MINI_CHART_POINTS = 2 * (MINI_CHART.width - 2 * MINI_CHART.pad);
+
+/** A run of the charts view; `key` names its slot (the run's folder) from one message to the next. */
+export interface ChartRun extends CurveRun {
+  key: string;
+}
+
+/**
+ * The charts to draw: `order` every slot, in order; `runs` only those that are new or changed
+ * since the last message (the page keeps the others). The first message after `ready` has all.
+ */
+export type HostToCharts = { type: 'runs'; order: string[]; runs: ChartRun[]; note: string };
 export type ChartsToHost = { type: 'ready' } | { type: 'cspViolation'; directive: string; blockedURI: string };
 
 /** A run in the comparison: its curve (every line), its options and its headline figures. */

@@ -3,10 +3,11 @@
  * the one training now), drawn as plain SVG: a side bar holds many small charts, and plotly's
  * weight buys nothing at this size. Training loss solid, held-out loss dashed, y on a log scale
  * (losses span decades), in the run's colour. Run labels are dataset text: textContent only.
+ * The host sends only the runs that changed; the page keeps the others, and their charts.
  */
 import type { CurveColumns } from '../shared/curves';
 import { statusWord } from '../shared/runs';
-import type { ChartsToHost, CurveRun, HostToCharts } from '../shared/runsProtocol';
+import { MINI_CHART, type ChartRun, type ChartsToHost, type CurveRun, type HostToCharts } from '../shared/runsProtocol';
 import { el, mountShell, reportCspViolations, vscodeApi } from './common';
 import { t } from './l10n';
 
@@ -18,9 +19,7 @@ const SHELL = `
 mountShell(SHELL);
 
 const SVG = 'http://www.w3.org/2000/svg';
-const W = 260;
-const H = 90;
-const PAD = 4;
+const { width: W, height: H, pad: PAD } = MINI_CHART;
 
 const vscode = vscodeApi<HostToCharts, ChartsToHost>();
 const note = document.getElementById('note')!;
@@ -74,19 +73,25 @@ function chart(run: CurveRun): HTMLElement {
   return card;
 }
 
+/** Every run the page holds, by slot, with its chart. */
+const held = new Map<string, { run: ChartRun; card: HTMLElement }>();
+
 function draw(m: HostToCharts): void {
-  note.textContent = m.note || (m.runs.length ? t('{0} runs · solid: training loss, dashed: held-out loss (log scale)', m.runs.length) : '');
-  list.replaceChildren(...m.runs.map(chart));
-  document.body.dataset.charts = String(m.runs.length);
+  for (const run of m.runs) held.set(run.key, { run, card: chart(run) });
+  for (const key of [...held.keys()]) if (!m.order.includes(key)) held.delete(key);
+  const shown = m.order.flatMap((k) => held.get(k) ?? []);
+  note.textContent = m.note || (shown.length ? t('{0} runs · solid: training loss, dashed: held-out loss (log scale)', shown.length) : '');
+  list.replaceChildren(...shown.map((h) => h.card));
+  document.body.dataset.charts = String(shown.length);
+  // What a reload draws before the host answers: every run held, as one message.
+  vscode.setState({ type: 'runs', order: m.order, runs: shown.map((h) => h.run), note: m.note });
 }
 
 window.addEventListener('message', (e: MessageEvent<HostToCharts | { type: 'reply' }>) => {
-  if (e.data?.type === 'runs') {
-    vscode.setState(e.data);
-    draw(e.data);
-  }
+  if (e.data?.type === 'runs') draw(e.data);
 });
 const saved = vscode.getState();
-if (saved) draw(saved);
+// A state kept before runs had slots is not drawn: the host sends everything on ready anyway.
+if (saved && Array.isArray(saved.order)) draw(saved);
 reportCspViolations((m) => vscode.post(m));
 vscode.post({ type: 'ready' });

@@ -2,7 +2,7 @@
 // the config table's differences, and the CSV export of every line of every run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configRows, metricsCsv, OKABE_ITO, runColor, smoothEma, thinIndices } from '../../src/shared/curves';
+import { configRows, metricsCsv, OKABE_ITO, runColor, smoothEma, thinCurve, thinIndices, type CurveColumns } from '../../src/shared/curves';
 
 const close = (a: number[], b: number[]) => {
   assert.equal(a.length, b.length);
@@ -34,6 +34,29 @@ test('thinning keeps each bucket’s extremes, the first and the last point', ()
   assert.ok(kept.length <= 502, `${kept.length} points`);
   assert.ok(kept.includes(7777), 'the spike survives');
   assert.deepEqual(kept, [...kept].sort((a, b) => a - b), 'in order');
+});
+
+test('thinning leaves values that are not finite out of the extremes: a bucket starting with NaN still keeps its lowest and highest', () => {
+  // Buckets of 3: [NaN, 4, 2] keeps 1 (max) and 2 (min); [NaN, NaN, NaN] keeps its first; [1, 9, 1] keeps 6 and 7.
+  assert.deepEqual(thinIndices([NaN, 4, 2, NaN, NaN, NaN, 1, 9, 1], 6), [0, 1, 2, 3, 6, 7, 8]);
+});
+
+test('a thinned curve keeps the held-out loss’s spikes too, not only the training loss’s', () => {
+  const n = 10_000;
+  const c: CurveColumns = { step: [], epoch: [], t: [], loss: [], valLoss: [] };
+  for (let i = 0; i < n; i++) {
+    c.step.push(i + 1);
+    c.epoch.push(i + 1);
+    c.t.push(i / 10);
+    c.loss.push(1 / (i + 1));
+    c.valLoss.push(i % 100 === 0 ? 2 / (i + 1) : null);
+  }
+  c.valLoss[5050] = 50;
+  const thin = thinCurve(c, 500);
+  assert.ok(thin.loss.length < 1100, `${thin.loss.length} points`);
+  assert.ok(thin.step.includes(5051) && thin.valLoss[thin.step.indexOf(5051)] === 50, 'the held-out spike survives');
+  assert.deepEqual(thin.step, [...thin.step].sort((a, b) => a - b), 'in order');
+  assert.equal(thinCurve(c, n), c, 'nothing to thin');
 });
 
 test('colours are the Okabe–Ito palette, stable by position', () => {

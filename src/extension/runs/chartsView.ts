@@ -1,20 +1,18 @@
 /**
  * The side bar's charts view (a webview view under the Runs tree): small loss curves of the runs
  * selected in the tree and of any run training now, read from their metrics.jsonl and thinned
- * for drawing. It redraws when the selection changes and whenever the tree lists again (a running
- * run's metrics grew). A webview only because a tree cannot draw a curve.
+ * for drawing (ChartFeed: only what changed is read and sent). It redraws when the selection
+ * changes and whenever the tree lists again (a running run's metrics grew). A webview only because
+ * a tree cannot draw a curve.
  */
 import * as vscode from 'vscode';
-import { thinCurve } from '../../shared/curves';
 import { parseChartsMessage, type ChartsToHost, type HostToCharts } from '../../shared/runsProtocol';
 import { Disposable } from '../core/disposable';
 import { t } from '../core/strings';
 import { WebviewPanelBase } from '../core/webviewPanel';
-import { readCompared, type CurveCache } from './curveRuns';
+import { ChartFeed } from './curveRuns';
 import type { RunEntry } from './store';
 
-/** Points drawn per curve: a small chart is a few hundred pixels wide. */
-const CHART_POINTS = 400;
 /** Curves drawn at most: the selection first, then the running ones. */
 const MAX_CHARTS = 20;
 
@@ -23,17 +21,24 @@ class ChartsPage extends WebviewPanelBase<HostToCharts, ChartsToHost, vscode.Web
     view: vscode.WebviewView,
     extensionUri: vscode.Uri,
     log: (line: string) => void,
-    private readonly data: () => Promise<HostToCharts>,
+    private readonly data: (all: boolean) => Promise<HostToCharts>,
   ) {
     super(view, extensionUri, { page: 'chartsPage', documentTitle: t('Loss curves'), name: 'charts view', parse: parseChartsMessage, requests: [] }, log);
   }
 
   protected onReady(): void {
-    void this.update();
+    // A page that (re)loaded has none of the runs: send them all.
+    void this.update(true);
   }
 
-  async update(): Promise<void> {
-    if (this.isReady) this.post(await this.data());
+  private updating: Promise<void> = Promise.resolve();
+
+  /** One message at a time, in order: each says what changed since the one before. */
+  update(all = false): Promise<void> {
+    this.updating = this.updating.then(async () => {
+      if (this.isReady) this.post(await this.data(all));
+    }).catch((e: unknown) => this.log(`Charts view: ${(e as Error).message}`));
+    return this.updating;
   }
 
   protected onMessage(m: ChartsToHost): void {
@@ -46,7 +51,7 @@ export class ChartsView extends Disposable implements vscode.WebviewViewProvider
   private page: ChartsPage | null = null;
   private selected: string[] = [];
   private running: string[] = [];
-  private readonly cache: CurveCache = new Map();
+  private readonly feed = new ChartFeed();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -57,7 +62,7 @@ export class ChartsView extends Disposable implements vscode.WebviewViewProvider
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    const page = new ChartsPage(view, this.extensionUri, this.log, () => this.data());
+    const page = new ChartsPage(view, this.extensionUri, this.log, (all) => this.data(all));
     this.page = page;
     page.onDidDispose(() => {
       if (this.page === page) this.page = null;
@@ -78,13 +83,12 @@ export class ChartsView extends Disposable implements vscode.WebviewViewProvider
     void this.page?.update();
   }
 
-  private async data(): Promise<HostToCharts> {
+  private async data(all: boolean): Promise<HostToCharts> {
+    if (all) this.feed.reset();
     const dirs = [...new Set([...this.selected, ...this.running])].slice(0, MAX_CHARTS);
-    const { runs, problems } = await readCompared(dirs, this.cache);
-    // Only the runs drawn now stay cached.
-    for (const d of [...this.cache.keys()]) if (!dirs.includes(d)) this.cache.delete(d);
-    for (const p of problems) this.log(`Charts view: ${p}`);
     const note = dirs.length ? '' : t('Select runs in the Runs view to see their loss curves here.');
-    return { type: 'runs', runs: runs.map((r) => ({ id: r.id, label: r.label, color: r.color, kind: r.kind, status: r.status, curve: thinCurve(r.curve, CHART_POINTS) })), note };
+    const { message, problems } = await this.feed.message(dirs, note);
+    for (const p of problems) this.log(`Charts view: ${p}`);
+    return message;
   }
 }

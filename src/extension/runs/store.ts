@@ -386,41 +386,45 @@ async function readLegacy(dir: string): Promise<{ run: RunJson; points: MetricsL
   return { run: fromLegacy(config, result), points };
 }
 
-/** A run folder's run.json (or a first-release config.json), and its metrics unless a summary stands for them. */
-async function readRunFiles(dir: string, now: number, useSummary: boolean, stats?: RunFileStats): Promise<RunListing & { metrics: MetricsLine[] | null }> {
-  let run: RunJson;
-  let metrics: MetricsLine[] | null = null;
-  let points: number;
-  let last: MetricsLine | null;
-  let legacy = false;
+/** What a run folder says of itself without its metrics.jsonl; a first-release run's points are its result's history. */
+export interface RunHead {
+  run: RunJson;
+  legacy: boolean;
+  hasModel: boolean;
+  legacyPoints: MetricsLine[] | null;
+}
+
+/** A run folder's run.json (or first-release config.json and result.json), the status as it is now; metrics.jsonl is not read. */
+export async function readRunHead(dir: string, now = Date.now(), stats?: RunFileStats): Promise<RunHead> {
+  const hasModel = stats ? stats.model !== null : await exists(join(dir, 'model'));
   const runText = await readFile(join(dir, 'run.json'), 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw new RunFileError(`run.json cannot be read: ${e.code ?? e.message}`);
   });
   if (runText === null) {
     if (!(stats ? stats['config.json'] !== null : await exists(join(dir, 'config.json')))) throw new RunFileError('no run.json (a folder that is not a run, or one whose start was cut short)');
-    ({ run, points: metrics } = await readLegacy(dir));
-    legacy = true;
-  } else {
-    run = parseRunJson(runText);
-    const summary = useSummary && run.status !== 'running' ? run.metricsSummary : undefined;
+    const { run, points } = await readLegacy(dir);
+    return { run, legacy: true, hasModel, legacyPoints: points };
+  }
+  let run = parseRunJson(runText);
+  if (run.status === 'running' && (await writerGone(dir, run, now))) run = { ...run, status: 'interrupted' };
+  return { run, legacy: false, hasModel, legacyPoints: null };
+}
+
+/** A run folder's head, and its metrics unless (useSummary) a summary stands for them. */
+async function readRunFiles(dir: string, now: number, useSummary: boolean, stats?: RunFileStats): Promise<RunListing & { metrics: MetricsLine[] | null }> {
+  const { run, legacy, hasModel, legacyPoints } = await readRunHead(dir, now, stats);
+  let metrics = legacyPoints;
+  const summary = useSummary && run.status !== 'running' && run.status !== 'interrupted' ? run.metricsSummary : undefined;
+  if (!legacy) {
     const file = join(dir, 'metrics.jsonl');
     const s = summary ? (stats ? stats['metrics.jsonl'] : await stat(file).catch(() => null)) : null;
-    if (summary && s && s.size === summary.size && s.mtimeMs === summary.mtimeMs) {
-      // The file is as the writer left it: its summary stands for it.
-    } else {
-      metrics = parseMetrics(await readFile(file, 'utf8').catch(() => ''));
-    }
-    if (run.status === 'running' && (await writerGone(dir, run, now))) run = { ...run, status: 'interrupted' };
+    // Trusted while the file is as the writer left it; anything else is read and validated.
+    if (!(summary && s && s.size === summary.size && s.mtimeMs === summary.mtimeMs)) metrics = parseMetrics(await readFile(file, 'utf8').catch(() => ''));
   }
-  if (metrics) {
-    points = metrics.length;
-    last = metrics.at(-1) ?? null;
-  } else {
-    points = run.metricsSummary!.lines;
-    last = run.metricsSummary!.last;
-  }
-  return { damaged: false, id: run.id, dir, run, legacy, hasModel: stats ? stats.model !== null : await exists(join(dir, 'model')), points, last, metrics };
+  const points = metrics ? metrics.length : summary!.lines;
+  const last = metrics ? (metrics.at(-1) ?? null) : summary!.last;
+  return { damaged: false, id: run.id, dir, run, legacy, hasModel, points, last, metrics };
 }
 
 /** One run folder read whole: its run.json (or a first-release config.json) and every metrics line, the status as it is now. */

@@ -443,6 +443,32 @@ export async function reloadWindow(page: Page): Promise<void> {
   );
 }
 
+/**
+ * Types `value` into the form field `#id` of `frame` as a user would. Typing right after the click
+ * sometimes loses the first keys (the field is still taking focus), so it is typed until the field
+ * holds it.
+ */
+export async function typeInto(page: Page, frame: Frame, id: string, value: string): Promise<void> {
+  const field = frame.locator(`#${id}`);
+  await waitFor(
+    async () => {
+      await field.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(value);
+      return (await field.evaluate((e) => (e as HTMLElement & { value: string }).value)) === value;
+    },
+    30_000,
+    `the form's #${id} did not take ${value}`,
+    250,
+  );
+}
+
+/** Preferences: Color Theme, then `theme` (e.g. 'Light Modern', 'Dark High Contrast', 'Dark Modern', the harness's). */
+export async function colorTheme(page: Page, theme: string): Promise<void> {
+  await paletteCommand(page, 'Preferences: Color Theme');
+  await quickPick(page, theme);
+}
+
 export interface TrainOptions {
   epochs: number;
   /** Rows per window; the form's default (7) when not given. */
@@ -459,22 +485,7 @@ export async function fillSetupForm(page: Page, setup: Frame, opts: TrainOptions
   await setup.evaluate(() => {
     (document.getElementById('order') as HTMLElement & { value: string }).value = 'reverse';
   });
-  // Typing right after the click sometimes loses the first keys (the field is still taking focus),
-  // so each value is typed until the field holds it.
-  const setField = async (id: string, value: string) => {
-    const field = setup.locator(`#${id}`);
-    await waitFor(
-      async () => {
-        await field.click();
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(value);
-        return (await field.evaluate((e) => (e as HTMLElement & { value: string }).value)) === value;
-      },
-      30_000,
-      `the setup form's #${id} did not take ${value}`,
-      250,
-    );
-  };
+  const setField = (id: string, value: string) => typeInto(page, setup, id, value);
   if (opts.batchSize !== undefined) await setField('f-batchSize', String(opts.batchSize));
   if (opts.seqLength !== undefined) await setField('f-seqLength', String(opts.seqLength));
   await setField('f-epochs', String(opts.epochs));

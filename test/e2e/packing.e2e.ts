@@ -5,14 +5,15 @@
  * The packing inspector in a real VS Code (code-server 4.100.3 + Chromium): the course's strings
  * with the numbers of lecture 11-6 (batch_sizes, 47 packed against 65 padded steps, the RNN's
  * shapes), hover and keyboard linking across the views, PyTorch's enforce_sorted error, a text
- * file whose lines are markup shown as text, and no CSP violation. Run with `npm run test:e2e`.
+ * file whose lines are markup shown as text, the light and high-contrast themes (each sequence's
+ * cells and the pad cells still told apart), and no CSP violation. Run with `npm run test:e2e`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { closeAllEditors, cspViolations, explorerCommand, launch, paletteCommand, reloadWindow, repoRoot, screenshot, waitFor, type Env } from './harness';
+import { closeAllEditors, colorTheme, cspViolations, explorerCommand, launch, paletteCommand, reloadWindow, repoRoot, screenshot, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -137,5 +138,59 @@ describe('packing inspector in code-server', { skip: !vsix || !entry ? 'set RNN_
 
     const violations = await cspViolations(page);
     assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+  });
+
+  test('the light and high-contrast themes: the inspector follows them, each sequence and the padding still told apart', { timeout: 180_000 }, async () => {
+    const { page } = env;
+    await closeAllEditors(page);
+    await paletteCommand(page, 'RNN Lab: Inspect Sequence Packing');
+    const f = await inspector(env, /course/);
+    // How a cell is told apart: its fill, its left edge (the sequence's colour on high contrast), its
+    // border style; per sequence of the packed strip, then the padded matrix's pad and real cells.
+    // (No named helpers inside evaluate callbacks: tsx would wrap them in __name(), which the page lacks.)
+    const looks = () =>
+      f.evaluate(() => {
+        const groups = ['0', '1', '2', '3', '4'].map((b) => `#packed .cell[data-cell^="${b}:"]`).concat(['#padded .cell.pad', '#padded .cell:not(.pad)']).map((sel) => [
+          ...new Set(
+            [...document.querySelectorAll(sel)].map((c) => {
+              const st = getComputedStyle(c);
+              return `${st.backgroundColor} ${st.borderLeftColor} ${st.borderLeftWidth} ${st.borderTopStyle}`;
+            }),
+          ),
+        ]);
+        return {
+          kind: ['vscode-high-contrast-light', 'vscode-high-contrast', 'vscode-light', 'vscode-dark'].find((k) => document.body.classList.contains(k)) ?? '',
+          bySeq: groups.slice(0, 5),
+          pad: groups[5],
+          real: groups[6],
+        };
+      });
+    let seen: unknown = null;
+    try {
+      for (const [theme, kind, shot] of [
+        ['Light Modern', 'vscode-light', 'packing-light'],
+        ['Dark High Contrast', 'vscode-high-contrast', 'packing-high-contrast'],
+      ]) {
+        await colorTheme(page, theme);
+        // The pointer off the page: a hovered cell is highlighted, which is not how it looks.
+        await page.mouse.move(0, 0);
+        const l = await waitFor(async () => {
+          const x = (seen = await looks());
+          return x.kind === kind ? x : null;
+        }, 30_000, () => `the inspector did not follow ${theme}: ${JSON.stringify(seen)}`);
+        // Every cell of a sequence looks alike, and no two sequences alike.
+        assert.ok(l.bySeq.every((s) => s.length === 1), `${theme}: ${JSON.stringify(l.bySeq)}`);
+        assert.equal(new Set(l.bySeq.map((s) => s[0])).size, 5, `${theme}: five sequences, five looks: ${JSON.stringify(l.bySeq)}`);
+        assert.equal(l.pad.length, 1, `${theme}: ${JSON.stringify(l.pad)}`);
+        assert.ok(!l.real.includes(l.pad[0]), `${theme}: a pad cell looks like no real cell: ${JSON.stringify(l)}`);
+        await f.evaluate(() => document.getElementById('padded')?.scrollIntoView());
+        await screenshot(page, shot);
+      }
+      const violations = await cspViolations(page);
+      assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+    } finally {
+      await page.keyboard.press('Escape');
+      await colorTheme(page, 'Dark Modern');
+    }
   });
 });

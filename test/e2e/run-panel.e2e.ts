@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, errorNotifications, findFrame, launch, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, colorTheme, errorNotifications, findFrame, launch, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -274,8 +274,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     const { page } = env;
     const before = await themeLook(run);
     try {
-      await paletteCommand(page, 'Preferences: Color Theme');
-      await quickPick(page, theme);
+      await colorTheme(page, theme);
       let seen: ThemeLook | null = null;
       const look = await waitFor(
         async () => {
@@ -289,8 +288,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     } finally {
       // Back to the harness's theme, whatever happened above.
       await page.keyboard.press('Escape');
-      await paletteCommand(page, 'Preferences: Color Theme');
-      await quickPick(page, 'Dark Modern');
+      await colorTheme(page, 'Dark Modern');
       await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
     }
   }

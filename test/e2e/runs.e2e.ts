@@ -2,18 +2,38 @@
 /// <reference lib="dom.iterable" />
 // (page.evaluate callbacks run in the browser.)
 /**
- * The run store in a real VS Code (code-server + Chromium): two forecast runs with different
- * seq_length are listed after a window reload with their figures, drawn by the charts view and
- * compared (the table marks seq_length as their difference); a run whose extension host is killed
+ * The run store in a real VS Code (code-server + Chromium): with no runs, the Runs view's welcome
+ * buttons; two forecast runs with different seq_length and a short seq2seq run are listed after a
+ * window reload with their figures, drawn by the charts view, and the forecast runs compared (the
+ * table marks seq_length as their difference); Re-run with the Same Config makes a new run of the
+ * same options; Reveal Run Folder shows it in the Explorer; a run whose extension host is killed
  * mid-training is listed as interrupted with its curve so far, the other runs untouched; a run
  * deleted after the modal confirmation loses its folder and only it. Screenshots for the README.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { acceptProposal, closeAllEditors, findFrame, launch, paletteCommand, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import type { Frame, Locator, Page } from 'playwright-core';
+import {
+  acceptProposal,
+  closeAllEditors,
+  errorNotifications,
+  examples,
+  findFrame,
+  launch,
+  paletteCommand,
+  quickPick,
+  reloadWindow,
+  runView,
+  screenshot,
+  startForecast,
+  treeSnapshot,
+  typeInto,
+  waitFor,
+  waitForPhase,
+  type Env,
+} from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -36,6 +56,34 @@ async function runRows(page: Page): Promise<Locator> {
     1000,
   );
   return rows;
+}
+
+/** A run panel that was not on screen before `open` ran: its frame. */
+async function newRunPanel(page: Page, open: () => Promise<void>): Promise<Frame> {
+  const before = new Set<Frame>();
+  for (const f of page.frames()) if (await f.$('body[data-phase] #loss-plot').catch(() => null)) before.add(f);
+  await open();
+  return waitFor(
+    async () => {
+      for (const f of page.frames()) if (!before.has(f) && (await f.$('body[data-phase] #loss-plot').catch(() => null))) return f;
+      return null;
+    },
+    60_000,
+    'no run panel opened',
+  );
+}
+
+/** Train Seq2Seq on course-pairs.tsv for `iterations` steps (the course's preset otherwise), to the end. */
+async function trainSeq2Seq(page: Page, iterations: number): Promise<void> {
+  const run = await newRunPanel(page, async () => {
+    await paletteCommand(page, 'RNN Lab: Train Seq2Seq');
+    await quickPick(page, 'course-pairs.tsv');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
+    await typeInto(page, setup, 'f-iterations', String(iterations));
+    await setup.locator('#start').click();
+  });
+  const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 180_000);
+  assert.equal(end.phase, 'done', end.status);
 }
 
 async function rowTexts(rows: Locator): Promise<string[]> {
@@ -73,13 +121,44 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
   before(async () => {
     env = await launch({ vsix: vsix!, entry: entry! });
     runsDir = join(env.workspace, '.rnnlab', 'runs');
+    copyFileSync(join(examples, 'course-pairs.tsv'), join(env.workspace, 'course-pairs.tsv'));
   });
 
   after(async () => {
     await env?.close();
   });
 
-  test('two forecast runs with different seq_length: listed after a reload, drawn, compared', { timeout: 400_000 }, async () => {
+  test("no runs yet: the Runs view's welcome offers the four ways in, and its buttons run them", { timeout: 120_000 }, async () => {
+    const { page } = env;
+    assert.deepEqual(runFolders(), []);
+    await runRows(page);
+    const buttons = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .welcome-view-content .monaco-button');
+    const labels = await waitFor(async () => {
+      const b = await buttons.allInnerTexts();
+      return b.length === 4 ? b : null;
+    }, 30_000, async () => `the welcome shows ${JSON.stringify(await buttons.allInnerTexts())}`);
+    assert.deepEqual(labels, ['Forecast a CSV…', 'Train Seq2Seq…', 'Inspect Sequence Packing', 'Open the Examples']);
+    // The welcome renders links only: its text shows no markdown of its own.
+    const text = await page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .welcome-view-content').innerText();
+    assert.match(text, /choose “Forecast with LSTM”, or start here/);
+    assert.ok(!/[*_`]/.test(text), text);
+    await screenshot(page, 'runs-welcome');
+    // Inspect Sequence Packing: the inspector opens on the course's strings.
+    await buttons.filter({ hasText: 'Inspect Sequence Packing' }).click();
+    const inspector = await findFrame(page, 'body[data-ready="true"] #packed .cell', 60_000);
+    assert.equal(await inspector.evaluate(() => document.getElementById('batch-sizes')?.textContent), '[5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 3, 1, 1]');
+    await closeAllEditors(page);
+    // Train Seq2Seq…: asks for the pair file (course-pairs.tsv is offered).
+    await buttons.filter({ hasText: 'Train Seq2Seq…' }).click();
+    const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await waitFor(async () => (await picks.allInnerTexts()).some((t) => t.includes('course-pairs.tsv')), 30_000, async () => `the pick offers ${JSON.stringify(await picks.allInnerTexts())}`);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await errorNotifications(page), []);
+    // The next test starts from the Explorer.
+    await paletteCommand(page, 'View: Show Explorer');
+  });
+
+  test('two forecast runs with different seq_length and a seq2seq run: listed after a reload with their figures, drawn, compared', { timeout: 500_000 }, async () => {
     const { page } = env;
     for (const seqLength of [7, 5]) {
       const run = await startForecast(page, 'stock_daily.csv', { epochs: 40, seqLength });
@@ -87,25 +166,38 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
       assert.equal(end.phase, 'done', end.status);
       await closeAllEditors(page);
     }
-    assert.equal(runFolders().length, 2);
+    // Two reports of 1,000 steps: a curve of two points.
+    await trainSeq2Seq(page, 2000);
+    await closeAllEditors(page);
+    assert.equal(runFolders().length, 3);
 
     await reloadWindow(page);
     const rows = await runRows(page);
     const texts = await waitFor(async () => {
       const t = await rowTexts(rows);
-      return t.length === 2 && t.every((s) => /RMSE \d/.test(s) && /persistence \d/.test(s)) ? t : null;
+      return t.length === 3 && /token accuracy \d+\.\d% · BLEU \d+\.\d/.test(t[0]) && t.slice(1).every((s) => /RMSE \d/.test(s) && /persistence \d/.test(s)) ? t : null;
     }, 60_000, async () => `the Runs tree shows ${JSON.stringify(await rowTexts(rows))}`);
-    assert.ok(texts.every((s) => s.includes('stock_daily.csv')), texts.join(' | '));
+    assert.ok(texts[0].includes('course-pairs.tsv'), texts[0]);
+    assert.ok(texts.slice(1).every((s) => s.includes('stock_daily.csv')), texts.join(' | '));
     await screenshot(page, 'runs-tree');
 
-    // Both selected: the charts view draws a curve for each.
+    // All three selected: the charts view draws a curve for each, the seq2seq run's too.
     await rows.nth(0).click();
     await rows.nth(1).click({ modifiers: ['Control'] });
-    const charts = await findFrame(page, 'body[data-charts="2"]', 60_000);
-    assert.equal(await charts.locator('svg.mini-chart polyline').count(), 2, 'one training-loss curve per run (no held-out split)');
+    await rows.nth(2).click({ modifiers: ['Control'] });
+    const charts = await findFrame(page, 'body[data-charts="3"]', 60_000);
+    const drawn = await charts.evaluate(() =>
+      [...document.querySelectorAll('.chart-card')].map((c) => ({ label: c.querySelector('.chart-label')?.textContent ?? '', curves: c.querySelectorAll('svg.mini-chart polyline').length })),
+    );
+    assert.equal(drawn.length, 3);
+    assert.ok(drawn.every((d) => d.curves >= 1), JSON.stringify(drawn));
+    assert.equal(drawn.filter((d) => d.label.startsWith('course-pairs.tsv')).length, 1, JSON.stringify(drawn));
     await screenshot(page, 'runs-charts');
 
-    await rowCommand(page, rows.nth(1), 'Compare Runs');
+    // The two forecast runs (the seq2seq run is the newest, first).
+    await rows.nth(1).click();
+    await rows.nth(2).click({ modifiers: ['Control'] });
+    await rowCommand(page, rows.nth(2), 'Compare Runs');
     const compare = await findFrame(page, '#configs tr[data-key="seqLength"]', 60_000);
     // Two runs, each a smoothed curve over its faint raw curve.
     await waitFor(async () => (await compare.evaluate(() => document.getElementById('plot')?.dataset.traces)) === '4', 30_000, 'the overlay has 4 traces');
@@ -124,9 +216,53 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     const csv = await waitFor(async () => (existsSync(csvFile) ? readFileSync(csvFile, 'utf8') : null), 30_000, 'no CSV written');
     const csvLines = csv.trim().split('\r\n');
     assert.equal(csvLines[0], 'run,step,epoch,t,loss,valLoss');
-    const stored = runFolders().map((f) => readFileSync(join(runsDir, f, 'metrics.jsonl'), 'utf8').trim().split('\n').length);
+    const forecasts = runFolders().filter((f) => JSON.parse(readFileSync(join(runsDir, f, 'run.json'), 'utf8')).kind === 'forecast');
+    const stored = forecasts.map((f) => readFileSync(join(runsDir, f, 'metrics.jsonl'), 'utf8').trim().split('\n').length);
     assert.equal(csvLines.length - 1, stored[0] + stored[1], 'every stored line, none thinned');
     await closeAllEditors(page);
+  });
+
+  test('Re-run with the Same Config: the setup form comes back filled in, and a new run of the same options is listed; Reveal Run Folder shows it', { timeout: 300_000 }, async () => {
+    const { page } = env;
+    const rows = await runRows(page);
+    const texts = await waitFor(async () => {
+      const t = await rowTexts(rows);
+      return t.length === 3 ? t : null;
+    }, 60_000, async () => `the Runs tree shows ${JSON.stringify(await rowTexts(rows))}`);
+    const known = runFolders();
+    // The seq_length 5 run: the newer forecast, second in the tree.
+    assert.ok(texts[1].includes('stock_daily.csv'), texts[1]);
+    const source = known.map((f) => JSON.parse(readFileSync(join(runsDir, f, 'run.json'), 'utf8'))).find((r) => r.kind === 'forecast' && r.config.seqLength === 5);
+    assert.ok(source, 'the seq_length 5 run');
+    // The run alone selected (the menu offers Re-run for one run only); the click opens its panel, closed again.
+    await rows.nth(1).click();
+    await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    await closeAllEditors(page);
+    const run = await newRunPanel(page, async () => {
+      await rowCommand(page, rows.nth(1), 'Re-run with the Same Config');
+      const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
+      const shown = await setup.evaluate(() => ['f-seqLength', 'f-epochs', 'order'].map((id) => (document.getElementById(id) as HTMLElement & { value: string }).value));
+      assert.deepEqual(shown, ['5', '40', 'reverse'], 'the form holds the run’s options');
+      await setup.locator('#start').click();
+    });
+    const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 120_000);
+    assert.equal(end.phase, 'done', end.status);
+    const added = runFolders().filter((f) => !known.includes(f));
+    assert.equal(added.length, 1, `one new run: ${added.join(', ')}`);
+    const again = JSON.parse(readFileSync(join(runsDir, added[0], 'run.json'), 'utf8'));
+    assert.deepEqual(again.config, source.config, 'the same options');
+    assert.equal(again.dataset.sha256, source.dataset.sha256);
+    await waitFor(async () => (await rowTexts(rows)).length === 4, 60_000, async () => `the Runs tree shows ${JSON.stringify(await rowTexts(rows))}`);
+    await closeAllEditors(page);
+
+    // Reveal Run Folder: the Explorer shows the new run's folder, selected, and nothing fails.
+    await rowCommand(page, rows.nth(0), 'Reveal Run Folder');
+    const revealed = page.locator(`.explorer-folders-view .monaco-list-row.selected[aria-label^="${added[0]}"]`);
+    await waitFor(async () => (await revealed.count()) === 1, 30_000, async () => {
+      await screenshot(page, 'failure-reveal-run');
+      return `the Explorer does not show ${added[0]} selected`;
+    });
+    assert.deepEqual(await errorNotifications(page), []);
   });
 
   test("a run whose extension host is killed mid-training is interrupted, with its curve so far; the other runs are untouched", { timeout: 400_000 }, async () => {
@@ -163,7 +299,7 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     const rows = await runRows(page);
     const texts = await waitFor(async () => {
       const t = await rowTexts(rows);
-      return t.length === 3 ? t : null;
+      return t.length === 5 ? t : null;
     }, 60_000, async () => `the Runs tree shows ${JSON.stringify(await rowTexts(rows))}`);
     const index = texts.findIndex((t) => t.includes('interrupted'));
     const folders = runFolders();
@@ -188,10 +324,10 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
       500,
     );
     await yes.click();
-    await waitFor(async () => runFolders().length === 2, 30_000, 'the run folder is still there');
+    await waitFor(async () => runFolders().length === 4, 30_000, 'the run folder is still there');
     const gone = folders.filter((f) => !runFolders().includes(f));
     assert.equal(gone.length, 1);
     assert.ok(!existsSync(join(runsDir, gone[0])));
-    await waitFor(async () => (await rowTexts(rows)).length === 2, 30_000, 'the tree still lists it');
+    await waitFor(async () => (await rowTexts(rows)).length === 4, 30_000, 'the tree still lists it');
   });
 });

@@ -6,9 +6,10 @@
  * buttons; two forecast runs with different seq_length and a short seq2seq run are listed after a
  * window reload with their figures, drawn by the charts view, and the forecast runs compared (the
  * table marks seq_length as their difference); Re-run with the Same Config makes a new run of the
- * same options; Reveal Run Folder shows it in the Explorer; a run whose extension host is killed
- * mid-training is listed as interrupted with its curve so far, the other runs untouched; a run
- * deleted after the modal confirmation loses its folder and only it. Screenshots for the README.
+ * same options; Reveal Run Folder shows it in the Explorer; a training run is drawn live in the
+ * charts view; a run whose extension host is killed mid-training is listed as interrupted with its
+ * curve so far, the other runs untouched; a run deleted after the modal confirmation loses its
+ * folder and only it. Screenshots for the README.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -279,6 +280,18 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     // The tree shows it training, live.
     const live = await runRows(page);
     await waitFor(async () => (await rowTexts(live)).find((t) => /running · epoch \d+\/100000 · loss \d/.test(t)) ?? null, 60_000, async () => `no running run in ${JSON.stringify(await rowTexts(live))}`);
+    // The charts view draws it too, and redraws it as it grows (the feed sends that run alone again).
+    const charts = await findFrame(page, 'body[data-charts] svg.mini-chart', 30_000);
+    const liveCard = () =>
+      charts.evaluate(() => {
+        const card = [...document.querySelectorAll('.chart-card')].find((c) => / · running · loss /.test(` · ${c.querySelector('.chart-head .muted')?.textContent ?? ''}`));
+        return card ? `${card.querySelector('.chart-head .muted')?.textContent} ${card.querySelector('svg.mini-chart')?.getAttribute('aria-label')}` : null;
+      });
+    const drawnFirst = await waitFor(liveCard, 30_000, 'the charts view does not draw the running run');
+    await waitFor(async () => {
+      const now = await liveCard();
+      return now !== null && now !== drawnFirst;
+    }, 30_000, `the running run's chart is not redrawn: still ${drawnFirst}`);
     const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { status: string; owner: { pid: number } };
     assert.equal(record.status, 'running');
     // The training worker is a thread of the extension host: the owner recorded in run.json.

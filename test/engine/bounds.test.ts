@@ -8,6 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
 import { initBackend } from '../../src/engine/backend';
 import { checkForecastFile, predictWithSaved, runForecast } from '../../src/engine/forecast/run';
 import { runSeq2Seq } from '../../src/engine/seq2seq/run';
@@ -133,6 +134,31 @@ describe('bounds', () => {
     assert.match(e.hint ?? '', /now --lr 10\), for example to --lr 0\.01,/);
     assert.deepEqual(e.suggest, { option: 'lr', value: 0.01 });
     dispose();
+  });
+
+  test('trainer: the run stops at the first batch where the sorted window\'s lower median is above divergenceLoss, for any losses', async () => {
+    // The trainer counts the window's losses above the limit instead of sorting it; this holds the
+    // count to the definition. 3 epochs of 10 batches: a window of 20, losses either side of 100.
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(1, 99, 100, 101, 1e4), { minLength: 30, maxLength: 30 }), async (losses) => {
+        let expected = -1;
+        for (let s = 19; s < 30 && expected < 0; s++) {
+          const sorted = losses.slice(s - 19, s + 1).sort((a, b) => a - b);
+          if (sorted[9] > 100) expected = s;
+        }
+        const { task, dispose } = scriptedTask((i) => losses[i], 10);
+        let ran = 0;
+        try {
+          const run = train(task, { epochs: 3, optimizer: { name: 'sgd', lr: 1 }, backend: 'wasm' }, { onEvent: (ev) => ev.type === 'batchEnd' && ran++ });
+          if (expected < 0) await run;
+          else await expectErrorAsync(() => run, 'DIVERGED');
+        } finally {
+          dispose();
+        }
+        assert.equal(ran, expected < 0 ? 30 : expected, 'batches that ran before the stop');
+      }),
+      { numRuns: 60, seed: 11 },
+    );
   });
 
   test('trainer: a spike past divergenceLoss that training recovers from is not a stop', async () => {

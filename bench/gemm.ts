@@ -1,6 +1,6 @@
 /**
  * RNN Lab's GEMM rate per engine, on the issue's shapes, for `npm run bench` (bench/run.ts runs
- * this in a child node, once more with --experimental-wasm-relaxed-simd for the relaxed build).
+ * this in a child node; kernels/wasm.ts turns on Node 20's relaxed-SIMD flag for the relaxed build).
  * Prints one JSON line: [{ engine, threads, M, K, N, gmacs }]. Each rate is the best of several
  * timed repetitions, through the same entry point the layers use (GemmPool.gemm), so the
  * onnxruntime rate includes staging the operands out of the shared kernel memory.
@@ -45,7 +45,7 @@ function main(): void {
   const rates: Rate[] = [];
   const all = availableParallelism();
   const threadCounts = all > 1 ? [1, all] : [1];
-  const variants: KernelVariant[] = process.argv.includes('--relaxed-only') ? ['relaxed-simd'] : ['simd128'];
+  const variants: KernelVariant[] = ['simd128', 'relaxed-simd'];
   for (const variant of variants) {
     if (variant === 'relaxed-simd' && !relaxedSimdSupported()) continue;
     const km = new KernelModule(variant);
@@ -56,7 +56,7 @@ function main(): void {
     }
   }
   const native = nativeGemm();
-  if (native && !process.argv.includes('--relaxed-only')) {
+  if (native) {
     const km = new KernelModule('simd128');
     for (const t of threadCounts) {
       const pool = new GemmPool(km, t, native);

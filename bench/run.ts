@@ -348,17 +348,14 @@ function ofPeak(gmacs: number, threads: number): string {
 
 /**
  * GEMM rates on the issue's shapes: PyTorch's BLAS (every core, and OPENBLAS_NUM_THREADS=1), and
- * ours per engine (bench/gemm.ts, in Node; the relaxed-SIMD build once more in a node with the
- * flag, and both builds in headless Chromium, bench/gemmBrowser.ts).
+ * ours per engine (bench/gemm.ts, in Node, where kernels/wasm.ts turns Node 20's relaxed-SIMD
+ * flag on; and both builds in headless Chromium, bench/gemmBrowser.ts).
  */
 async function gemm(): Promise<void> {
   const label = (M: number, K: number, N: number) => `GEMM ${M}×${K}×${N}`;
   const ptAll = pytorch('gemm.py', [], false) as { rates: { M: number; K: number; N: number; gmacs: number }[] } | null;
   const ptOne = pytorch('gemm.py', [], false, { OPENBLAS_NUM_THREADS: '1' }) as typeof ptAll;
-  const ours = [
-    ...(JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gemm.ts')], { cwd: root, encoding: 'utf8' }).stdout) as { engine: string; threads: number; M: number; K: number; N: number; gmacs: number }[]),
-    ...(JSON.parse(spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', join(root, 'bench', 'gemm.ts'), '--relaxed-only'], { cwd: root, encoding: 'utf8' }).stdout || '[]') as { engine: string; threads: number; M: number; K: number; N: number; gmacs: number }[]).map((r) => ({ ...r, engine: `${r.engine}, Node 20 flag` })),
-  ];
+  const ours = JSON.parse(spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'gemm.ts')], { cwd: root, encoding: 'utf8' }).stdout) as { engine: string; threads: number; M: number; K: number; N: number; gmacs: number }[];
   const { browserGemm } = await import('./gemmBrowser');
   const browser = await browserGemm().catch((e: Error) => {
     console.error(`headless Chromium GEMM skipped: ${e.message.split('\n')[0]}`);

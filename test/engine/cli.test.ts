@@ -51,7 +51,7 @@ describe('rnn-lab CLI', () => {
     const j = lastJsonLine(r.stdout);
     assert.deepEqual(Object.keys(j).sort(), KEYS);
     // The progress names the kernels' build, threads (every core by default) and native GEMM.
-    assert.match(r.stderr, new RegExp(`^backend wasm \\(kernels: WASM SIMD128, ${availableParallelism()} threads?; large products on onnxruntime 1\\.30\\.0\\)`, 'm'));
+    assert.match(r.stderr, new RegExp(`^backend wasm \\(kernels: WASM relaxed SIMD \\(FMA\\), ${availableParallelism()} threads?; large products on onnxruntime 1\\.30\\.0\\)`, 'm'));
     const hand = stockBaseline();
     assert.equal(j.rows, 732);
     assert.equal(hand.rows, 732);

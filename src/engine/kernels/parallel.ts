@@ -25,6 +25,21 @@ import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 const MIN_PARALLEL_MACS = 8_000_000;
 /** Multiply-adds from which a product goes to the native GEMM, where there is one (kernels/native.ts). */
 export const MIN_NATIVE_MACS = 4_000_000;
+/**
+ * K and N a product needs, each, to go native: with a thin inner or output side MLAS's per-call
+ * packing and its kernel's edges cost more than WASM's whole product. Measured (2026-12-01, load
+ * 5): ETTh1's input projection 6144×7×128 ran at 5 GMAC/s native and 23 on WASM, its 6144×128×32
+ * at 34 native and 46 on two WASM threads. M is free: the GRU's per-step products have as many
+ * rows as sequences still running (42×256×768 near the end of a batch), and stay native.
+ */
+export const MIN_NATIVE_SIDE = 48;
+/**
+ * Multiply-adds from which a native product uses onnxruntime's whole pool; smaller ones run on
+ * one of its threads, whose hand-off costs more than a second core gives there (quiet machine:
+ * 64×256×768 at 53 GMAC/s on one thread, 37 on two; 768×256×5431 at 96 on two). Thread counts
+ * change only how MLAS cuts the output, not any element's sums.
+ */
+export const MIN_NATIVE_POOL_MACS = 50_000_000;
 /** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
 const MIN_PARALLEL_ELEMS = 1_000_000;
 
@@ -183,7 +198,10 @@ export class GemmPool {
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
     const macs = M * K * N;
-    if (this.native && macs >= MIN_NATIVE_MACS && this.native.gemm(this.km.sharedMemory.buffer, this.threadCount, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
+    if (this.native && macs >= MIN_NATIVE_MACS && Math.min(K, N) >= MIN_NATIVE_SIDE) {
+      const threads = macs >= MIN_NATIVE_POOL_MACS ? this.threadCount : 1;
+      if (this.native.gemm(this.km.sharedMemory.buffer, threads, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
+    }
     if (this.threadCount < 2 || macs < MIN_PARALLEL_MACS) {
       k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate);
       return;

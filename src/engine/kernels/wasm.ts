@@ -61,11 +61,14 @@ const VARIANT_BYTES: Record<KernelVariant, string> = { 'relaxed-simd': kernelsRe
  * and Node 20 once its flag is on (turned on here, for this process, the first time it is needed).
  */
 export function relaxedSimdSupported(): boolean {
-  const bytes = Buffer.from(kernelsRelaxedWasmBase64, 'base64');
-  if (WebAssembly.validate(bytes)) return true;
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return WebAssembly.validate(bytes);
+  if (relaxed === null) {
+    const bytes = Buffer.from(kernelsRelaxedWasmBase64, 'base64');
+    if (!WebAssembly.validate(bytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    relaxed = WebAssembly.validate(bytes);
+  }
+  return relaxed;
 }
+let relaxed: boolean | null = null;
 
 /** Activation stashes kept for backward passes not yet run; beyond this the oldest is dropped. */
 const MAX_STASHES = 64;
@@ -85,6 +88,7 @@ export class KernelModule {
   readonly module: WebAssembly.Module;
 
   constructor(readonly variant: KernelVariant = 'simd128') {
+    if (variant === 'relaxed-simd' && !relaxedSimdSupported()) throw new Error('This runtime has no WebAssembly relaxed SIMD: use the simd128 kernels.');
     const bytes = Buffer.from(VARIANT_BYTES[variant], 'base64');
     // Shared (a SharedArrayBuffer underneath) so a helper thread can work on the same buffers.
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { decodeSafetensors } from '../../../src/engine/safetensors';
 import { kernels } from '../../../src/engine/kernels/wasm';
 import { nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
-import { GemmPool, MIN_NATIVE_MACS, kernelEngine } from '../../../src/engine/kernels/parallel';
+import { GemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE, kernelEngine } from '../../../src/engine/kernels/parallel';
+import type { NativeGemm } from '../../../src/engine/kernels/native';
 import { EXAMPLES } from '../data/helpers';
 import { cli, ensureCliBuilt } from '../../helpers/cli';
 
@@ -84,6 +85,49 @@ test('the pool sends products from MIN_NATIVE_MACS to the native GEMM and keeps 
     const differ = x.some((v, i) => v !== y[i]);
     // Below the threshold both are the WASM kernel; above it onnxruntime rounds differently somewhere.
     assert.equal(differ, M * K * N >= MIN_NATIVE_MACS, `N = ${N}`);
+  }
+});
+
+test('the pool sends a product native only when K and N are at least MIN_NATIVE_SIDE (M is free), and on one onnxruntime thread below MIN_NATIVE_POOL_MACS', () => {
+  const real = nativeGemm()!;
+  const calls: { shape: string; threads: number }[] = [];
+  const spy = { gemm: (mem: ArrayBufferLike, threads: number, ...rest: Parameters<NativeGemm['gemm']> extends [unknown, unknown, ...infer R] ? R : never) => {
+    calls.push({ shape: `${rest[7]}x${rest[8]}x${rest[9]}`, threads });
+    return real.gemm(mem, threads, ...rest);
+  } } as unknown as NativeGemm;
+  const pool = new GemmPool(km, 2, spy);
+  const wasmOnly = new GemmPool(km, 2, null);
+  // ETTh1's input projection (K = 7) and a narrow output (N = 32) stay on WASM, bit for bit; the
+  // GRU's per-step product, even for 42 live rows, goes native on one thread; the output
+  // projection on the whole pool.
+  const shapes: [number, number, number][] = [[6144, 7, 128], [6144, 128, 32], [42, 256, 768], [320, 256, 5431]];
+  for (const [M, K, N] of shapes) {
+    assert.ok(M * K * N >= MIN_NATIVE_MACS);
+    km.beginScratch();
+    const a = filled(M * K, Math.sin), b = filled(K * N, Math.cos);
+    const p = km.scratch(M * N), q = km.scratch(M * N);
+    pool.gemm(p, N, a, K, 1, b, N, M, K, N, false);
+    wasmOnly.gemm(q, N, a, K, 1, b, N, M, K, N, false);
+    const native = Math.min(K, N) >= MIN_NATIVE_SIDE;
+    if (!native) assert.deepEqual(km.f32(p, M * N), km.f32(q, M * N), `${M}x${K}x${N} on WASM`);
+    else close(p, q, M * N, K, `${M}x${K}x${N} native`);
+  }
+  assert.deepEqual(calls, [
+    { shape: '42x256x768', threads: 1 },
+    { shape: '320x256x5431', threads: 2 },
+  ]);
+  assert.ok(42 < MIN_NATIVE_SIDE && 42 * 256 * 768 < MIN_NATIVE_POOL_MACS && 320 * 256 * 5431 >= MIN_NATIVE_POOL_MACS);
+});
+
+test('onnxruntime gives the same bits on one thread as on its pool, so the thread choice never changes a result', () => {
+  const native = nativeGemm()!;
+  for (const [M, K, N] of [[64, 256, 768], [320, 256, 5431]]) {
+    km.beginScratch();
+    const a = filled(M * K, Math.sin), b = filled(K * N, Math.cos);
+    const p = km.scratch(M * N), q = km.scratch(M * N);
+    native.gemm(km.sharedMemory.buffer, 1, p, N, a, K, 1, b, N, M, K, N, false);
+    native.gemm(km.sharedMemory.buffer, 2, q, N, a, K, 1, b, N, M, K, N, false);
+    assert.deepEqual(km.f32(p, M * N), km.f32(q, M * N), `${M}x${K}x${N}`);
   }
 });
 

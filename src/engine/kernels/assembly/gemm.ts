@@ -155,28 +155,56 @@ function storeN(o: usize, v: v128, width: i32, accumulate: bool): void {
   if (width > 2) store<f32>(o, x2, 8);
 }
 
-/** dst[cols, rows] = srcᵀ for src[rows, cols]. */
+/** Rows and columns of the tiles transpose works in: a 32×32 tile's 32 rows of each stay in L1. */
+const TILE: i32 = 32;
+
+/**
+ * dst[cols, rows] = srcᵀ for src[rows, cols]. In 4×4 blocks (four vector loads, eight shuffles,
+ * four vector stores) within 32×32 tiles, then the ragged edges one element at a time. Going one
+ * element at a time down the whole of dst was 9% of a kor-eng epoch: the output projection's
+ * [256, 5431] weight, transposed for every backward pass, wrote each element to another cache line.
+ */
 export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      store<f32>(fp(dst, c * rows + r), load<f32>(fp(src, r * cols + c)));
+  const R4 = rows & ~3, C4 = cols & ~3;
+  for (let r0 = 0; r0 < R4; r0 += TILE) {
+    const rEnd = r0 + TILE < R4 ? r0 + TILE : R4;
+    for (let c0 = 0; c0 < C4; c0 += TILE) {
+      const cEnd = c0 + TILE < C4 ? c0 + TILE : C4;
+      for (let r = r0; r < rEnd; r += 4) {
+        for (let c = c0; c < cEnd; c += 4) {
+          const a0 = v128.load(fp(src, r * cols + c)), a1 = v128.load(fp(src, (r + 1) * cols + c));
+          const a2 = v128.load(fp(src, (r + 2) * cols + c)), a3 = v128.load(fp(src, (r + 3) * cols + c));
+          const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+          v128.store(fp(dst, c * rows + r), v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(fp(dst, (c + 1) * rows + r), v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(fp(dst, (c + 2) * rows + r), v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(fp(dst, (c + 3) * rows + r), v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+      }
     }
+  }
+  for (let r = 0; r < R4; r++) {
+    for (let c = C4; c < cols; c++) store<f32>(fp(dst, c * rows + r), load<f32>(fp(src, r * cols + c)));
+  }
+  for (let r = R4; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(fp(dst, c * rows + r), load<f32>(fp(src, r * cols + c)));
   }
 }
 
-/** out[j] (+)= Σ_i x[i, j] over rows×cols. */
+/**
+ * out[j] (+)= Σ_i x[i, j] over rows×cols, each column summed in row order. Rows outer, so x is read
+ * once front to back and the sums stay in L1: walking down one column group at a time read a
+ * bias gradient's [6144, 128] (3 MB) 32 times over, 15% of an ETTh1-sized epoch.
+ */
 export function colSum(out: usize, x: usize, rows: i32, cols: i32, accumulate: bool): void {
   const C4 = cols & ~3;
-  let j = 0;
-  for (; j < C4; j += 4) {
-    let s = accumulate ? v128.load(fp(out, j)) : f32x4.splat(0);
-    for (let i = 0; i < rows; i++) s = f32x4.add(s, v128.load(fp(x, i * cols + j)));
-    v128.store(fp(out, j), s);
-  }
-  for (; j < cols; j++) {
-    let s: f32 = accumulate ? load<f32>(fp(out, j)) : 0;
-    for (let i = 0; i < rows; i++) s += load<f32>(fp(x, i * cols + j));
-    store<f32>(fp(out, j), s);
+  if (!accumulate) memory.fill(out, 0, <usize>cols << 2);
+  for (let i = 0; i < rows; i++) {
+    const xi = fp(x, i * cols);
+    let j = 0;
+    for (; j < C4; j += 4) v128.store(fp(out, j), f32x4.add(v128.load(fp(out, j)), v128.load(fp(xi, j))));
+    for (; j < cols; j++) store<f32>(fp(out, j), load<f32>(fp(out, j)) + load<f32>(fp(xi, j)));
   }
 }
 

@@ -5,11 +5,17 @@
  *   forward  y = x·Wᵀ + b
  *   backward dWᵀ = xᵀ·dy,  dx = dy·W,  db = Σ_rows dy
  * x and Wᵀ wait for the backward pass in a kernel-memory stash, as in rnnKernels.ts.
+ *
+ * projectedCrossEntropy fuses it with the softmax cross-entropy after it (kernels/xent.ts), the
+ * seq2seq training loss: the logits [N, V] and their gradient stay in kernel memory, where the two
+ * ops apart copied an [N, V] tensor out and back in twice per batch (four 7 MB copies and two
+ * 7 MB tensors at kor-eng's 320 target rows × 5,431 words).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { kernels } from './wasm';
 import { gemmPool } from './parallel';
 import { emit, peek } from './tensorIO';
+import { crossEntropyScale, type Reduction } from './xent';
 
 function recording(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
@@ -18,6 +24,28 @@ function recording(): boolean {
 function toTensor(shape: number[], ptr: number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return tf.engine().makeTensorFromTensorInfo(emit(tf.backend(), shape, kernels().f32(ptr, n)));
+}
+
+/**
+ * The backward products from dy [N, V] at `pdy`: dx = dy·W, dWᵀ = xᵀ·dy, db = Σ_rows dy, with x and
+ * Wᵀ at px, pwt; call inside the caller's scratch.
+ */
+function backwardProducts(px: number, pwt: number, pdy: number, N: number, H: number, V: number, withBias: boolean): tf.Tensor[] {
+  const km = kernels();
+  const pool = gemmPool();
+  const dwt = km.scratch(H * V);
+  pool.gemm(dwt, V, px, 1, H, pdy, V, H, N, V, false); // xᵀ·dy   [H, V]
+  const w = km.scratch(V * H);
+  km.k.transpose(w, pwt, H, V); // W [V, H]
+  const dx = km.scratch(N * H);
+  pool.gemm(dx, H, pdy, V, 1, w, H, N, V, H, false); // dy·W    [N, H]
+  const grads = [toTensor([N, H], dx), toTensor([H, V], dwt)];
+  if (withBias) {
+    const db = km.scratch(V);
+    km.k.colSum(db, pdy, N, V, false);
+    grads.push(toTensor([V], db));
+  }
+  return grads;
 }
 
 /** x [N, H], weightT [H, V], bias [V] or null → [N, V]. Differentiable in x, weightT and bias. */
@@ -45,21 +73,7 @@ export function projection(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | n
         if (!stash) throw new Error('projection: backward through a forward that was not recorded');
         try {
           km.beginScratch();
-          const pdy = km.put(peek(tf.backend(), dy)); // [N, V]
-          const pool = gemmPool();
-          const dwt = km.scratch(H * V);
-          pool.gemm(dwt, V, px, 1, H, pdy, V, H, N, V, false); // xᵀ·dy   [H, V]
-          const w = km.scratch(V * H);
-          km.k.transpose(w, pwt, H, V); // W [V, H]
-          const dx = km.scratch(N * H);
-          pool.gemm(dx, H, pdy, V, 1, w, H, N, V, H, false); // dy·W    [N, H]
-          const grads = [toTensor([N, H], dx), toTensor([H, V], dwt)];
-          if (b) {
-            const db = km.scratch(V);
-            km.k.colSum(db, pdy, N, V, false);
-            grads.push(toTensor([V], db));
-          }
-          return grads;
+          return backwardProducts(px, pwt, km.put(peek(tf.backend(), dy)), N, H, V, b !== null);
         } finally {
           km.releaseStash(stash.id);
         }
@@ -67,4 +81,54 @@ export function projection(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | n
     };
   });
   return (bias ? op(x, weightT, bias) : op(x, weightT)) as tf.Tensor2D;
+}
+
+/**
+ * softmaxCrossEntropy(projection(x, weightT, bias), labels, reduction) in one op, the same
+ * arithmetic in the same order (so the same bits), without the logits ever leaving kernel memory.
+ * Differentiable in x, weightT and bias.
+ */
+export function projectedCrossEntropy(x: tf.Tensor, weightT: tf.Tensor, bias: tf.Tensor | null, labels: Int32Array, reduction: Reduction): tf.Scalar {
+  const [N, H] = x.shape as [number, number];
+  const V = weightT.shape[1] as number;
+  if (weightT.shape[0] !== H) throw new Error(`projectedCrossEntropy: x [${x.shape}] and Wᵀ [${weightT.shape}] do not fit`);
+  const scale = crossEntropyScale(labels, N, V, reduction);
+  const km = kernels();
+  // x, Wᵀ and the logits, which the cross-entropy overwrites with their gradient.
+  const stash = recording() ? km.stash(N * H + H * V + N * V) : null;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, wt] = args as tf.Tensor[];
+    const b = bias ? (args[2] as tf.Tensor) : null;
+    const backend = tf.backend();
+    km.beginScratch();
+    const base = stash ? stash.ptr : km.scratch(N * H + H * V + N * V);
+    const px = base, pwt = base + N * H * 4, py = pwt + H * V * 4;
+    km.f32(px, N * H).set(peek(backend, xx));
+    km.f32(pwt, H * V).set(peek(backend, wt));
+    const pool = gemmPool();
+    pool.gemm(py, V, px, H, 1, pwt, V, N, H, V, false); // logits [N, V]
+    if (b) km.k.addRowVector(py, km.put(peek(backend, b)), N, V);
+    const plab = km.put(labels, true);
+    const losses = km.scratch(N);
+    pool.softmaxXent(py, plab, N, V, losses, stash ? py : 0, scale); // the gradient in place of the logits
+    let total = 0;
+    const lv = km.f32(losses, N);
+    for (let i = 0; i < N; i++) total += lv[i];
+    return {
+      value: tf.scalar(total * scale),
+      gradFunc: (dy: tf.Tensor) => {
+        if (!stash) throw new Error('projectedCrossEntropy: backward through a forward that was not recorded');
+        try {
+          km.beginScratch();
+          // The loss is almost always the end of the graph (dy = 1): the logits' gradient as it is.
+          const d = dy.dataSync()[0];
+          if (d !== 1) km.k.scale(py, N * V, d);
+          return backwardProducts(px, pwt, py, N, H, V, b !== null);
+        } finally {
+          km.releaseStash(stash.id);
+        }
+      },
+    };
+  });
+  return (bias ? op(x, weightT, bias) : op(x, weightT)) as tf.Scalar;
 }

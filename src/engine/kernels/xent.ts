@@ -11,19 +11,24 @@ import { gemmPool } from './parallel';
 
 export type Reduction = 'mean' | 'sum';
 
-/**
- * Scalar loss: mean (over rows whose label ≥ 0) or sum of −log softmax(logits)[label].
- * Labels < 0 are ignored, like PyTorch's ignore_index. Differentiable w.r.t. logits.
- */
-export function softmaxCrossEntropy(logits: tf.Tensor, labels: Int32Array, reduction: Reduction = 'mean'): tf.Scalar {
-  const [N, V] = logits.shape as [number, number];
+/** The factor on every row's loss: 1 for 'sum', 1 / (rows with a label ≥ 0) for 'mean'. Checks the labels fit. */
+export function crossEntropyScale(labels: Int32Array, N: number, V: number, reduction: Reduction): number {
   if (labels.length !== N) throw new Error(`softmaxCrossEntropy: ${labels.length} labels for ${N} rows`);
   let count = 0;
   for (let i = 0; i < N; i++) {
     if (labels[i] >= V) throw new Error(`softmaxCrossEntropy: label ${labels[i]} out of range for ${V} classes`);
     if (labels[i] >= 0) count++;
   }
-  const scale = reduction === 'mean' ? 1 / Math.max(1, count) : 1;
+  return reduction === 'mean' ? 1 / Math.max(1, count) : 1;
+}
+
+/**
+ * Scalar loss: mean (over rows whose label ≥ 0) or sum of −log softmax(logits)[label].
+ * Labels < 0 are ignored, like PyTorch's ignore_index. Differentiable w.r.t. logits.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor, labels: Int32Array, reduction: Reduction = 'mean'): tf.Scalar {
+  const [N, V] = logits.shape as [number, number];
+  const scale = crossEntropyScale(labels, N, V, reduction);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const lg = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;

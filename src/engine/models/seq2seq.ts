@@ -12,8 +12,8 @@
  *  - the batch is sorted by source length in JS, so the encoder's packed layout needs no
  *    permutation, and the word ids are laid out in packed order in JS, so each embedding lookup is
  *    ONE gather that directly yields the GRU's packed input;
- *  - with teacher forcing the decoder runs over the whole target at once: one packed GRU call, one
- *    projection matmul over all real target rows and one fused softmax cross-entropy;
+ *  - with teacher forcing the decoder runs over the whole target at once: one packed GRU call, then
+ *    the projection over all real target rows and the softmax cross-entropy in one fused op;
  *  - the packed layout has no PAD rows at all, so PAD never reaches the loss ("PAD masked out").
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +22,7 @@ import { packLayout, paddedRowsForPacked, type PackLayout } from '../packing';
 import { LinearT } from './linearT';
 import { LuongAttention, type AttentionMemory } from './attention';
 import { softmaxCrossEntropy } from '../kernels/xent';
+import { projectedCrossEntropy } from '../kernels/projection';
 import { Rng } from '../random';
 import { EOS, SOS } from '../data/vocab';
 import { isWeightData, type StateDict } from '../persist';
@@ -235,12 +236,18 @@ export class Seq2Seq {
    * projection over every real row. Call inside tidy (or a gradient function).
    */
   teacherForced(batch: Seq2SeqBatch): TeacherForcedOutput {
+    const { features, attention } = this.teacherForcedFeatures(batch);
+    return { logits: this.out.apply(features), attention };
+  }
+
+  /** The teacher-forced decoder up to the output layer: its input rows [Nt, H] (packed), and attention weights. */
+  private teacherForcedFeatures(batch: Seq2SeqBatch): { features: tf.Tensor; attention?: tf.Tensor3D } {
     const H = this.config.hidden;
     const B = batch.size;
     const { h0, memory } = this.start(batch);
     const x = tf.gather(this.decoderEmbedding, tf.tensor1d(batch.decoderInputs, 'int32')); // [Nt, H], packed
     const { output } = this.decoder.forwardPacked(x, batch.targetLayout, { h: tf.reshape(h0, [1, B, H]) }); // [Nt, H]
-    if (!this.attention || !memory) return { logits: this.out.apply(output) as tf.Tensor2D };
+    if (!this.attention || !memory) return { features: output };
     // Attention over the whole target: pad the decoder rows per sentence, attend, pack back.
     const layout = batch.targetLayout;
     const T = layout.maxLength;
@@ -250,7 +257,7 @@ export class Seq2Seq {
     const queries = tf.reshape(tf.gather(tf.concat([output, tf.zeros([1, H])], 0), tf.tensor1d(index, 'int32')), [B, T, H]) as tf.Tensor3D;
     const { context, weights } = this.attention.attend(memory, queries); // [B, T, H], [B, T, S]
     const ctx = tf.gather(tf.reshape(context, [B * T, H]), tf.tensor1d(rows, 'int32')); // [Nt, H], packed
-    return { logits: this.out.apply(this.attention.combine(ctx, output)) as tf.Tensor2D, attention: weights };
+    return { features: this.attention.combine(ctx, output), attention: weights };
   }
 
   /**
@@ -291,8 +298,10 @@ export class Seq2Seq {
    */
   loss(batch: Seq2SeqBatch, opts: { teacherForced: boolean; reduction: 'mean' | 'sum' }): tf.Scalar {
     return tf.tidy(() => {
-      const logits = opts.teacherForced ? this.teacherForced(batch).logits : this.stepwise(batch, 'greedy');
-      return softmaxCrossEntropy(logits, batch.labels, opts.reduction);
+      if (!opts.teacherForced) return softmaxCrossEntropy(this.stepwise(batch, 'greedy'), batch.labels, opts.reduction);
+      // The output layer and the loss in one op: the [Nt, V] logits never leave kernel memory.
+      const { weightT, bias } = this.out;
+      return projectedCrossEntropy(this.teacherForcedFeatures(batch).features, weightT, bias, batch.labels, opts.reduction);
     });
   }
 

@@ -42,18 +42,27 @@ export const MIN_NATIVE_SIDE = 48;
 export const MIN_NATIVE_POOL_MACS = 50_000_000;
 /** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
 const MIN_PARALLEL_ELEMS = 1_000_000;
+/**
+ * Recurrent multiply-adds (rows · H · 4H) below which an LSTM's time loop runs on the calling
+ * thread alone; above, its sequences are cut into one part per thread, each running every step
+ * (one hand-off per pass, not one per step: a step's product at ETTh1's batch of 256 and hidden
+ * 32 is 1 M multiply-adds, 40 µs, too small to split on its own).
+ */
+export const MIN_PARALLEL_STEP_MACS = 4_000_000;
 
 // Control block per helper: Int32 [0] job sequence (posted by the caller), [1] done sequence (by
-// the helper), [2] the operation; Uint32 [3..15] integer arguments; Float64 [8..15] float arguments.
+// the helper), [2] the operation; Uint32 [3..47] integer arguments; Float64 [24..31] float arguments.
 const SEQ = 0;
 const DONE = 1;
 const OP = 2;
 const ARGS = 3;
-const FARGS = 8; // index into the Float64 view (byte 64)
-const CONTROL_BYTES = 128;
+const FARGS = 24; // index into the Float64 view (byte 192)
+const CONTROL_BYTES = 256;
 const OP_GEMM = 0;
 const OP_ADAM = 1;
 const OP_XENT = 2;
+const OP_LSTM_STEPS = 3;
+const OP_LSTM_BACK_STEPS = 4;
 
 const HELPER = `
 const { workerData } = require('node:worker_threads');
@@ -70,12 +79,14 @@ for (;;) {
   const seq = Atomics.load(ctrl, ${SEQ});
   if (seq === seen) continue;
   seen = seq;
-  const a = args.subarray(${ARGS}, ${ARGS} + 11);
+  const a = args.subarray(${ARGS}, ${ARGS} + 19);
   const f = fargs.subarray(${FARGS}, ${FARGS} + 8);
   switch (ctrl[${OP}]) {
     case ${OP_GEMM}: k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] !== 0); break;
     case ${OP_ADAM}: k.adam(a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]); break;
     case ${OP_XENT}: k.softmaxXent(a[0], a[1], a[2], a[3], a[4], a[5], f[0]); break;
+    case ${OP_LSTM_STEPS}: k.lstmSteps(...a.subarray(0, 15)); break;
+    case ${OP_LSTM_BACK_STEPS}: k.lstmBackSteps(...a.subarray(0, 19)); break;
   }
   Atomics.store(ctrl, ${DONE}, seq);
   Atomics.notify(ctrl, ${DONE});
@@ -256,6 +267,25 @@ export class GemmPool {
       parts.push({ ints: [logits + r * V * 4, labels + r * 4, at[i + 1] - r, V, losses + r * 4, dlogits ? dlogits + r * V * 4 : 0], floats: [scale] });
     }
     this.split(OP_XENT, parts, ({ ints: x }) => k.softmaxXent(x[0], x[1], x[2], x[3], x[4], x[5], scale));
+  }
+
+  /**
+   * An LSTM time loop, forward (assembly lstmSteps) or backward (lstmBackSteps), given its
+   * arguments before the part's (b0, w), over B sequences with `macs` recurrent multiply-adds:
+   * large ones cut the sequences into runs of whole 4-row blocks, one per thread. Every row's
+   * arithmetic is the same in any part, so the result is bit for bit one thread's.
+   */
+  lstmLoop(backward: boolean, ints: number[], B: number, macs: number): void {
+    const k = this.km.k;
+    const run = (x: number[]) => (backward ? k.lstmBackSteps(...x) : k.lstmSteps(...x));
+    if (this.threadCount < 2 || macs < MIN_PARALLEL_STEP_MACS || B < 8) {
+      run([...ints, 0, B]);
+      return;
+    }
+    const at = cuts(Math.ceil(B / 4), this.threadCount).map((u) => Math.min(B, u * 4));
+    const parts: Part[] = [];
+    for (let i = 0; i + 1 < at.length; i++) parts.push({ ints: [...ints, at[i], at[i + 1] - at[i]], floats: [] });
+    this.split(backward ? OP_LSTM_BACK_STEPS : OP_LSTM_STEPS, parts, ({ ints: x }) => run(x));
   }
 }
 

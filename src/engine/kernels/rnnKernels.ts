@@ -119,8 +119,10 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   const bs = km.put(batchSizes, true);
   const out = km.scratch((N + 2 * B) * H); // hs, hn, cn back to back
   const hs = out, hn = out + N * H * 4, cn = hn + B * H * 4;
-  const scratch = km.scratch((I + H + 1) * G);
-  km.k.lstmForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), hs, hn, cn, scratch);
+  const whhT = km.scratch(H * G), scratch = km.scratch((I + 1) * G);
+  km.k.lstmPrepare(N, I, H, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, at(L.gates), whhT, scratch);
+  // The time loop, its sequences cut across the pool's threads when large.
+  gemmPool().lstmLoop(false, [H, T, bs, whhT, ph0, at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), hs, hn, cn], B, N * H * G);
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out)];
 }
 
@@ -152,8 +154,9 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
   const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
   const dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
-  const scratch = km.scratch(N * G + 2 * B * H + Math.max(I, H) * G);
-  km.k.lstmBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), pdhs, pdhn, pdcn, inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0, scratch);
+  const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H), tmpT = km.scratch(Math.max(I, H) * G);
+  gemmPool().lstmLoop(true, [N, H, T, bs, at(L.whh), at(L.c0), at(L.gates), at(L.cs), at(L.tcs), pdhs, pdhn, pdcn, dgates, dhState, dcState, dh0, dc0], B, N * H * G);
+  km.k.lstmWeightGrads(N, I, H, at(L.x), at(L.wih), at(L.hprev), dgates, inputGrad ? dx : 0, dwih, dwhh, db, tmpT);
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),

@@ -26,8 +26,10 @@ export interface KernelExports {
   transpose(dst: number, src: number, rows: number, cols: number): void;
   colSum(out: number, x: number, rows: number, cols: number, accumulate: boolean): void;
   addRowVector(y: number, bias: number, rows: number, cols: number): void;
-  lstmForward(...args: number[]): void;
-  lstmBackward(...args: number[]): void;
+  lstmPrepare(...args: number[]): void;
+  lstmSteps(...args: number[]): void;
+  lstmBackSteps(...args: number[]): void;
+  lstmWeightGrads(...args: number[]): void;
   gruForward(...args: (number | boolean)[]): void;
   gruBackward(...args: (number | boolean)[]): void;
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, weightDecay: number): void;

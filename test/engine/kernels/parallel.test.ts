@@ -95,23 +95,31 @@ test('split softmax cross-entropy equals one-thread for 1–4 threads', () => {
   }
 });
 
-test('an ETTh1-sized LSTM (batch 256 × 24 steps, 7 → 32) gives the same bits on 1 to 4 threads, forward and gradients', async () => {
-  // Its products over all rows (the input projection, dW_hh at 25 M multiply-adds, dx) go to the pool.
+test('an ETTh1-sized LSTM (batch 256 × 24 steps, 7 → 32) gives the same bits on 1 to 4 threads, forward and gradients, with equal and with mixed lengths', async () => {
+  // Its products over all rows (the input projection, dW_hh at 25 M multiply-adds, dx) go to the
+  // pool, and its time loops (25 M recurrent multiply-adds) are cut by sequences across threads;
+  // mixed lengths put sequences that end early in every part.
   await initBackend('wasm');
   const rnn = new RNN({ mode: 'lstm', inputSize: 7, hiddenSize: 32, numLayers: 1 }, new Rng(4));
   const x = tf.variable(tf.tidy(() => tf.reshape(tf.sin(tf.mul(tf.range(0, 256 * 24 * 7), 0.01)), [256, 24, 7])));
+  const mixed = Int32Array.from({ length: 256 }, (_, i) => 1 + ((i * 37) % 24));
+  let lengths: Int32Array | undefined;
   const run = (threads: number) => {
     setThreads(threads);
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(rnn.forward(x).output)) as tf.Scalar, [x, ...rnn.variables]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(rnn.forward(x, lengths).output)) as tf.Scalar, [x, ...rnn.variables]);
     const out = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync().slice()]));
     out.loss = value.dataSync().slice();
     tf.dispose([value, ...Object.values(grads)]);
     return out;
   };
   try {
-    const one = run(1);
-    assert.equal(Object.keys(one).length, 2 + rnn.variables.length, 'dx, every weight and the loss');
-    for (const t of [2, 3, 4]) assert.deepEqual(run(t), one, `${t} threads`);
+    for (const l of [undefined, mixed]) {
+      lengths = l;
+      const one = run(1);
+      assert.equal(Object.keys(one).length, 2 + rnn.variables.length, 'dx, every weight and the loss');
+      for (const t of [2, 3, 4]) assert.deepEqual(run(t), one, `${t} threads, ${l ? 'mixed' : 'equal'} lengths`);
+    }
+    assert.ok(gemmPool().helpersRunning >= 3, 'the loops ran on helpers');
   } finally {
     setThreads(undefined);
     x.dispose();

@@ -30,25 +30,18 @@ function bsAt(bs: usize, t: i32): i32 {
 // LSTM
 
 /**
- * Forward. Outputs: gates [N,4H] (activated i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H],
- * hprev [N,H] (the h each row started from), hs [N,H], hn/cn [B,H] at each sequence's last step.
- * scratch: (I + H + 1)·4H floats.
- *
- * Activations run over each step's whole [bt, 4H] block in one vector pass rather than row by row
- * (with H = 10 a row's gate segments don't fill whole vectors): one tanh pass serves all four
- * gates, since σ(x) = ½ + ½·tanh(x/2) and the ½ inside is folded into the i, f, o weights and
- * biases up front. The per-row loop then maps t → ½ + ½t for i, f, o.
+ * Forward, part 1: the input projection of every step. gates [N,4H] = x·W_ihᵀ + b_ih + b_hh, with
+ * the i, f, o columns halved (see lstmSteps); leaves W_hhᵀ [H,4H], halved alike, at `whhT` for the
+ * time loop. scratch: I·4H + 4H floats.
  */
-export function lstmForward(
-  N: i32, I: i32, H: i32, T: i32, bs: usize,
-  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize, c0: usize,
-  gates: usize, cs: usize, tcs: usize, hprev: usize, hs: usize, hn: usize, cn: usize,
-  scratch: usize,
+export function lstmPrepare(
+  N: i32, I: i32, H: i32,
+  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize,
+  gates: usize, whhT: usize, scratch: usize,
 ): void {
   const G = 4 * H;
   const wihT = scratch;            // [I, 4H]
-  const whhT = fp(wihT, I * G);    // [H, 4H]
-  const bsum = fp(whhT, H * G);    // [4H]  b_ih + b_hh
+  const bsum = fp(wihT, I * G);    // [4H]  b_ih + b_hh
   transpose(wihT, wih, G, I);
   transpose(whhT, whh, G, H);
   for (let j = 0; j < G; j++) store<f32>(fp(bsum, j), load<f32>(fp(bih, j)) + load<f32>(fp(bhh, j)));
@@ -59,62 +52,93 @@ export function lstmForward(
   // gates = x · W_ihᵀ + b, all steps at once, on the host's GEMM   // [N, 4H]
   pgemm(gates, G, x, I, 1, wihT, G, N, I, G, false);
   addRowVector(gates, bsum, N, G);
+}
 
+/** The live rows of sequences [b0, b0 + w) at a step whose batch size is bt. */
+@inline
+function partRows(bt: i32, b0: i32, w: i32): i32 {
+  const n = bt - b0;
+  return n <= 0 ? 0 : n < w ? n : w;
+}
+
+/**
+ * Forward, part 2: the time loop over sequences [b0, b0 + w) of the batch (the host runs parts on
+ * several threads; a row's arithmetic is the same in any part). Outputs: gates (activated
+ * i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H], hprev [N,H] (the h each row started from), hs [N,H],
+ * hn/cn [B,H] at each sequence's last step.
+ *
+ * Activations run over each step's whole [bt, 4H] block in one vector pass rather than row by row
+ * (with H = 10 a row's gate segments don't fill whole vectors): one tanh pass serves all four
+ * gates, since σ(x) = ½ + ½·tanh(x/2) and the ½ inside is folded into the i, f, o weights and
+ * biases up front (lstmPrepare). The per-row loop then maps t → ½ + ½t for i, f, o.
+ */
+export function lstmSteps(
+  H: i32, T: i32, bs: usize, whhT: usize, h0: usize, c0: usize,
+  gates: usize, cs: usize, tcs: usize, hprev: usize, hs: usize, hn: usize, cn: usize,
+  b0: i32, w: i32,
+): void {
+  const G = 4 * H;
   const H4 = H & ~3;
   const half = f32x4.splat(0.5);
   let off = 0;
   let prevOff = 0;
   for (let t = 0; t < T; t++) {
     const bt = bsAt(bs, t);
-    // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
-    copy(fp(hprev, off * H), t == 0 ? h0 : fp(hs, prevOff * H), bt * H);
-    gemm(fp(gates, off * G), G, fp(hprev, off * H), H, 1, whhT, G, bt, H, G, true);
-    tanhTo(fp(gates, off * G), fp(gates, off * G), bt * G);
-    for (let b = 0; b < bt; b++) {
-      const r = off + b;
-      const gr = fp(gates, r * G);
-      const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
-      const cr = fp(cs, r * H);
-      const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
-      let j = 0;
-      for (; j < H4; j += 4) {
-        const o = <usize>j << 2;
-        const i = f32x4.add(half, f32x4.mul(half, v128.load(gi + o)));
-        const f = f32x4.add(half, f32x4.mul(half, v128.load(gf + o)));
-        v128.store(gi + o, i);
-        v128.store(gf + o, f);
-        v128.store(go + o, f32x4.add(half, f32x4.mul(half, v128.load(go + o))));
-        v128.store(cr + o, f32x4.add(f32x4.mul(f, v128.load(cp + o)), f32x4.mul(i, v128.load(gg + o))));
+    const n = partRows(bt, b0, w);
+    const bEnd = b0 + n;
+    if (n > 0) {
+      const first = off + b0;
+      // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
+      copy(fp(hprev, first * H), t == 0 ? fp(h0, b0 * H) : fp(hs, (prevOff + b0) * H), n * H);
+      gemm(fp(gates, first * G), G, fp(hprev, first * H), H, 1, whhT, G, n, H, G, true);
+      tanhTo(fp(gates, first * G), fp(gates, first * G), n * G);
+      for (let b = b0; b < bEnd; b++) {
+        const r = off + b;
+        const gr = fp(gates, r * G);
+        const cp = t == 0 ? fp(c0, b * H) : fp(cs, (prevOff + b) * H);
+        const cr = fp(cs, r * H);
+        const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
+        let j = 0;
+        for (; j < H4; j += 4) {
+          const o = <usize>j << 2;
+          const i = f32x4.add(half, f32x4.mul(half, v128.load(gi + o)));
+          const f = f32x4.add(half, f32x4.mul(half, v128.load(gf + o)));
+          v128.store(gi + o, i);
+          v128.store(gf + o, f);
+          v128.store(go + o, f32x4.add(half, f32x4.mul(half, v128.load(go + o))));
+          v128.store(cr + o, f32x4.add(f32x4.mul(f, v128.load(cp + o)), f32x4.mul(i, v128.load(gg + o))));
+        }
+        for (; j < H; j++) {
+          const o = <usize>j << 2;
+          const i: f32 = 0.5 + 0.5 * load<f32>(gi + o);
+          const f: f32 = 0.5 + 0.5 * load<f32>(gf + o);
+          store<f32>(gi + o, i);
+          store<f32>(gf + o, f);
+          store<f32>(go + o, 0.5 + 0.5 * load<f32>(go + o));
+          store<f32>(cr + o, f * load<f32>(cp + o) + i * load<f32>(gg + o));
+        }
       }
-      for (; j < H; j++) {
-        const o = <usize>j << 2;
-        const i: f32 = 0.5 + 0.5 * load<f32>(gi + o);
-        const f: f32 = 0.5 + 0.5 * load<f32>(gf + o);
-        store<f32>(gi + o, i);
-        store<f32>(gf + o, f);
-        store<f32>(go + o, 0.5 + 0.5 * load<f32>(go + o));
-        store<f32>(cr + o, f * load<f32>(cp + o) + i * load<f32>(gg + o));
+      tanhTo(fp(tcs, first * H), fp(cs, first * H), n * H);
+      for (let b = b0; b < bEnd; b++) {
+        const r = off + b;
+        const go = fp(gates, r * G + 3 * H), tr = fp(tcs, r * H), hr = fp(hs, r * H);
+        let j = 0;
+        for (; j < H4; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(hr + o, f32x4.mul(v128.load(go + o), v128.load(tr + o)));
+        }
+        for (; j < H; j++) {
+          const o = <usize>j << 2;
+          store<f32>(hr + o, load<f32>(go + o) * load<f32>(tr + o));
+        }
       }
-    }
-    tanhTo(fp(tcs, off * H), fp(cs, off * H), bt * H);
-    for (let b = 0; b < bt; b++) {
-      const r = off + b;
-      const go = fp(gates, r * G + 3 * H), tr = fp(tcs, r * H), hr = fp(hs, r * H);
-      let j = 0;
-      for (; j < H4; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(hr + o, f32x4.mul(v128.load(go + o), v128.load(tr + o)));
+      // sequences of this part whose last step is t: rows [max(batchSizes[t+1], b0), bEnd)
+      const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
+      const lo = bNext > b0 ? bNext : b0;
+      if (lo < bEnd) {
+        copy(fp(hn, lo * H), fp(hs, (off + lo) * H), (bEnd - lo) * H);
+        copy(fp(cn, lo * H), fp(cs, (off + lo) * H), (bEnd - lo) * H);
       }
-      for (; j < H; j++) {
-        const o = <usize>j << 2;
-        store<f32>(hr + o, load<f32>(go + o) * load<f32>(tr + o));
-      }
-    }
-    // sequences whose last step is t: rows [batchSizes[t+1], bt)
-    const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
-    if (bNext < bt) {
-      copy(fp(hn, bNext * H), fp(hs, (off + bNext) * H), (bt - bNext) * H);
-      copy(fp(cn, bNext * H), fp(cs, (off + bNext) * H), (bt - bNext) * H);
     }
     prevOff = off;
     off += bt;
@@ -129,24 +153,18 @@ function scaleGatesIFO(p: usize, H: i32): void {
 }
 
 /**
- * Backward. Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dx [N,I] (skipped when
- * dx == 0), dwih [4H,I], dwhh [4H,H], db [4H] (the gradient of b_ih and of b_hh alike),
- * dh0/dc0 [B,H]. scratch: N·4H + 2·B·H + max(I,H)·4H floats.
+ * Backward, part 1: the time loop over sequences [b0, b0 + w) (parts run on several threads, as
+ * in lstmSteps). Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dgates [N,4H]
+ * (pre-activation gate gradients), dh0/dc0 [B,H]; dhState and dcState [B,H] are its working rows.
  */
-export function lstmBackward(
-  N: i32, I: i32, H: i32, T: i32, bs: usize,
-  x: usize, wih: usize, whh: usize, c0: usize,
-  gates: usize, cs: usize, tcs: usize, hprev: usize,
+export function lstmBackSteps(
+  N: i32, H: i32, T: i32, bs: usize, whh: usize, c0: usize,
+  gates: usize, cs: usize, tcs: usize,
   dhs: usize, dhn: usize, dcn: usize,
-  dx: usize, dwih: usize, dwhh: usize, db: usize, dh0: usize, dc0: usize,
-  scratch: usize,
+  dgates: usize, dhState: usize, dcState: usize, dh0: usize, dc0: usize,
+  b0: i32, w: i32,
 ): void {
   const G = 4 * H;
-  const B = bsAt(bs, 0);
-  const dgates = scratch;                   // [N, 4H] pre-activation gate gradients
-  const dhState = fp(dgates, N * G);        // [B, H] gradient flowing into h of the current step
-  const dcState = fp(dhState, B * H);       // [B, H]
-  const tmpT = fp(dcState, B * H);          // [max(I,H), 4H]
   const H4 = H & ~3;
   const one = f32x4.splat(1);
 
@@ -154,14 +172,18 @@ export function lstmBackward(
   for (let t = T - 1; t >= 0; t--) {
     const bt = bsAt(bs, t);
     off -= bt;
+    const n = partRows(bt, b0, w);
+    if (n == 0) continue;
+    const bEnd = b0 + n;
     const prevOff = t > 0 ? off - bsAt(bs, t - 1) : 0;
     const bNext = t + 1 < T ? bsAt(bs, t + 1) : 0;
     // sequences ending at t start their gradient from dhn/dcn
-    if (bNext < bt) {
-      copy(fp(dhState, bNext * H), fp(dhn, bNext * H), (bt - bNext) * H);
-      copy(fp(dcState, bNext * H), fp(dcn, bNext * H), (bt - bNext) * H);
+    const lo = bNext > b0 ? bNext : b0;
+    if (lo < bEnd) {
+      copy(fp(dhState, lo * H), fp(dhn, lo * H), (bEnd - lo) * H);
+      copy(fp(dcState, lo * H), fp(dcn, lo * H), (bEnd - lo) * H);
     }
-    for (let b = 0; b < bt; b++) {
+    for (let b = b0; b < bEnd; b++) {
       const r = off + b;
       const gr = fp(gates, r * G), dg = fp(dgates, r * G);
       const gi = gr, gf = fp(gr, H), gg = fp(gr, 2 * H), go = fp(gr, 3 * H);
@@ -199,12 +221,24 @@ export function lstmBackward(
         store<f32>(fp(dg, 3 * H) + o, dO);
       }
     }
-    // dh for the previous step = dgates · W_hh                      // [bt, H]
-    gemm(dhState, H, fp(dgates, off * G), G, 1, whh, H, bt, G, H, false);
+    // dh for the previous step = dgates · W_hh                      // [n, H]
+    gemm(fp(dhState, b0 * H), H, fp(dgates, (off + b0) * G), G, 1, whh, H, n, G, H, false);
   }
-  copy(dh0, dhState, B * H);
-  copy(dc0, dcState, B * H);
+  const rows = partRows(bsAt(bs, 0), b0, w);
+  copy(fp(dh0, b0 * H), fp(dhState, b0 * H), rows * H);
+  copy(fp(dc0, b0 * H), fp(dcState, b0 * H), rows * H);
+}
 
+/**
+ * Backward, part 2: outputs dx [N,I] (skipped when dx == 0), dwih [4H,I], dwhh [4H,H], db [4H] (the
+ * gradient of b_ih and of b_hh alike) from dgates. scratch: max(I,H)·4H floats.
+ */
+export function lstmWeightGrads(
+  N: i32, I: i32, H: i32, x: usize, wih: usize, hprev: usize, dgates: usize,
+  dx: usize, dwih: usize, dwhh: usize, db: usize, scratch: usize,
+): void {
+  const G = 4 * H;
+  const tmpT = scratch; // [max(I,H), 4H]
   // Weight gradients, one GEMM each over all rows: dWᵀ = inputᵀ · dgates, then back to [4H, ·].
   // These and dx go to the host's GEMM (every core when large: at ETTh1's size, batch 256 of 24
   // steps at hidden 32, dW_hh is 25 M multiply-adds, 9% of the epoch on one thread).

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, launch, paletteCommand, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
+import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -92,29 +92,10 @@ async function markupElements(page: Page): Promise<{ elements: string[]; probe: 
   return { elements, probe };
 }
 
-/** The palette's command, retried until the extension's commands have joined the palette (a few seconds after the workbench shows). */
-async function paletteWhenReady(page: Page, title: string): Promise<void> {
-  await waitFor(
-    async () => {
-      await page.keyboard.press('F1');
-      try {
-        await quickPick(page, `>${title}`, 3000);
-        return true;
-      } catch {
-        await page.keyboard.press('Escape');
-        return false;
-      }
-    },
-    60_000,
-    `no "${title}" in the command palette`,
-    500,
-  );
-}
-
 /** RNN Lab: Translate… with course-pairs.tsv's run and `pytorch is very easy.`; the notification's text. */
 async function translateCommand(page: Page): Promise<string> {
   await clearNotifications(page);
-  await paletteWhenReady(page, 'RNN Lab: Translate…');
+  await paletteOnceRegistered(page, 'RNN Lab: Translate…');
   await quickPick(page, 'course-pairs.tsv');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
@@ -146,7 +127,7 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
 
   test("course-pairs.tsv with the course's preset: the numbers before training, four exact translations, Try a sentence, Translate…", { timeout: 300_000 }, async () => {
     const { page } = env;
-    await paletteWhenReady(page, 'RNN Lab: Train Seq2Seq');
+    await paletteOnceRegistered(page, 'RNN Lab: Train Seq2Seq');
     await quickPick(page, 'course-pairs.tsv');
 
     const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);

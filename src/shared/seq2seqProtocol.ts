@@ -199,6 +199,11 @@ export interface Seq2SeqRunState {
   phase: Seq2SeqPhase;
 }
 
+/** A run's state before anything is measured: no steps, no curves, no samples. */
+export function freshSeq2SeqRunState(o: Pick<Seq2SeqRunState, 'runId' | 'fileName' | 'totalSteps' | 'courseMode' | 'measuredOn' | 'attention' | 'phase'>): Seq2SeqRunState {
+  return { ...o, step: 0, elapsedSeconds: 0, loss: [], reports: [], heldOut: [], metrics: [], samples: [] };
+}
+
 /** `vocabulary`: the Vocabulary… command exists (it is not part of the kept state: a reload asks again). */
 export type HostToSeq2SeqRun = { type: 'state'; state: Seq2SeqRunState; vocabulary: boolean } | { type: 'notice'; message: string } | Reply;
 

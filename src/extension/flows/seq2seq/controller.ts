@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { SEQ2SEQ_REPORT_EVERY, type Seq2SeqFileCheck, type Seq2SeqResult, type Translation } from '../../../shared/seq2seq';
 import {
   courseLine,
+  freshSeq2SeqRunState,
   initialSeq2SeqValues,
   seq2seqFormProblems,
   seq2seqFormToOptions,
@@ -151,22 +152,15 @@ export class Seq2SeqFlow extends Disposable {
     const options = { ...seq2seqFormToOptions(v), ...(backend !== 'auto' ? { backend } : {}) };
     const runId = runIdFor(new Date());
     const reports = v.epochs ?? Math.ceil(v.iterations / Math.min(SEQ2SEQ_REPORT_EVERY, v.iterations));
-    const state: Seq2SeqRunState = {
+    const state = freshSeq2SeqRunState({
       runId,
       fileName,
       totalSteps: v.epochs === null ? v.iterations : 0,
       courseMode: v.epochs === null && v.batchSize === 1,
       measuredOn: v.testFraction > 0 ? 'test' : 'train',
       attention: v.attention !== 'none',
-      step: 0,
-      elapsedSeconds: 0,
-      loss: [],
-      reports: [],
-      heldOut: [],
-      metrics: [],
-      samples: [],
       phase: { kind: 'training' },
-    };
+    });
     this.log(`Training a translator on ${fileName}: ${JSON.stringify(options)}`);
     const panel = this.openPanel(state);
     await panel.whenReady(10_000);
@@ -380,22 +374,15 @@ export class Seq2SeqFlow extends Disposable {
       state = restoredSeq2SeqState(raw);
     } catch (e) {
       this.log(`Rejected the restored state of a seq2seq training panel: ${(e as Error).message}`);
-      state = {
+      state = freshSeq2SeqRunState({
         runId: runIdFor(new Date()),
         fileName: 'unknown',
         totalSteps: 0,
         courseMode: false,
         measuredOn: 'train',
         attention: false,
-        step: 0,
-        elapsedSeconds: 0,
-        loss: [],
-        reports: [],
-        heldOut: [],
-        metrics: [],
-        samples: [],
         phase: { kind: 'failed', message: t('This run panel could not be restored. Open the run again from the RNN Lab view.') },
-      };
+      });
     }
     return new Seq2SeqRunPanel(panel, this.context.extensionUri, state, { onMessage: this.onRunMessage, translate: this.translateOnPanel }, () => this.vocabularyAvailable(), this.log);
   }

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { webviewOptions } from './webviewPage';
 
-interface ManagedPanel {
+/** What a manager needs of a panel: the webview panel, and to hear of and cause its end. */
+export interface ManagedPanel {
   readonly panel: vscode.WebviewPanel;
   readonly onDidDispose: vscode.Event<void>;
   dispose(): void;

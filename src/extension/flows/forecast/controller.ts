@@ -8,8 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ForecastResult } from '../../../shared/forecast';
 import { READ_KEYS, type FormValues, type PreviewProblem, type PreviewState, type ReadOptions, type RunViewState } from '../../../shared/protocol';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
-import { Disposable } from '../../core/disposable';
-import { PanelManager } from '../../core/panelManager';
+import { FlowBase } from '../../core/flow';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
@@ -23,23 +22,12 @@ import { pickCsv, pickModel } from './pickers';
 import { RunPanel, restoredState, type RunPanelMessage } from './runPanel';
 import { FormError, SetupPanel } from './setupPanel';
 
-export class ForecastFlow extends Disposable {
-  private readonly runPanels: PanelManager<RunPanel>;
-  private readonly setupPanels: PanelManager<SetupPanel>;
+export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
   /** The run panel of the run in progress, once it is open. */
   private activePanel: RunPanel | null = null;
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly output: vscode.LogOutputChannel,
-    private readonly runsView: RunsView,
-    private readonly training: TrainingSessions,
-  ) {
-    super();
-    const uri = context.extensionUri;
-    // A run panel open when the window reloaded comes back from its saved state.
-    this.runPanels = this._register(new PanelManager(RunPanel.viewType, uri, (panel, state) => this.revive(panel, state)));
-    this.setupPanels = this._register(new PanelManager<SetupPanel>(SetupPanel.viewType, uri));
+  constructor(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, runsView: RunsView, training: TrainingSessions) {
+    super(context, output, runsView, training, { run: RunPanel.viewType, setup: SetupPanel.viewType });
   }
 
   /** The flow's commands, registered by the composition root. */
@@ -51,12 +39,6 @@ export class ForecastFlow extends Disposable {
       'rnnLab.showTraining': () => this.showTraining(),
     };
   }
-
-  private get workerPath(): string {
-    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath;
-  }
-
-  private log = (line: string): void => this.output.info(line);
 
   /**
    * RNN Lab: Forecast with LSTM. `uri` comes from the Explorer or editor title; else the active CSV,
@@ -293,7 +275,7 @@ export class ForecastFlow extends Disposable {
   }
 
   /** Rebuilds a run panel after a window reload (the run panels' serializer). */
-  private revive(panel: vscode.WebviewPanel, state: unknown): RunPanel {
+  protected revive(panel: vscode.WebviewPanel, state: unknown): RunPanel {
     let initial: RunViewState;
     try {
       initial = restoredState(state);

@@ -17,13 +17,12 @@ import {
   type Seq2SeqRunState,
 } from '../../../shared/seq2seqProtocol';
 import type { TrainEvent } from '../../../shared/events';
-import { Disposable } from '../../core/disposable';
+import { FlowBase } from '../../core/flow';
 import { errorText } from '../../core/errorText';
 import { pickDataFile } from '../../core/pickFile';
 import { showEngineError } from '../../core/errorNotice';
 import { FormError } from '../../core/formError';
 import { saveRunModelAs } from '../../core/modelSave';
-import { PanelManager } from '../../core/panelManager';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
@@ -38,25 +37,15 @@ import { Seq2SeqSetupPanel } from './setupPanel';
 /** The vocabulary panel (flows/seq2seq/vocabulary.ts): `{ file, options }` from the form, `{ runId }` from a run; the buttons show when the command is registered. */
 const VOCABULARY_COMMAND = 'rnnLab.showVocabulary';
 
-export class Seq2SeqFlow extends Disposable {
-  private readonly runPanels: PanelManager<Seq2SeqRunPanel>;
-  private readonly setupPanels: PanelManager<Seq2SeqSetupPanel>;
+export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   /** The panel of the run in progress and the session training it. */
   private active: { panel: Seq2SeqRunPanel; session: WorkerSession } | null = null;
   /** A worker that translates with saved models (Translate…, Try a sentence after training); started on first use. */
   private translation: WorkerSession | null = null;
   private lastSentence = 'pytorch is very easy.';
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly output: vscode.LogOutputChannel,
-    private readonly runsView: RunsView,
-    private readonly training: TrainingSessions,
-  ) {
-    super();
-    const uri = context.extensionUri;
-    this.runPanels = this._register(new PanelManager(Seq2SeqRunPanel.viewType, uri, (panel, state) => this.revive(panel, state)));
-    this.setupPanels = this._register(new PanelManager<Seq2SeqSetupPanel>(Seq2SeqSetupPanel.viewType, uri));
+  constructor(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, runsView: RunsView, training: TrainingSessions) {
+    super(context, output, runsView, training, { run: Seq2SeqRunPanel.viewType, setup: Seq2SeqSetupPanel.viewType });
     this._register({ dispose: () => this.translation?.dispose() });
   }
 
@@ -67,12 +56,6 @@ export class Seq2SeqFlow extends Disposable {
       'rnnLab.openSeq2SeqRun': (dir: string) => this.openRunDir(dir),
     };
   }
-
-  private get workerPath(): string {
-    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath;
-  }
-
-  private log = (line: string): void => this.output.info(line);
 
   private async vocabularyAvailable(): Promise<boolean> {
     return (await vscode.commands.getCommands(true)).includes(VOCABULARY_COMMAND);
@@ -368,7 +351,7 @@ export class Seq2SeqFlow extends Disposable {
     panel.notice(t('Samples and metrics saved to {0}.', vscode.workspace.asRelativePath(target, false)));
   }
 
-  private revive(panel: vscode.WebviewPanel, raw: unknown): Seq2SeqRunPanel {
+  protected revive(panel: vscode.WebviewPanel, raw: unknown): Seq2SeqRunPanel {
     let state: Seq2SeqRunState;
     try {
       state = restoredSeq2SeqState(raw);

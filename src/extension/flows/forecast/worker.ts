@@ -7,8 +7,8 @@
 import { describeIgnored, preview as previewRows, readCsvFile, type CsvTable } from '../../../engine/data/csv';
 import type { ForecastOptions } from '../../../engine/forecast/types';
 import type { TrainEvent } from '../../../shared/events';
+import { startRun, trainAndStore } from '../../core/storeRun';
 import type { WorkerHandlers } from '../../core/workerHandlers';
-import { RunWriter } from '../../runs/store';
 
 /** The options that shape the table a file reads into. */
 const TABLE_KEYS = ['missing', 'order', 'dateFormat', 'decimalComma'] as const;
@@ -61,56 +61,36 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
 
   async forecast(ask, ctx) {
     const { runForecast, resolveForecastOptions } = await import('../../../engine/forecast/run');
-    const { versions } = await import('../../../engine/backend');
     // The table the check read, when it was read the same way (the file is not read twice).
     const table = readsAsChecked(ask.file, ask.options) ? checked?.table : undefined;
     checked = null;
     const options = resolveForecastOptions(ask.options);
-    const writer = await RunWriter.create(ask.store.root, {
+    const writer = await startRun(ask.store.root, {
       kind: 'forecast',
       id: ask.store.runId,
       datasetPath: ask.file,
       config: { ...options },
       seed: options.seed,
       backend: options.backend ?? 'auto',
-      tfjsVersion: versions().tfjsCore,
     });
     const forward = epochsOnly(ctx.onEvent);
-    let run;
-    try {
-      run = await runForecast(ask.file, ask.options, { onEvent: (e) => (writer.onEvent(e), forward(e)), signal: ctx.signal, displayName: ask.fileName, table });
-    } catch (e) {
-      await writer.endWith(e);
-      throw e;
-    }
-    const result = run.result;
-    let saveError: string | undefined;
-    try {
-      await writer.saveModel((dir) => run.save(dir));
-    } catch (e) {
-      saveError = ctx.toWire(e).text;
-    } finally {
-      run.dispose();
-    }
-    try {
-      await writer.end({ status: 'done', result, headline: { rmse: result.test.rmse, naiveRmse: result.naive.rmse }, config: { ...options, target: result.target, features: result.features } });
-    } catch (e) {
-      saveError ??= ctx.toWire(e).text;
-    }
-    return { result, runDir: writer.dir, saveError };
+    return trainAndStore(
+      writer,
+      ctx,
+      () => runForecast(ask.file, ask.options, { onEvent: (e) => (writer.onEvent(e), forward(e)), signal: ctx.signal, displayName: ask.fileName, table }),
+      (result) => ({ headline: { rmse: result.test.rmse, naiveRmse: result.naive.rmse }, config: { ...options, target: result.target, features: result.features } }),
+    );
   },
 
   async predictSaved(ask, ctx) {
     const { predictWithSaved } = await import('../../../engine/forecast/run');
-    const { versions } = await import('../../../engine/backend');
-    const writer = await RunWriter.create(ask.store.root, {
+    const writer = await startRun(ask.store.root, {
       kind: 'saved-model',
       id: ask.store.runId,
       datasetPath: ask.file,
       config: { modelDir: ask.modelDir },
       seed: 0,
       backend: 'auto',
-      tfjsVersion: versions().tfjsCore,
     });
     let result;
     try {

@@ -10,8 +10,8 @@
  */
 import type { Translator } from '../../../engine/seq2seq/run';
 import type { TrainEvent } from '../../../shared/events';
+import { startRun, trainAndStore } from '../../core/storeRun';
 import type { WorkerHandlers } from '../../core/workerHandlers';
-import { RunWriter } from '../../runs/store';
 
 /** At most one batchEnd per this many milliseconds reaches the host. */
 const THIN_MS = 100;
@@ -54,47 +54,30 @@ export const seq2seqHandlers: WorkerHandlers<'seq2seq.check' | 'seq2seq.train' |
 
   async 'seq2seq.train'(ask, ctx) {
     const { runSeq2Seq, resolveSeq2SeqOptions } = await import('../../../engine/seq2seq/run');
-    const { versions } = await import('../../../engine/backend');
     const options = resolveSeq2SeqOptions(ask.options);
-    const writer = await RunWriter.create(ask.store.root, {
+    const writer = await startRun(ask.store.root, {
       kind: 'seq2seq',
       id: ask.store.runId,
       datasetPath: ask.file,
       config: { ...options },
       seed: options.seed,
       backend: options.backend ?? 'auto',
-      tfjsVersion: versions().tfjsCore,
     });
     const forward = thinBatches(ctx.onEvent);
     try {
-      let run;
-      try {
-        run = await runSeq2Seq(ask.file, ask.options, {
-          onEvent: (e) => (writer.onEvent(e), forward(e)),
-          signal: ctx.signal,
-          displayName: ask.fileName,
-          heldOutLoss: true,
-          onTranslator: (t) => (live = t),
-        });
-      } catch (e) {
-        await writer.endWith(e);
-        throw e;
-      }
-      const result = run.result;
-      let saveError: string | undefined;
-      try {
-        await writer.saveModel((dir) => run.save(dir));
-      } catch (e) {
-        saveError = ctx.toWire(e).text;
-      } finally {
-        run.dispose();
-      }
-      try {
-        await writer.end({ status: 'done', result, headline: { tokenAccuracy: result.test.tokenAccuracy, bleu: result.test.bleu, exactMatch: result.test.exactMatch } });
-      } catch (e) {
-        saveError ??= ctx.toWire(e).text;
-      }
-      return { result, runDir: writer.dir, saveError };
+      return await trainAndStore(
+        writer,
+        ctx,
+        () =>
+          runSeq2Seq(ask.file, ask.options, {
+            onEvent: (e) => (writer.onEvent(e), forward(e)),
+            signal: ctx.signal,
+            displayName: ask.fileName,
+            heldOutLoss: true,
+            onTranslator: (t) => (live = t),
+          }),
+        (result) => ({ headline: { tokenAccuracy: result.test.tokenAccuracy, bleu: result.test.bleu, exactMatch: result.test.exactMatch } }),
+      );
     } finally {
       live = null;
     }

@@ -77,24 +77,25 @@ export type PreviewState = { kind: 'ready'; preview: CsvPreview } | { kind: 'fai
 // ---------------------------------------------------------------------------------------------
 // Setup form (viewType rnnLab.forecastSetup)
 
+/**
+ * Every setup form's: training is starting (or failed to start). `error` is shown in the form; the
+ * form stays usable. `option` is the key of the field the error is about: the form highlights it.
+ */
+export type Starting = { type: 'starting'; busy: boolean; error?: string; option?: string };
+
 export type HostToSetup =
   | { type: 'init'; preview: PreviewState; values: FormValues }
-  /**
-   * Training is starting (or failed to start). `error` is shown in the form; the form stays
-   * usable. `option` is the key of the field the error is about: the form highlights it.
-   */
-  | { type: 'starting'; busy: boolean; error?: string; option?: string }
+  | Starting
   | Reply;
 
 /** The setup form's messages that are requests, answered by a reply with their id. */
 export const SETUP_REQUESTS = ['preview'] as const;
 
 export type SetupToHost =
-  | { type: 'ready' }
+  | PageBasics
   | { type: 'start'; values: FormValues }
   /** A request: read the file again with these options; the reply is a PreviewState. */
-  | { type: 'preview'; id: number; read: ReadOptions }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'preview'; id: number; read: ReadOptions };
 
 // ---------------------------------------------------------------------------------------------
 // Run panel (viewType rnnLab.forecastRun)
@@ -110,7 +111,7 @@ export type HostToRun =
 export const RUN_REQUESTS = ['ping'] as const;
 
 export type RunToHost =
-  | { type: 'ready' }
+  | PageBasics
   | { type: 'cancel' }
   | { type: 'saveModel' }
   | { type: 'forecastWithSaved' }
@@ -119,8 +120,7 @@ export type RunToHost =
    * A request (see channel.ts): the host answers with an empty reply. The bench times these
    * round trips through the extension host while training runs.
    */
-  | { type: 'ping'; id: number }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'ping'; id: number };
 
 // ---------------------------------------------------------------------------------------------
 // Runtime validation of messages from webviews (the checks are exported: every panel's parser
@@ -210,24 +210,37 @@ export function parseViolation(o: Obj): { type: 'cspViolation'; directive: strin
   return { type: 'cspViolation', directive: str(o, 'directive', 500), blockedURI: str(o, 'blockedURI', 2000) };
 }
 
+/** What every page sends: the handshake, and the CSP violations it saw. */
+export type PageBasics = { type: 'ready' } | { type: 'cspViolation'; directive: string; blockedURI: string };
+
+/**
+ * A message from a page, checked: `cases` has a parser for each type the page sends besides
+ * `ready` and `cspViolation`, which are every page's. Throws ProtocolError on anything unexpected.
+ */
+export function parsePageMessage<T extends PageBasics | { type: string }>(x: unknown, cases: { [K in Exclude<T['type'], PageBasics['type']>]: (o: Obj) => Extract<T, { type: K }> }): T {
+  const o = obj(x, 'message');
+  // Every T has both (its union includes PageBasics); the checker cannot see that through the generic.
+  if (o.type === 'ready') return bare('ready')(o) as unknown as T;
+  if (o.type === 'cspViolation') return parseViolation(o) as unknown as T;
+  const table = cases as Record<string, (o: Obj) => T>;
+  if (typeof o.type !== 'string' || !Object.prototype.hasOwnProperty.call(table, o.type)) throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
+  return table[o.type](o);
+}
+
+/** The parser of a message that is its type alone. */
+export function bare<T extends string>(type: T): (o: Obj) => { type: T } {
+  return (o) => {
+    onlyKeys(o, ['type']);
+    return { type };
+  };
+}
+
 /** Validates a message from the setup form. Throws ProtocolError on anything unexpected. */
 export function parseSetupMessage(x: unknown): SetupToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-      onlyKeys(o, ['type']);
-      return { type: 'ready' };
-    case 'start':
-      onlyKeys(o, ['type', 'values']);
-      return { type: 'start', values: parseFormValues(o.values) };
-    case 'preview':
-      onlyKeys(o, ['type', 'id', 'read']);
-      return { type: 'preview', id: int(o, 'id'), read: parseReadOptions(o.read) };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<SetupToHost>(x, {
+    start: (o) => (onlyKeys(o, ['type', 'values']), { type: 'start', values: parseFormValues(o.values) }),
+    preview: (o) => (onlyKeys(o, ['type', 'id', 'read']), { type: 'preview', id: int(o, 'id'), read: parseReadOptions(o.read) }),
+  });
 }
 
 /** Largest exported image accepted from the run panel (a data: URL). */
@@ -235,15 +248,11 @@ export const MAX_IMAGE_DATA_URL = 20 * 1024 * 1024;
 
 /** Validates a message from the run panel. Throws ProtocolError on anything unexpected. */
 export function parseRunMessage(x: unknown): RunToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-    case 'cancel':
-    case 'saveModel':
-    case 'forecastWithSaved':
-      onlyKeys(o, ['type']);
-      return { type: o.type };
-    case 'exportImage': {
+  return parsePageMessage<RunToHost>(x, {
+    cancel: bare('cancel'),
+    saveModel: bare('saveModel'),
+    forecastWithSaved: bare('forecastWithSaved'),
+    exportImage: (o) => {
       onlyKeys(o, ['type', 'format', 'dataUrl']);
       const format = o.format;
       if (format !== 'png' && format !== 'svg') throw new ProtocolError('format must be png or svg');
@@ -251,15 +260,9 @@ export function parseRunMessage(x: unknown): RunToHost {
       const prefix = format === 'png' ? 'data:image/png;base64,' : 'data:image/svg+xml,';
       if (!dataUrl.startsWith(prefix)) throw new ProtocolError(`dataUrl must start with ${prefix}`);
       return { type: 'exportImage', format, dataUrl };
-    }
-    case 'ping':
-      onlyKeys(o, ['type', 'id']);
-      return { type: 'ping', id: int(o, 'id') };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+    },
+    ping: (o) => (onlyKeys(o, ['type', 'id']), { type: 'ping', id: int(o, 'id') }),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import type { Reply } from './channel';
 import { ENGLISH_WORDS, SEQ2SEQ_OPTIONS, problemWith, type NamedSpec, type Words } from './options';
-import { ProtocolError, arr, bool, int, nonNegInt, num, nullable, obj, onlyKeys, oneOf, parseViolation, runDir, str, type Obj } from './protocol';
+import { ProtocolError, arr, bare, bool, int, nonNegInt, num, nullable, obj, onlyKeys, oneOf, parsePageMessage, runDir, str, type Obj, type PageBasics, type Starting } from './protocol';
 import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqSample, Translation } from './seq2seq';
 
 // ---------------------------------------------------------------------------------------------
@@ -96,18 +96,13 @@ export function seq2seqFormToOptions(v: Seq2SeqFormValues): Partial<Seq2SeqOptio
 export type HostToSeq2SeqSetup =
   /** `check` is null when the file cannot train with these values; `error` then says why. `vocabulary`: the Vocabulary… command exists. */
   | { type: 'init'; fileName: string; check: Seq2SeqFileCheck | null; values: Seq2SeqFormValues; vocabulary: boolean; error?: string; option?: string }
-  | { type: 'starting'; busy: boolean; error?: string; option?: string }
+  | Starting
   | Reply;
 
 /** The form's requests: `check` is answered with a Seq2SeqFileCheck (or the engine's error). */
 export const SEQ2SEQ_SETUP_REQUESTS = ['check'] as const;
 
-export type Seq2SeqSetupToHost =
-  | { type: 'ready' }
-  | { type: 'start'; values: Seq2SeqFormValues }
-  | { type: 'check'; id: number; values: Seq2SeqFormValues }
-  | { type: 'vocabulary'; values: Seq2SeqFormValues }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+export type Seq2SeqSetupToHost = PageBasics | { type: 'start'; values: Seq2SeqFormValues } | { type: 'check'; id: number; values: Seq2SeqFormValues } | { type: 'vocabulary'; values: Seq2SeqFormValues };
 
 /** The form's values, each of its table entry's type; the bounds are seq2seqFormProblems's. */
 export function parseSeq2SeqFormValues(x: unknown): Seq2SeqFormValues {
@@ -127,23 +122,11 @@ export function parseSeq2SeqFormValues(x: unknown): Seq2SeqFormValues {
 }
 
 export function parseSeq2SeqSetupMessage(x: unknown): Seq2SeqSetupToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-      onlyKeys(o, ['type']);
-      return { type: 'ready' };
-    case 'start':
-    case 'vocabulary':
-      onlyKeys(o, ['type', 'values']);
-      return { type: o.type, values: parseSeq2SeqFormValues(o.values) };
-    case 'check':
-      onlyKeys(o, ['type', 'id', 'values']);
-      return { type: 'check', id: int(o, 'id'), values: parseSeq2SeqFormValues(o.values) };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<Seq2SeqSetupToHost>(x, {
+    start: (o) => (onlyKeys(o, ['type', 'values']), { type: 'start', values: parseSeq2SeqFormValues(o.values) }),
+    vocabulary: (o) => (onlyKeys(o, ['type', 'values']), { type: 'vocabulary', values: parseSeq2SeqFormValues(o.values) }),
+    check: (o) => (onlyKeys(o, ['type', 'id', 'values']), { type: 'check', id: int(o, 'id'), values: parseSeq2SeqFormValues(o.values) }),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,38 +193,25 @@ export type HostToSeq2SeqRun = { type: 'state'; state: Seq2SeqRunState; vocabula
 export const SEQ2SEQ_RUN_REQUESTS = ['translate'] as const;
 
 export type Seq2SeqRunToHost =
-  | { type: 'ready' }
+  | PageBasics
   | { type: 'cancel' }
   | { type: 'saveModel' }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'vocabulary' }
   /** A request: answered with a Translation by the model as it is now. */
-  | { type: 'translate'; id: number; sentence: string }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'translate'; id: number; sentence: string };
 
 /** Longest sentence Try a sentence sends. */
 export const MAX_SENTENCE = 2000;
 
 export function parseSeq2SeqRunMessage(x: unknown): Seq2SeqRunToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-    case 'cancel':
-    case 'saveModel':
-    case 'vocabulary':
-      onlyKeys(o, ['type']);
-      return { type: o.type };
-    case 'export':
-      onlyKeys(o, ['type', 'format']);
-      return { type: 'export', format: oneOf(o, 'format', ['csv', 'json'] as const) };
-    case 'translate':
-      onlyKeys(o, ['type', 'id', 'sentence']);
-      return { type: 'translate', id: int(o, 'id'), sentence: str(o, 'sentence', MAX_SENTENCE) };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<Seq2SeqRunToHost>(x, {
+    cancel: bare('cancel'),
+    saveModel: bare('saveModel'),
+    vocabulary: bare('vocabulary'),
+    export: (o) => (onlyKeys(o, ['type', 'format']), { type: 'export', format: oneOf(o, 'format', ['csv', 'json'] as const) }),
+    translate: (o) => (onlyKeys(o, ['type', 'id', 'sentence']), { type: 'translate', id: int(o, 'id'), sentence: str(o, 'sentence', MAX_SENTENCE) }),
+  });
 }
 
 /** Longest series, and most sample sets, a restored state may hold. */

@@ -7,6 +7,7 @@ import { CHOICES, FIELD_HELP, FIELD_LABELS, HYPER_FIELDS as FIELDS } from '../ex
 import { parseText } from '../shared/options/spec';
 import { byId, el, esc, mountShell, reportCspViolations, vscodeApi } from './common';
 import { fmt } from './format';
+import { markInvalid, wireStart, type ReadResult } from './setupForm';
 import { t, tableText, WORDS } from './l10n';
 
 const vscode = vscodeApi<never, SetupToHost>();
@@ -68,7 +69,6 @@ interface Checkbox extends HTMLElement {
 let preview: CsvPreview | null = null;
 /** The file's name for display, from the host. */
 let fileName = '';
-let busy = false;
 /** The number of the latest re-read: an earlier one's answer arriving late is dropped. */
 let readSeq = 0;
 
@@ -161,7 +161,7 @@ function applyPreview(state: PreviewState, chosen: Chosen | null): void {
   document.body.dataset.preview = state.kind;
   if (state.kind === 'failed') showError(state.problem.message, state.problem.option, 'read-error');
   else showError(undefined);
-  setBusy(busy);
+  starter.refresh();
 }
 
 /** The helper lines that depend on what the file holds (a date column, empty cells). */
@@ -222,7 +222,7 @@ async function reread(): Promise<void> {
 }
 
 /** The form's values, each field read as its table entry's type; or the first field that is not, and why. */
-function readValues(): FormValues | { option: string; message: string } {
+function readValues(): ReadResult<FormValues> {
   const hyper: Record<string, unknown> = {};
   for (const f of FIELDS) {
     const r = parseText(f.spec, (byId(`f-${f.key}`) as TextField).value, WORDS.t);
@@ -253,39 +253,11 @@ function showError(message: string | undefined, option?: string, box: 'error' | 
     e.textContent = id === box ? (message ?? '') : '';
     e.hidden = id !== box || !message;
   }
-  for (const f of document.querySelectorAll<HTMLElement>('[data-invalid]')) {
-    f.removeAttribute('data-invalid');
-    f.removeAttribute('aria-invalid');
-    f.toggleAttribute('invalid', false);
-  }
-  const field = message && option ? fieldOf(option) : null;
-  if (field) {
-    field.dataset.invalid = 'true';
-    field.setAttribute('aria-invalid', 'true');
-    field.toggleAttribute('invalid', true);
-    field.focus();
-  }
+  markInvalid(message && option ? fieldOf(option) : null, true);
 }
 
-function setBusy(b: boolean): void {
-  busy = b;
-  const start = byId('start');
-  // Nothing to train on until the file reads.
-  start.toggleAttribute('disabled', b || !preview);
-  start.textContent = b ? t('Starting…') : t('Start training');
-}
-
-function start(): void {
-  if (busy || !preview) return;
-  const values = readValues();
-  if ('message' in values) {
-    showError(values.message, values.option);
-    return;
-  }
-  showError(undefined);
-  setBusy(true);
-  vscode.post({ type: 'start', values });
-}
+// Nothing to train on until the file reads.
+const starter = wireStart<FormValues>({ canStart: () => preview !== null, read: readValues, showError: (m, o) => showError(m, o), post: (values) => vscode.post({ type: 'start', values }) });
 
 window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
   const m = event.data;
@@ -299,7 +271,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
       return;
     }
     case 'starting':
-      setBusy(m.busy);
+      starter.setBusy(m.busy);
       showError(m.error, m.option);
       return;
     case 'reply':
@@ -307,21 +279,8 @@ window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
   }
 });
 
-byId('form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  start();
-});
-byId('start').addEventListener('click', start);
 for (const id of ['dateFormat', 'decimalComma']) byId(id).addEventListener('change', () => void reread());
 byId('reread').addEventListener('click', () => void reread());
-document.addEventListener('keydown', (e) => {
-  // Enter starts training, except where Enter means something else (an open dropdown, a button).
-  if (e.key !== 'Enter' || e.isComposing) return;
-  const tag = (e.target as Element | null)?.tagName ?? '';
-  if (tag === 'VSCODE-SINGLE-SELECT' || tag === 'VSCODE-BUTTON' || tag === 'VSCODE-CHECKBOX') return;
-  e.preventDefault();
-  start();
-});
 
 reportCspViolations(vscode.post);
 vscode.post({ type: 'ready' });

@@ -8,6 +8,7 @@ import { SEQ2SEQ_OPTIONS, parseText, type NamedSpec } from '../shared/options';
 import { CHECK_KEYS, PRESETS, SEQ2SEQ_FORM_KEYS, type HostToSeq2SeqSetup, type PresetName, type Seq2SeqFormKey, type Seq2SeqFormValues, type Seq2SeqSetupToHost } from '../shared/seq2seqProtocol';
 import { byId, el, mountShell, reportCspViolations, vscodeApi } from './common';
 import { t, WORDS } from './l10n';
+import { markInvalid, wireStart, type ReadResult } from './setupForm';
 
 const vscode = vscodeApi<never, Seq2SeqSetupToHost>();
 
@@ -67,7 +68,6 @@ byId('vocabulary').textContent = t('Vocabulary…');
 byId('enter-hint').textContent = t('Enter starts training.');
 byId('preset').replaceChildren(...(Object.keys(PRESETS) as PresetName[]).map((p) => Object.assign(el('vscode-option' as 'option', PRESET_LABELS[p]), { value: p })));
 
-let busy = false;
 let ready = false;
 
 function spec(k: Seq2SeqFormKey): NamedSpec {
@@ -112,7 +112,7 @@ function setValues(v: Partial<Seq2SeqFormValues>): void {
 }
 
 /** The form's values, each read as its table entry's type; or the first field that is not, and why. */
-function readValues(): Seq2SeqFormValues | { option: string; message: string } {
+function readValues(): ReadResult<Seq2SeqFormValues> {
   const out: Record<string, unknown> = {};
   for (const k of SEQ2SEQ_FORM_KEYS) {
     const s = spec(k);
@@ -163,37 +163,10 @@ function showError(message: string | undefined, option?: string): void {
   const e = byId('error');
   e.textContent = message ?? '';
   e.hidden = !message;
-  for (const f of document.querySelectorAll<HTMLElement>('[data-invalid]')) {
-    f.removeAttribute('data-invalid');
-    f.removeAttribute('aria-invalid');
-    f.toggleAttribute('invalid', false);
-  }
-  const field = message && option ? fieldOf(option) : null;
-  if (field) {
-    field.dataset.invalid = 'true';
-    field.setAttribute('aria-invalid', 'true');
-    field.toggleAttribute('invalid', true);
-  }
+  markInvalid(message && option ? fieldOf(option) : null, false);
 }
 
-function setBusy(b: boolean): void {
-  busy = b;
-  const start = byId('start');
-  start.toggleAttribute('disabled', b);
-  start.textContent = b ? t('Starting…') : t('Start training');
-}
-
-function start(): void {
-  if (busy || !ready) return;
-  const values = readValues();
-  if ('message' in values) {
-    showError(values.message, values.option);
-    return;
-  }
-  showError(undefined);
-  setBusy(true);
-  vscode.post({ type: 'start', values });
-}
+const starter = wireStart<Seq2SeqFormValues>({ canStart: () => ready, read: readValues, showError, post: (values) => vscode.post({ type: 'start', values }) });
 
 let checkTimer: ReturnType<typeof setTimeout> | null = null;
 let checkSeq = 0;
@@ -241,7 +214,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSeq2SeqSetup>) => 
       (document.getElementById('f-iterations') as HTMLElement | null)?.focus();
       return;
     case 'starting':
-      setBusy(m.busy);
+      starter.setBusy(m.busy);
       showError(m.error, m.option);
       return;
     case 'reply':
@@ -253,22 +226,10 @@ byId('preset').addEventListener('change', (e) => {
   const name = (e.target as ValueField).value as PresetName;
   if (PRESETS[name]) setValues(PRESETS[name]);
 });
-byId('form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  start();
-});
-byId('start').addEventListener('click', start);
 byId('vocabulary').addEventListener('click', () => {
   const values = readValues();
   if ('message' in values) showError(values.message, values.option);
   else vscode.post({ type: 'vocabulary', values });
-});
-document.addEventListener('keydown', (e) => {
-  if (e.key !== 'Enter' || e.isComposing) return;
-  const tag = (e.target as Element | null)?.tagName ?? '';
-  if (tag === 'VSCODE-SINGLE-SELECT' || tag === 'VSCODE-BUTTON' || tag === 'VSCODE-CHECKBOX') return;
-  e.preventDefault();
-  start();
 });
 
 reportCspViolations(vscode.post);

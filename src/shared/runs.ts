@@ -87,7 +87,11 @@ export interface MetricsSummary {
   mtimeMs: number;
 }
 
-/** One line of metrics.jsonl. `t` is seconds since the run started; kinds add their own figures (tokenAccuracy, bleu). */
+/**
+ * One line of metrics.jsonl. `t` is seconds since the run started. Kinds add their own figures on
+ * the lines of the epochs they were measured at (seq2seq: held-out tokenAccuracy, exactMatch and
+ * bleu, 0–1); a reader that does not know them ignores them.
+ */
 export interface MetricsLine {
   step: number;
   epoch: number;

@@ -99,6 +99,9 @@ export interface RunStart<K extends RunKind = RunKind> {
   tfjsVersion: string;
 }
 
+/** A metrics line's own fields, which no measurement of the task may take. */
+const LINE_FIELDS: readonly string[] = ['step', 'epoch', 't', 'loss', 'valLoss'];
+
 /** How the run ended, for `RunWriter.end`. */
 export interface RunEnd<K extends RunKind = RunKind> {
   status: Exclude<RunStatus, 'running' | 'interrupted'>;
@@ -126,6 +129,13 @@ export class RunWriter<K extends RunKind = RunKind> {
   private writing: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
   private batchesPerEpoch = 1;
+  /** The step of the last batchEnd (an epoch's line takes it: a course run's last report interval may be short). */
+  private lastStep: number | null = null;
+  /**
+   * The last epoch's line, written at the next flush: the task's measurements of that epoch (the
+   * 'metrics' event the trainer sends right after its epochEnd, in the same turn) join it.
+   */
+  private openLine: MetricsLine | null = null;
   private ended = false;
   /** metrics.jsonl's lines so far and its last one, for the summary run.json keeps when the run ends. */
   private lines = 0;
@@ -188,13 +198,27 @@ export class RunWriter<K extends RunKind = RunKind> {
 
   /** Appends one line to metrics.jsonl (buffered). */
   metric(line: MetricsLine): void {
-    this.metricsBuffer += JSON.stringify(line) + '\n';
-    this.lines++;
-    this.last = line;
+    this.closeLine();
+    this.append(line);
     this.scheduleFlush();
   }
 
-  /** The trainer's events, as the run records them: the backend in use, one metrics line per epoch, the samples. */
+  private append(line: MetricsLine): void {
+    this.metricsBuffer += JSON.stringify(line) + '\n';
+    this.lines++;
+    this.last = line;
+  }
+
+  private closeLine(): void {
+    if (this.openLine) this.append(this.openLine);
+    this.openLine = null;
+  }
+
+  /**
+   * The trainer's events, as the run records them: the backend in use, one metrics line per epoch
+   * with the task's measurements of that epoch when it made some (seq2seq's token accuracy, exact
+   * match and BLEU-4), the samples.
+   */
   readonly onEvent = (e: TrainEvent): void => {
     switch (e.type) {
       case 'start':
@@ -204,10 +228,22 @@ export class RunWriter<K extends RunKind = RunKind> {
           this.queue(() => this.writeRunJson());
         }
         return;
+      case 'batchEnd':
+        this.lastStep = e.step;
+        return;
       case 'epochEnd': {
-        const line: MetricsLine = { step: e.epoch * this.batchesPerEpoch, epoch: e.epoch, t: e.elapsedSeconds, loss: e.loss };
+        const line: MetricsLine = { step: this.lastStep ?? e.epoch * this.batchesPerEpoch, epoch: e.epoch, t: e.elapsedSeconds, loss: e.loss };
         if (e.valLoss !== null) line.valLoss = e.valLoss;
-        this.metric(line);
+        this.closeLine();
+        this.openLine = line;
+        this.scheduleFlush();
+        return;
+      }
+      case 'metrics': {
+        const line = this.openLine;
+        if (line?.epoch !== e.epoch) return;
+        // Numbers only (a line with anything else is a damaged file), and never the line's own fields.
+        for (const [k, v] of Object.entries(e.values)) if (Number.isFinite(v) && !LINE_FIELDS.includes(k)) line[k] = v;
         return;
       }
       case 'samples':
@@ -270,6 +306,7 @@ export class RunWriter<K extends RunKind = RunKind> {
   flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    this.closeLine();
     const metrics = this.metricsBuffer;
     const samples = this.samplesBuffer;
     this.metricsBuffer = '';

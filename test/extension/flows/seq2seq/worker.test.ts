@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkerError, WorkerSession } from '../../../../src/extension/core/workerSession';
 import { runIdFor } from '../../../../src/extension/runs/store';
-import type { RunJson } from '../../../../src/shared/runs';
+import { parseMetrics, type RunJson } from '../../../../src/shared/runs';
 import type { TrainEvent } from '../../../../src/engine/train/events';
 import type { Seq2SeqOptions, Translation } from '../../../../src/engine/seq2seq/types';
 
@@ -132,8 +132,15 @@ describe('seq2seq.train and seq2seq.translate in the worker', () => {
     assert.equal(stored.status, 'done');
     assert.equal(typeof stored.headline.tokenAccuracy, 'number');
     assert.equal(typeof stored.headline.bleu, 'number');
-    const metricLines = readFileSync(join(outcome.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const metricLines = parseMetrics(readFileSync(join(outcome.runDir, 'metrics.jsonl'), 'utf8'));
     assert.equal(metricLines.length, 3, 'one metrics line per report');
+    // The held-out measurements the panel draws are on the report's line, at its step, as the events said them.
+    const measured = events.flatMap((e) => (e.type === 'metrics' ? [e.values] : []));
+    assert.deepEqual(
+      metricLines.map((m) => [m.step, m.tokenAccuracy, m.exactMatch, m.bleu]),
+      measured.map((v, i) => [1000 * (i + 1), v.tokenAccuracy, v.exactMatch, v.bleu]),
+    );
+    assert.ok(metricLines.every((m) => typeof m.tokenAccuracy === 'number' && typeof m.bleu === 'number'));
     assert.equal(readFileSync(join(outcome.runDir, 'samples.jsonl'), 'utf8').trim().split('\n').length, 3, 'one samples line per report');
     assert.ok(existsSync(join(outcome.runDir, 'result.json')));
     assert.equal(outcome.result.steps, 3000);

@@ -143,11 +143,38 @@ export function metricsCsv(runs: readonly { id: string; metrics: readonly Metric
  */
 export function thinCurve(c: CurveColumns, max: number): CurveColumns {
   if (c.loss.length <= max) return c;
-  let keep = thinIndices(c.loss, max);
-  if (c.valLoss.some((v) => v !== null)) {
-    const both = new Set([...keep, ...thinIndices(c.valLoss.map((v) => v ?? NaN), max)]);
-    keep = [...both].sort((a, b) => a - b);
-  }
+  const keep = thinIndicesOfAny(c.valLoss.some((v) => v !== null) ? [c.loss, c.valLoss.map((v) => v ?? NaN)] : [c.loss], max);
   const pick = <T>(a: T[]) => keep.map((i) => a[i]);
   return { step: pick(c.step), epoch: pick(c.epoch), t: pick(c.t), loss: pick(c.loss), valLoss: pick(c.valLoss) };
+}
+
+/**
+ * Rows thinned to about `max` by `thinIndices` on each of their series (`max` shared between
+ * them): a row kept for any series' low or high is kept whole, in order.
+ */
+export function thinRows<T>(rows: readonly T[], max: number, series: readonly ((r: T) => number)[]): T[] {
+  if (rows.length <= max) return rows.slice();
+  const per = Math.max(2, Math.floor(max / series.length));
+  return thinIndicesOfAny(series.map((value) => rows.map(value)), per).map((i) => rows[i]);
+}
+
+/** The indices `thinIndices` keeps (to about `max`) for any of the series, in order. */
+function thinIndicesOfAny(series: readonly (readonly number[])[], max: number): number[] {
+  if (series.length === 1) return thinIndices(series[0], max);
+  const keep = new Set<number>();
+  for (const values of series) for (const i of thinIndices(values, max)) keep.add(i);
+  return [...keep].sort((a, b) => a - b);
+}
+
+/**
+ * Appends `added` to `rows` one at a time; whenever `rows` passes twice `keep`, it is thinned to
+ * about `keep` (thinRows). Live series stay bounded however long a run trains, their spikes kept;
+ * two sides that append the same rows in the same order hold the same series, however the rows
+ * were batched on their way.
+ */
+export function appendBounded<T>(rows: T[], added: readonly T[], keep: number, series: readonly ((r: T) => number)[]): void {
+  for (const r of added) {
+    rows.push(r);
+    if (rows.length > 2 * keep) rows.splice(0, rows.length, ...thinRows(rows, keep, series));
+  }
 }

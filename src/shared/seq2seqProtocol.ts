@@ -5,6 +5,7 @@
  * kept in setState. Imports nothing outside src/shared, like protocol.ts, whose checks it reuses.
  */
 import type { Reply } from './channel';
+import { appendBounded, thinRows } from './curves';
 import { ENGLISH_WORDS, SEQ2SEQ_OPTIONS, problemWith, type NamedSpec, type Words } from './options';
 import { ProtocolError, arr, bare, bool, int, nonNegInt, num, nullable, obj, onlyKeys, oneOf, parsePageMessage, runDir, str, type Obj, type PageBasics, type Starting } from './protocol';
 import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqSample, Translation } from './seq2seq';
@@ -187,8 +188,74 @@ export function freshSeq2SeqRunState(o: Pick<Seq2SeqRunState, 'runId' | 'fileNam
   return { ...o, step: 0, elapsedSeconds: 0, loss: [], reports: [], heldOut: [], metrics: [], samples: [] };
 }
 
+/** Most points a live series keeps about (it is thinned to this when it passes twice as many): see appendBounded. */
+export const SEQ2SEQ_KEEP_POINTS = 2000;
+/** Most sample sets the step slider keeps about (each may hold attention maps). */
+export const SEQ2SEQ_KEEP_SAMPLE_SETS = 100;
+
+/** What training added since the host's last message: the page appends it to the state it keeps. */
+export interface Seq2SeqRunDelta {
+  step?: number;
+  elapsedSeconds?: number;
+  loss?: StepPoint[];
+  reports?: StepPoint[];
+  heldOut?: StepPoint[];
+  metrics?: MetricsPoint[];
+  samples?: SamplesAt[];
+}
+
+const SERIES = ['loss', 'reports', 'heldOut', 'metrics', 'samples'] as const;
+const byValue = [(p: StepPoint) => p.value];
+const byMetric = [(m: MetricsPoint) => m.tokenAccuracy, (m: MetricsPoint) => m.exactMatch, (m: MetricsPoint) => m.bleu];
+const byStep = [(x: SamplesAt) => x.step];
+
+/**
+ * Adds a delta to a state, every series bounded (appendBounded): the host applies each delta to
+ * its own state as it makes it, the page the same deltas to the state it keeps with setState, so
+ * both hold the same bounded series and what the host resends on restore is no larger.
+ */
+export function applySeq2SeqDelta(s: Seq2SeqRunState, d: Seq2SeqRunDelta): void {
+  if (d.step !== undefined) s.step = d.step;
+  if (d.elapsedSeconds !== undefined) s.elapsedSeconds = d.elapsedSeconds;
+  if (d.loss) appendBounded(s.loss, d.loss, SEQ2SEQ_KEEP_POINTS, byValue);
+  if (d.reports) appendBounded(s.reports, d.reports, SEQ2SEQ_KEEP_POINTS, byValue);
+  if (d.heldOut) appendBounded(s.heldOut, d.heldOut, SEQ2SEQ_KEEP_POINTS, byValue);
+  if (d.metrics) appendBounded(s.metrics, d.metrics, SEQ2SEQ_KEEP_POINTS, byMetric);
+  if (d.samples) appendBounded(s.samples, d.samples, SEQ2SEQ_KEEP_SAMPLE_SETS, byStep);
+}
+
+/** Two deltas as one (the host's pending message): the later scalars, both series in order. */
+export function mergeSeq2SeqDeltas(a: Seq2SeqRunDelta, b: Seq2SeqRunDelta): Seq2SeqRunDelta {
+  const out: Seq2SeqRunDelta = { ...a, ...b };
+  for (const k of SERIES) {
+    const x = a[k] as unknown[] | undefined;
+    const y = b[k] as unknown[] | undefined;
+    if (x && y) (out as Record<string, unknown[]>)[k] = [...x, ...y];
+  }
+  return out;
+}
+
+/** A state (restored, or read from a stored run) with every series within the live bounds. */
+export function boundedSeq2SeqRunState(s: Seq2SeqRunState): Seq2SeqRunState {
+  // As appendBounded leaves them: thinned only past twice the bound, so a live state comes back as it was.
+  const bound = <T>(rows: T[], keep: number, series: readonly ((r: T) => number)[]) => (rows.length > 2 * keep ? thinRows(rows, keep, series) : rows);
+  return {
+    ...s,
+    loss: bound(s.loss, SEQ2SEQ_KEEP_POINTS, byValue),
+    reports: bound(s.reports, SEQ2SEQ_KEEP_POINTS, byValue),
+    heldOut: bound(s.heldOut, SEQ2SEQ_KEEP_POINTS, byValue),
+    metrics: bound(s.metrics, SEQ2SEQ_KEEP_POINTS, byMetric),
+    samples: bound(s.samples, SEQ2SEQ_KEEP_SAMPLE_SETS, byStep),
+  };
+}
+
 /** `vocabulary`: the Vocabulary… command exists (it is not part of the kept state: a reload asks again). */
-export type HostToSeq2SeqRun = { type: 'state'; state: Seq2SeqRunState; vocabulary: boolean } | { type: 'notice'; message: string } | Reply;
+export type HostToSeq2SeqRun =
+  | { type: 'state'; state: Seq2SeqRunState; vocabulary: boolean }
+  /** While training: only what is new since the last message (applySeq2SeqDelta). */
+  | { type: 'delta'; runId: string; delta: Seq2SeqRunDelta }
+  | { type: 'notice'; message: string }
+  | Reply;
 
 export const SEQ2SEQ_RUN_REQUESTS = ['translate'] as const;
 

@@ -6,7 +6,7 @@
  * Every word from the file or the user goes in through textContent, and into plotly through plotlyText.
  */
 import type { Seq2SeqSample, Translation } from '../shared/seq2seq';
-import { courseLine, parseTranslation, tokenMarks, type HostToSeq2SeqRun, type Seq2SeqRunState, type Seq2SeqRunToHost } from '../shared/seq2seqProtocol';
+import { applySeq2SeqDelta, courseLine, parseTranslation, tokenMarks, type HostToSeq2SeqRun, type Seq2SeqRunState, type Seq2SeqRunToHost } from '../shared/seq2seqProtocol';
 import { byId, el, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
 import { baseLayout, PLOT_CONFIG, Plotly, type PlotDiv } from './plotting';
 import { plotlyText, plotlyValues } from './plotlyText';
@@ -286,6 +286,13 @@ window.addEventListener('message', (event: MessageEvent<HostToSeq2SeqRun>) => {
       state = m.state;
       vscode.setState(state);
       byId('vocabulary').hidden = !m.vocabulary;
+      render(state);
+      return;
+    case 'delta':
+      // Only what is new: appended (bounded) to the state this page shows and keeps.
+      if (!state || state.runId !== m.runId) return;
+      applySeq2SeqDelta(state, m.delta);
+      vscode.setState(state);
       render(state);
       return;
     case 'notice':

@@ -2,7 +2,7 @@
 // the config table's differences, and the CSV export of every line of every run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configRows, metricsCsv, OKABE_ITO, runColor, smoothEma, thinCurve, thinIndices, type CurveColumns } from '../../src/shared/curves';
+import { appendBounded, configRows, metricsCsv, OKABE_ITO, runColor, smoothEma, thinCurve, thinIndices, thinRows, type CurveColumns } from '../../src/shared/curves';
 
 const close = (a: number[], b: number[]) => {
   assert.equal(a.length, b.length);
@@ -57,6 +57,39 @@ test('a thinned curve keeps the held-out loss’s spikes too, not only the train
   assert.ok(thin.step.includes(5051) && thin.valLoss[thin.step.indexOf(5051)] === 50, 'the held-out spike survives');
   assert.deepEqual(thin.step, [...thin.step].sort((a, b) => a - b), 'in order');
   assert.equal(thinCurve(c, n), c, 'nothing to thin');
+});
+
+test('rows thinned on several series keep every series’ extremes, the first and the last row, in order', () => {
+  const rows = [
+    { a: 0, b: 9 },
+    { a: 5, b: 9 },
+    { a: 1, b: 9 },
+    { a: 1, b: 0 },
+    { a: 1, b: 9 },
+    { a: 1, b: 9 },
+  ];
+  // Two points per series: a keeps rows 0 (low) and 1 (high), b keeps 3 (low) and 0 (high); both keep the last.
+  assert.deepEqual(thinRows(rows, 4, [(r) => r.a, (r) => r.b]), [rows[0], rows[1], rows[3], rows[5]]);
+  assert.deepEqual(thinRows(rows, 6, [(r) => r.a]), rows, 'short enough: all of them');
+});
+
+test('a bounded series is thinned to about `keep` each time it passes twice that, its spike and dip kept, however its rows came', () => {
+  const id = (x: number) => x;
+  const one: number[] = [];
+  for (const x of [1, 2, 3, 4, 5]) appendBounded(one, [x], 2, [id]);
+  // At 5 rows (> 4): the low 1 and the high 5.
+  assert.deepEqual(one, [1, 5]);
+  for (const x of [0.5, 9, 2]) appendBounded(one, [x], 2, [id]);
+  // [1, 5, 0.5, 9, 2] → the first, the dip 0.5, the spike 9, the last.
+  assert.deepEqual(one, [1, 0.5, 9, 2]);
+  const batched: number[] = [];
+  appendBounded(batched, [1, 2, 3], 2, [id]);
+  appendBounded(batched, [4, 5, 0.5, 9, 2], 2, [id]);
+  assert.deepEqual(batched, one, 'the same rows in the same order make the same series');
+  const long: number[] = [];
+  for (let i = 0; i < 100_000; i++) appendBounded(long, [i === 54_321 ? 1000 : Math.sin(i)], 1000, [id]);
+  assert.ok(long.length <= 2000, `${long.length} rows kept of 100,000`);
+  assert.ok(long.includes(1000), 'the spike survives every thinning');
 });
 
 test('colours are the Okabe–Ito palette, stable by position', () => {

@@ -5,15 +5,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtocolError } from '../../src/shared/protocol';
 import {
+  applySeq2SeqDelta,
+  boundedSeq2SeqRunState,
   courseLine,
+  freshSeq2SeqRunState,
   initialSeq2SeqValues,
+  mergeSeq2SeqDeltas,
   parseSeq2SeqRunMessage,
   parseSeq2SeqRunState,
   parseSeq2SeqSetupMessage,
   PRESETS,
   seq2seqFormProblems,
   seq2seqFormToOptions,
+  SEQ2SEQ_KEEP_POINTS,
+  SEQ2SEQ_KEEP_SAMPLE_SETS,
   tokenMarks,
+  type Seq2SeqRunDelta,
   type Seq2SeqRunState,
 } from '../../src/shared/seq2seqProtocol';
 
@@ -100,4 +107,55 @@ test('a restored state is validated like a message: a run folder elsewhere, or a
   const bad = state();
   (bad.samples[0].samples[0] as { attention?: unknown }).attention = [[0.5, 'x']];
   assert.throws(() => parseSeq2SeqRunState(bad), /attention rows must hold finite numbers/);
+});
+
+const fresh = (): Seq2SeqRunState => freshSeq2SeqRunState({ runId: '2025-03-01T12-30-05-123Z', fileName: 'a.tsv', totalSteps: 0, courseMode: true, measuredOn: 'test', attention: false, phase: { kind: 'training' } });
+
+test('a delta adds its points and moves step and time; two deltas merged add what both did, in order', () => {
+  const a: Seq2SeqRunDelta = { step: 10, elapsedSeconds: 1, loss: [{ step: 10, value: 2 }] };
+  const b: Seq2SeqRunDelta = { step: 20, loss: [{ step: 20, value: 1.5 }], reports: [{ step: 20, value: 1.75 }], metrics: [{ step: 20, tokenAccuracy: 0.5, exactMatch: 0, bleu: 0.25 }] };
+  const one = fresh();
+  applySeq2SeqDelta(one, a);
+  applySeq2SeqDelta(one, b);
+  const merged = fresh();
+  applySeq2SeqDelta(merged, mergeSeq2SeqDeltas(a, b));
+  assert.deepEqual(merged, one);
+  assert.deepEqual([one.step, one.elapsedSeconds], [20, 1]);
+  assert.deepEqual(one.loss, [{ step: 10, value: 2 }, { step: 20, value: 1.5 }]);
+  assert.deepEqual(one.reports, [{ step: 20, value: 1.75 }]);
+  assert.equal(one.metrics.length, 1);
+  assert.deepEqual(mergeSeq2SeqDeltas(a, b).loss, [{ step: 10, value: 2 }, { step: 20, value: 1.5 }]);
+});
+
+test('a long run keeps its series bounded, spike included, whether the points came one by one or a second at a time', () => {
+  const live = fresh();
+  const batched = fresh();
+  let pending: Seq2SeqRunDelta = {};
+  for (let step = 1; step <= 100_000; step++) {
+    const d: Seq2SeqRunDelta = { step, loss: [{ step, value: step === 76_543 ? 50 : 1 + Math.sin(step) / 10 }] };
+    if (step % 1000 === 0) d.samples = [{ step, samples: [] }];
+    applySeq2SeqDelta(live, d);
+    pending = mergeSeq2SeqDeltas(pending, d);
+    if (step % 10 === 0) {
+      applySeq2SeqDelta(batched, pending);
+      pending = {};
+    }
+  }
+  assert.ok(live.loss.length <= 2 * SEQ2SEQ_KEEP_POINTS, `${live.loss.length} loss points kept of 100,000`);
+  assert.ok(live.samples.length <= 2 * SEQ2SEQ_KEEP_SAMPLE_SETS, `${live.samples.length} sample sets kept of 100`);
+  assert.ok(live.loss.some((p) => p.value === 50), 'the spike survives');
+  assert.deepEqual([live.loss[0].step, live.loss.at(-1)?.step], [1, 100_000], 'the first and the last point');
+  assert.deepEqual(batched, live, 'the page (batched messages) keeps what the host keeps');
+  assert.ok(JSON.stringify(live).length < 200_000, 'the kept state stays small');
+});
+
+test('a restored state larger than the bounds is thinned to them; one within them comes back as it was', () => {
+  const big = fresh();
+  big.loss = Array.from({ length: 10_000 }, (_, i) => ({ step: i + 1, value: i === 4321 ? -1 : 1 }));
+  const bounded = boundedSeq2SeqRunState(big);
+  assert.ok(bounded.loss.length <= SEQ2SEQ_KEEP_POINTS + 2, `${bounded.loss.length} points`);
+  assert.ok(bounded.loss.some((p) => p.value === -1), 'the dip survives');
+  const small = fresh();
+  small.loss = [{ step: 1, value: 3 }, { step: 2, value: 2 }];
+  assert.deepEqual(boundedSeq2SeqRunState(small), small);
 });

@@ -26,7 +26,7 @@ import { saveRunModelAs } from '../../core/modelSave';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
-import { readRun, readRunResult, runIdFor, type RunListing } from '../../runs/store';
+import { readRun, readRunResult, runIdFor, type MetricsLine, type RunListing } from '../../runs/store';
 import { runsRootFor, type RunsView } from '../../runs/view';
 import { backendFromSettings } from '../../settings';
 import { samplesCsv, samplesJson } from './exportFormat';
@@ -164,27 +164,21 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
             });
             return;
           case 'batchEnd':
-            panel.update((s) => {
-              s.step = e.step;
-              s.elapsedSeconds = (Date.now() - t0) / 1000;
-              s.loss.push({ step: e.step, value: e.loss });
-            });
+            panel.add({ step: e.step, elapsedSeconds: (Date.now() - t0) / 1000, loss: [{ step: e.step, value: e.loss }] });
             return;
-          case 'epochEnd':
-            panel.update((s) => {
-              s.elapsedSeconds = e.elapsedSeconds;
-              s.reports.push({ step: s.step, value: e.loss });
-              if (e.valLoss !== null) s.heldOut.push({ step: s.step, value: e.valLoss });
-            });
-            if (state.courseMode) this.log(courseLine(state.step, state.totalSteps, e.loss));
+          case 'epochEnd': {
+            const step = panel.runState.step;
+            panel.add({ elapsedSeconds: e.elapsedSeconds, reports: [{ step, value: e.loss }], heldOut: e.valLoss !== null ? [{ step, value: e.valLoss }] : undefined });
+            if (panel.runState.courseMode) this.log(courseLine(step, panel.runState.totalSteps, e.loss));
             return;
+          }
           case 'metrics': {
             const m = e.values;
-            panel.update((s) => s.metrics.push({ step: s.step, tokenAccuracy: m.tokenAccuracy ?? 0, exactMatch: m.exactMatch ?? 0, bleu: m.bleu ?? 0 }));
+            panel.add({ metrics: [{ step: panel.runState.step, tokenAccuracy: m.tokenAccuracy ?? 0, exactMatch: m.exactMatch ?? 0, bleu: m.bleu ?? 0 }] });
             return;
           }
           case 'samples':
-            panel.update((s) => s.samples.push({ step: s.step, samples: e.samples as Seq2SeqResult['samples'] }));
+            panel.add({ samples: [{ step: panel.runState.step, samples: e.samples as Seq2SeqResult['samples'] }] });
             return;
           case 'end':
             return;
@@ -235,13 +229,22 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
     await this.trainSeq2Seq(vscode.Uri.file(listing.run.dataset.path));
   }
 
-  /** Opens a stored seq2seq run (from the Runs tree): its report curve, final metrics and samples. */
-  async openRun(listing: RunListing): Promise<void> {
+  /**
+   * Opens a stored seq2seq run (from the Runs tree): its report curve and held-out metrics as
+   * metrics.jsonl has them at their steps, the final metrics (on every held-out pair) and samples.
+   */
+  async openRun(listing: RunListing & { metrics?: MetricsLine[] }): Promise<void> {
     const dir = listing.dir;
     try {
       const r = await readRunResult<'seq2seq'>(dir);
+      const lines = listing.metrics ?? (await readRun(dir)).metrics;
       const perReport = r.history.length > 0 ? r.steps / r.history.length : 0;
-      const points = r.history.map((h) => ({ step: Math.round(h.epoch * perReport), value: h.loss }));
+      const points = lines.length ? lines.map((l) => ({ step: l.step, value: l.loss })) : r.history.map((h) => ({ step: Math.round(h.epoch * perReport), value: h.loss }));
+      const heldOut = lines.length
+        ? lines.flatMap((l) => (l.valLoss !== undefined ? [{ step: l.step, value: l.valLoss }] : []))
+        : r.history.filter((h) => h.valLoss !== null).map((h) => ({ step: Math.round(h.epoch * perReport), value: h.valLoss as number }));
+      // The live figures were measured on a sample of the held-out pairs; the last point is the final measure on all of them.
+      const live = lines.flatMap((l) => (l.tokenAccuracy !== undefined && l.step < r.steps ? [{ step: l.step, tokenAccuracy: l.tokenAccuracy, exactMatch: l.exactMatch ?? 0, bleu: l.bleu ?? 0 }] : []));
       this.openPanel({
         runId: listing.id,
         fileName: vscode.workspace.asRelativePath(listing.run.dataset.path, false),
@@ -253,8 +256,8 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
         elapsedSeconds: r.trainSeconds,
         loss: points,
         reports: points,
-        heldOut: r.history.filter((h) => h.valLoss !== null).map((h) => ({ step: Math.round(h.epoch * perReport), value: h.valLoss as number })),
-        metrics: [{ step: r.steps, ...r.test }],
+        heldOut,
+        metrics: [...live, { step: r.steps, ...r.test }],
         samples: [{ step: r.steps, samples: r.samples }],
         phase: { kind: 'done', runDir: dir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds },
       });

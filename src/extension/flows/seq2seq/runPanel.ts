@@ -1,17 +1,23 @@
 /**
  * The seq2seq training panel: live loss, held-out metrics, translation samples with a step slider,
- * Try a sentence and the attention heatmaps. The host keeps the whole state and sends it at most
- * ~10 times a second (the course's loop takes thousands of steps a second); the page keeps it with
- * setState, and the serializer rebuilds the panel from it after a window reload.
+ * Try a sentence and the attention heatmaps. The host keeps the state; while training it sends only
+ * what is new, at most ~10 times a second (the course's loop takes thousands of steps a second),
+ * and the whole state only when the page loads or the phase changes. Both sides keep every series
+ * bounded the same way (applySeq2SeqDelta), so a long run grows neither the page's setState nor
+ * what the serializer rebuilds the panel from after a window reload.
  */
 import type * as vscode from 'vscode';
 import type { Translation } from '../../../shared/seq2seq';
 import {
+  applySeq2SeqDelta,
+  boundedSeq2SeqRunState,
+  mergeSeq2SeqDeltas,
   parseSeq2SeqRunState,
   parseSeq2SeqRunMessage,
   SEQ2SEQ_RUN_REQUESTS,
   type HostToSeq2SeqRun,
   type Seq2SeqPhase,
+  type Seq2SeqRunDelta,
   type Seq2SeqRunState,
   type Seq2SeqRunToHost,
 } from '../../../shared/seq2seqProtocol';
@@ -33,18 +39,24 @@ const FLUSH_MS = 100;
 export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqRunToHost> {
   static readonly viewType = 'rnnLab.seq2seqRun';
   private flushTimer: NodeJS.Timeout | null = null;
+  /** What training added since the last message; null when the page has it all. */
+  private pending: Seq2SeqRunDelta | null = null;
+  /** The next message sends the whole state (a change that is not an addition). */
+  private whole = false;
   private hasVocabulary = false;
+  private state: Seq2SeqRunState;
 
   constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private state: Seq2SeqRunState,
+    state: Seq2SeqRunState,
     private readonly handlers: Seq2SeqRunHandlers,
     /** Whether the Vocabulary… command exists (another flow's; the button hides without it). */
     private readonly vocabulary: () => Promise<boolean>,
     log: (l: string) => void,
   ) {
     super(panel, extensionUri, { page: 'seq2seqRunPage', documentTitle: t('RNN Lab seq2seq run'), name: 'seq2seq training panel', parse: parseSeq2SeqRunMessage, requests: SEQ2SEQ_RUN_REQUESTS }, log);
+    this.state = boundedSeq2SeqRunState(state);
     this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
   }
 
@@ -52,15 +64,30 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
     return this.state;
   }
 
-  /** Changes the state; the page sees it within FLUSH_MS. */
+  /** Changes the state; the page is sent the whole state within FLUSH_MS. */
   update(change: (s: Seq2SeqRunState) => void): void {
     change(this.state);
+    this.whole = true;
+    this.schedule();
+  }
+
+  /** Training's news: applied to the state now, sent to the page (only it) within FLUSH_MS. */
+  add(delta: Seq2SeqRunDelta): void {
+    applySeq2SeqDelta(this.state, delta);
+    // A page not loaded yet is sent the whole state when it is.
+    if (!this.isReady) return;
+    this.pending = this.pending ? mergeSeq2SeqDeltas(this.pending, delta) : delta;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.isReady) this.flushTimer ??= setTimeout(() => this.flushNow(), FLUSH_MS);
   }
 
   /** A new phase is sent at once. */
   setPhase(phase: Seq2SeqPhase): void {
     this.state.phase = phase;
+    this.whole = true;
     this.flushNow();
   }
 
@@ -71,6 +98,8 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   protected onReady(): void {
     void this.vocabulary().then((has) => {
       this.hasVocabulary = has;
+      this.pending = null;
+      this.whole = false;
       this.post({ type: 'state', state: this.state, vocabulary: has });
     });
   }
@@ -87,7 +116,11 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   private flushNow(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    if (this.isReady) this.post({ type: 'state', state: this.state, vocabulary: this.hasVocabulary });
+    if (!this.isReady) return;
+    if (this.whole) this.post({ type: 'state', state: this.state, vocabulary: this.hasVocabulary });
+    else if (this.pending) this.post({ type: 'delta', runId: this.state.runId, delta: this.pending });
+    this.pending = null;
+    this.whole = false;
   }
 }
 

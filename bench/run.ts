@@ -19,7 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -179,38 +179,65 @@ e.runSeq2Seq(${JSON.stringify(join(data, 'kor-eng.txt'))}, { hidden: 256, epochs
 /**
  * The course's workload (lab 11-5, 5,000 batch-1 iterations) as the extension runs it: through the
  * training worker (dist/worker.js) from a host-side WorkerSession, with everything the training
- * panel asks for (thinned batch ends, held-out loss, metrics and samples every 1,000 steps, events
- * posted to the host), against the CLI's time for the same training. Both are the engine's own
- * training time; the best of `--repeat` alternating runs of each.
+ * panel asks for (thinned batch ends, metrics and samples every 1,000 steps, the run stored,
+ * events posted to the host), against the CLI's time for the same training. Both are the engine's
+ * own training time.
+ *
+ * The machine is shared, and a run's time moves by a third with the load; so the two run in pairs
+ * (the order alternating), at least five pairs, and the target is judged on the median of the
+ * pairs' ratios, with the load average beside it. The worker runs without the bench's tsx loader,
+ * as in the extension host (see WorkerSession).
  */
 async function workerOverhead(): Promise<void> {
   const { WorkerSession } = await import('../src/extension/core/workerSession');
   const iters = args.quick ? 1000 : 5000;
+  const pairs = Math.max(repeat, 5);
   const pairsFile = join(data, 'course-pairs.tsv');
   const runs = mkdtempSync(join(tmpdir(), 'rnnlab-bench-runs-'));
-  let cliBest = Infinity;
-  let workerBest = Infinity;
+  const cliTimes: number[] = [];
+  const workerTimes: number[] = [];
   let events = 0;
+  const loadBefore = loadavg()[0];
+  const cliRun = () => {
+    const o = run(process.execPath, [cli, 'seq2seq', pairsFile, '--iterations', String(iters), '--json', '--quiet'], 'rnn-lab seq2seq (lab 11-5)');
+    cliTimes.push(Number(o.trainSeconds));
+  };
+  const workerRun = async (i: number) => {
+    const session = new WorkerSession(join(root, 'dist', 'worker.js'), undefined, { execArgv: [] });
+    try {
+      const options = { iterations: iters, sampleEvery: 1 };
+      let n = 0;
+      const outcome = await session.request({ type: 'seq2seq.train', file: pairsFile, fileName: 'course-pairs.tsv', options, store: { root: runs, runId: `2026-01-01T00-00-00-${String(i).padStart(3, '0')}Z` } }, () => n++);
+      workerTimes.push(outcome.result.trainSeconds);
+      events = n;
+    } finally {
+      session.dispose();
+    }
+  };
   try {
-    for (let i = 0; i < repeat; i++) {
-      const o = run(process.execPath, [cli, 'seq2seq', pairsFile, '--iterations', String(iters), '--json', '--quiet'], 'rnn-lab seq2seq (lab 11-5)');
-      cliBest = Math.min(cliBest, Number(o.trainSeconds));
-      const session = new WorkerSession(join(root, 'dist', 'worker.js'));
-      try {
-        const options = { iterations: iters, sampleEvery: 1 };
-        let n = 0;
-        const outcome = await session.request({ type: 'seq2seq.train', file: pairsFile, fileName: 'course-pairs.tsv', options, store: { root: runs, runId: `2026-01-01T00-00-00-00${i}Z` } }, () => n++);
-        workerBest = Math.min(workerBest, outcome.result.trainSeconds);
-        events = n;
-      } finally {
-        session.dispose();
+    for (let i = 0; i < pairs; i++) {
+      if (i % 2 === 0) {
+        cliRun();
+        await workerRun(i);
+      } else {
+        await workerRun(i);
+        cliRun();
       }
     }
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
-  const ratio = workerBest / cliBest;
-  add({ workload: 'lab 11-5 in the extension', metric: `seconds for ${iters} iterations: CLI vs worker with the panel's events (${events} events)`, pytorch: null, ours: `${cliBest.toFixed(2)} / ${workerBest.toFixed(2)}`, ratio, target: 'worker ≤ 1.1× CLI', pass: ratio <= 1.1 });
+  const ratio = median(workerTimes.map((w, i) => w / cliTimes[i]));
+  const load = `load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+  add({
+    workload: 'lab 11-5 in the extension',
+    metric: `seconds for ${iters} iterations, median of ${pairs} pairs: CLI / worker with the panel's events (${events} events); ${load}`,
+    pytorch: null,
+    ours: `${median(cliTimes).toFixed(2)} / ${median(workerTimes).toFixed(2)}`,
+    ratio,
+    target: 'worker ≤ 1.1× CLI',
+    pass: ratio <= 1.1,
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Reply } from './channel';
 import { PACKING_OPTIONS } from './options/packing';
 import { isAllowed } from './options/spec';
-import { obj, onlyKeys, parseViolation, ProtocolError, str, type Obj } from './protocol';
+import { bare, obj, onlyKeys, parsePageMessage, ProtocolError, str, type Obj, type PageBasics } from './protocol';
 
 export type PackingSplit = 'chars' | 'words';
 export type PackingColumn = 'line' | 'source' | 'target';
@@ -125,13 +125,12 @@ export type HostToPacking =
   | Reply;
 
 export type PackingToHost =
-  | { type: 'ready' }
+  | PageBasics
   /** Draw the current source with these options. */
   | { type: 'inspect'; options: PackingOptions }
   /** Ask the host for a text file to inspect instead. */
   | { type: 'openFile' }
-  | { type: 'useCourse' }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'useCourse' };
 
 const OPTION_KEYS = Object.keys(PACKING_OPTIONS) as (keyof PackingOptions)[];
 
@@ -147,21 +146,11 @@ export function parsePackingOptions(x: unknown): PackingOptions {
 
 /** Validates a message from the inspector's page. Throws ProtocolError on anything unexpected. */
 export function parsePackingMessage(x: unknown): PackingToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-    case 'openFile':
-    case 'useCourse':
-      onlyKeys(o, ['type']);
-      return { type: o.type };
-    case 'inspect':
-      onlyKeys(o, ['type', 'options']);
-      return { type: 'inspect', options: parsePackingOptions(o.options) };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<PackingToHost>(x, {
+    openFile: bare('openFile'),
+    useCourse: bare('useCourse'),
+    inspect: (o) => (onlyKeys(o, ['type', 'options']), { type: 'inspect', options: parsePackingOptions(o.options) }),
+  });
 }
 
 function parseSource(x: unknown): PackingSource {

@@ -404,6 +404,39 @@ export async function paletteOnceRegistered(page: Page, title: string): Promise<
 }
 
 /**
+ * Switches the workbench to `theme`, waits until the page shows it (`look` reads the page, `shown`
+ * says when it has followed), runs `check` with what it looks like then, and goes back to the
+ * harness's Dark Modern whatever happened.
+ */
+export async function inColorTheme<L extends { kind: string }>(page: Page, theme: string, look: () => Promise<L>, shown: (l: L) => boolean, check: (l: L) => Promise<void>): Promise<void> {
+  const before = await look();
+  try {
+    await colorTheme(page, theme);
+    let seen: L | null = null;
+    const l = await waitFor(
+      async () => {
+        const x = (seen = await look());
+        return shown(x) ? x : null;
+      },
+      30_000,
+      () => `the page did not follow ${theme}: ${JSON.stringify(seen)} (before: ${JSON.stringify(before)})`,
+    );
+    await check(l);
+  } finally {
+    await page.keyboard.press('Escape');
+    await colorTheme(page, 'Dark Modern');
+    await waitFor(async () => (await look()).kind === 'vscode-dark', 30_000, 'dark theme not restored');
+  }
+}
+
+/** The relative luminance (0–255) of a CSS `rgb(…)` colour. */
+export function luminance(rgb: string): number {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(rgb);
+  if (!m) return NaN;
+  return 0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3]);
+}
+
+/**
  * Accepts the simple save dialog's proposal. The dialog fills its input in steps while it lists
  * the folder: wait until it holds a path matching `re` on two polls in a row, then Enter.
  */

@@ -3,12 +3,15 @@
 /**
  * The forecast flow with the display language set to Korean (code-server `--locale ko`, with the
  * test language pack the harness makes): the command titles, the setup form, its errors and the
- * run panel read in Korean, from package.nls.ko.json and l10n/bundle.l10n.ko.json. The workbench's
+ * run panel read in Korean, and so do the packing inspector and the seq2seq setup form and
+ * training panel, from package.nls.ko.json and l10n/bundle.l10n.ko.json. The workbench's
  * own menus stay English (the test pack translates nothing of VS Code itself).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, screenshot, waitFor, waitForPhase, type Env } from './harness';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeAllEditors, examples, explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -126,5 +129,49 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
       heads: ['어휘', '길이', '패딩된 배치(pad_sequence)'],
       batchSizes: '[5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 3, 1, 1]',
     });
+  });
+  test('the seq2seq setup form and training panel read in Korean', { timeout: 300_000 }, async () => {
+    const { page } = env;
+    copyFileSync(join(examples, 'course-pairs.tsv'), join(env.workspace, 'course-pairs.tsv'));
+    await closeAllEditors(page);
+    await paletteOnceRegistered(page, 'RNN Lab: Seq2Seq 학습');
+    await quickPick(page, 'course-pairs.tsv');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
+    const formText = (id: string) => setup.evaluate((i) => document.getElementById(i)?.textContent ?? '', id);
+    assert.equal(await formText('title'), 'course-pairs.tsv(으)로 Seq2Seq 학습');
+    assert.equal(await formText('start'), '학습 시작');
+    await setup.locator('#start').click();
+
+    const run = await findFrame(page, 'body[data-phase] #loss-plot', 60_000);
+    await waitFor(async () => run.evaluate(() => (document.body.dataset.phase === 'done' ? true : null)), 180_000, 'the Korean run did not finish');
+    // The metrics plot's legend is drawn after the state arrives: wait for it.
+    await waitFor(async () => run.evaluate(() => (document.querySelectorAll('#metrics-plot .legendtext').length === 3 ? true : null)), 30_000, 'no metrics legend');
+    const shown = await run.evaluate(() => ({
+      lang: document.documentElement.lang,
+      title: document.getElementById('title')?.textContent,
+      status: document.getElementById('status')?.textContent ?? '',
+      buttons: ['save-model', 'export-csv', 'export-json'].map((id) => document.getElementById(id)?.textContent),
+      heads: [...document.querySelectorAll('h2')].map((h) => h.textContent),
+      logScale: document.getElementById('log-scale')?.textContent,
+      measuredOn: document.getElementById('measured-on')?.textContent,
+      step: document.getElementById('step-value')?.textContent ?? '',
+      meta: document.querySelector('#samples .sample .meta')?.textContent ?? '',
+      lossLegend: [...document.querySelectorAll('#loss-plot .legendtext')].map((l) => l.textContent),
+      metricsLegend: [...document.querySelectorAll('#metrics-plot .legendtext')].map((l) => l.textContent),
+      tryGo: document.getElementById('try-go')?.textContent,
+    }));
+    assert.equal(shown.lang, 'ko');
+    assert.equal(shown.title, 'course-pairs.tsv의 seq2seq 번역 모델');
+    assert.match(shown.status, /^완료: 학습 쌍에서 토큰 정확도 \d+\.\d%, 완전 일치 \d+\.\d%, BLEU-4 \d+\.\d; 학습 시간 [\d.]+(초|분)\.$/);
+    assert.deepEqual(shown.buttons, ['모델 저장', 'CSV 내보내기', 'JSON으로 내보내기']);
+    assert.deepEqual(shown.heads, ['손실', '지표', '번역 샘플', '문장 번역해 보기', '어텐션']);
+    assert.equal(shown.logScale, '로그 척도');
+    assert.equal(shown.measuredOn, '따로 떼어 둔 쌍이 없습니다 (테스트 비율 0): 강의의 evaluate처럼 지표를 학습 쌍에서 측정합니다.');
+    assert.equal(shown.step, '스텝 5000의 샘플 (5개 중 5번째)');
+    assert.match(shown.meta, /^고정 관찰 쌍 · 토큰 \d+개 중 \d+개 정답$/);
+    assert.ok(shown.lossLegend.includes('학습 손실'), `loss legend: ${shown.lossLegend.join(' / ')}`);
+    assert.deepEqual(shown.metricsLegend, ['토큰 정확도', '완전 일치', 'BLEU-4 점수']);
+    assert.equal(shown.tryGo, '번역');
+    await screenshot(page, 'seq2seq-korean');
   });
 });

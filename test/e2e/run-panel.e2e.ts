@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, colorTheme, errorNotifications, findFrame, launch, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, inColorTheme, launch, luminance, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -266,39 +266,15 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.ok(Math.abs(lines.length - end.points) <= 1, `the curve so far is on disk: ${lines.length} lines, ${end.points} epochs drawn`);
   });
 
-  /**
-   * Switches the workbench to `theme`, waits until the panel shows it (`shown` says when), runs
-   * `check` with what the panel looks like then, and goes back to Dark Modern whatever happened.
-   */
-  async function inColorTheme(run: Frame, theme: string, shown: (look: ThemeLook) => boolean, check: (look: ThemeLook) => Promise<void>): Promise<void> {
-    const { page } = env;
-    const before = await themeLook(run);
-    try {
-      await colorTheme(page, theme);
-      let seen: ThemeLook | null = null;
-      const look = await waitFor(
-        async () => {
-          const l = (seen = await themeLook(run));
-          return shown(l) ? l : null;
-        },
-        30_000,
-        () => `the panel did not follow ${theme}: ${JSON.stringify(seen)} (before: ${JSON.stringify(before)})`,
-      );
-      await check(look);
-    } finally {
-      // Back to the harness's theme, whatever happened above.
-      await page.keyboard.press('Escape');
-      await colorTheme(page, 'Dark Modern');
-      await waitFor(async () => (await themeLook(run)).kind === 'vscode-dark', 30_000, 'dark theme not restored');
-    }
-  }
+  /** `inColorTheme` on this panel's look. */
+  const inTheme = (run: Frame, theme: string, shown: (look: ThemeLook) => boolean, check: (look: ThemeLook) => Promise<void>) => inColorTheme(env.page, theme, () => themeLook(run), shown, check);
 
   test('the light theme: the panel follows it and the plots re-render', { timeout: 240_000 }, async () => {
     const { page } = env;
     const run = await shortRun();
     const dark = await themeLook(run);
     assert.equal(dark.kind, 'vscode-dark');
-    await inColorTheme(
+    await inTheme(
       run,
       'Light Modern',
       (l) => l.kind === 'vscode-light' && l.lossTick !== dark.lossTick && l.forecastLegend !== dark.forecastLegend,
@@ -330,7 +306,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.ok(darkCell, 'a metric is marked better');
     assert.equal(darkCell.line, 'none');
     assert.notEqual(darkCell.color, darkCell.body, 'on the dark theme the better value is coloured');
-    await inColorTheme(
+    await inTheme(
       run,
       'Dark High Contrast',
       (l) => l.kind === 'vscode-high-contrast' && l.lossTick !== dark.lossTick,
@@ -376,10 +352,4 @@ async function themeLook(run: Frame): Promise<ThemeLook> {
       forecastLegend,
     };
   });
-}
-
-function luminance(rgb: string): number {
-  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(rgb);
-  if (!m) return NaN;
-  return 0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3]);
 }

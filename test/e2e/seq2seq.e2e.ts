@@ -4,15 +4,16 @@
 /**
  * The seq2seq flow in a real VS Code (code-server + Chromium): the palette's Train Seq2Seq on the
  * course's four pairs with the course's preset, all four translations exact by the end, Try a
- * sentence and Translate… answering 파이토치는 매우 쉽다., and a pair file of HTML payloads shown as
- * text in the form and the samples with nothing run. Run with `npm run test:e2e`.
+ * sentence and Translate… answering 파이토치는 매우 쉽다., a pair file of HTML payloads shown as
+ * text in the form and the samples with nothing run, and the training panel following the light
+ * and high-contrast themes with its plots and heatmap readable. Run with `npm run test:e2e`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
+import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -42,6 +43,36 @@ async function panelView(run: Frame) {
       correct: (s as HTMLElement).dataset.correct ?? '',
     })),
   }));
+}
+
+interface Seq2SeqLook {
+  kind: string;
+  background: string;
+  text: string;
+  lossTick: string;
+  metricsTick: string;
+  heatTick: string;
+  colorbar: string;
+}
+
+/** The training panel's theme class, its colours, and those plotly drew its axis labels with. */
+async function seq2seqLook(run: Frame): Promise<Seq2SeqLook> {
+  return run.evaluate(() => {
+    const cls = document.body.classList;
+    const [lossTick, metricsTick, heatTick] = ['#loss-plot .xtick text', '#metrics-plot .xtick text', '#attention-plot .ytick text'].map((sel) => {
+      const e = document.querySelector(sel);
+      return e ? getComputedStyle(e).fill : '';
+    });
+    return {
+      kind: ['vscode-high-contrast-light', 'vscode-high-contrast', 'vscode-light', 'vscode-dark'].find((c) => cls.contains(c)) ?? '',
+      background: getComputedStyle(document.body).backgroundColor,
+      text: getComputedStyle(document.body).color,
+      lossTick,
+      metricsTick,
+      heatTick,
+      colorbar: getComputedStyle(document.getElementById('attention-colorbar') as HTMLElement).backgroundImage,
+    };
+  });
 }
 
 async function waitDone(run: Frame, timeoutMs: number) {
@@ -257,5 +288,45 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     assert.deepEqual(inPanel.probe, [], 'the probe variable stays unset in every frame');
     const violations = await cspViolations(page);
     assert.deepEqual(violations, [], `CSP violations: ${JSON.stringify(violations)}`);
+  });
+  test('the training panel follows the light and high-contrast themes; its plots and heatmap stay readable', { timeout: 240_000 }, async () => {
+    const { page } = env;
+    // The attention run of the test before, its heatmap shown.
+    const run = await findFrame(page, 'body[data-phase="done"] #attention-plot .xtick', 30_000);
+    const dark = await seq2seqLook(run);
+    assert.equal(dark.kind, 'vscode-dark');
+    /** Every label against the page's background: far apart in luminance, whatever the theme. */
+    const readable = (l: Seq2SeqLook) => {
+      for (const [what, fill] of Object.entries({ loss: l.lossTick, metrics: l.metricsTick, heatmap: l.heatTick, text: l.text })) {
+        const gap = Math.abs(luminance(fill) - luminance(l.background));
+        assert.ok(gap > 100, `${l.kind}: the ${what} labels (${fill}) stand out from the background (${l.background}): luminance gap ${gap.toFixed(0)}`);
+      }
+      // The heatmap's scale runs from the background (weight 0 reads as nothing) to a colour that stands out from it.
+      const [low, high] = l.colorbar.match(/rgba?\([^)]*\)/g) ?? [];
+      assert.ok(low && high, `the colour bar is a gradient: ${l.colorbar}`);
+      assert.ok(Math.abs(luminance(low) - luminance(l.background)) < 16, `${l.kind}: weight 0 (${low}) is the background (${l.background})`);
+      assert.ok(Math.abs(luminance(high) - luminance(low)) > 50, `${l.kind}: weight 1 (${high}) stands out from weight 0 (${low})`);
+    };
+    readable(dark);
+    for (const [theme, kind, name] of [
+      ['Light Modern', 'vscode-light', 'seq2seq-light'],
+      ['Dark High Contrast', 'vscode-high-contrast', 'seq2seq-high-contrast'],
+    ] as const) {
+      await inColorTheme(
+        page,
+        theme,
+        () => seq2seqLook(run),
+        // Followed once the plots have been drawn again in the theme's colours too.
+        (l) => l.kind === kind && l.lossTick !== dark.lossTick && l.colorbar !== dark.colorbar,
+        async (l) => {
+          if (kind === 'vscode-light') assert.ok(luminance(l.background) > luminance(dark.background), `light background ${l.background} vs dark ${dark.background}`);
+          else assert.ok(luminance(l.background) <= luminance(dark.background), `high-contrast background ${l.background} vs dark ${dark.background}`);
+          assert.notEqual(l.heatTick, dark.heatTick, 'the heatmap’s labels are drawn again in the theme’s colour');
+          readable(l);
+          await run.evaluate(() => document.getElementById('loss-title')?.scrollIntoView());
+          await screenshot(page, name);
+        },
+      );
+    }
   });
 });

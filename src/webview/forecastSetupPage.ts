@@ -271,8 +271,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSetup>) => {
       return;
     }
     case 'starting':
-      starter.setBusy(m.busy);
-      showError(m.error, m.option);
+      starter.starting(m);
       return;
     case 'reply':
       return; // settled by vscodeApi's request

@@ -214,8 +214,7 @@ window.addEventListener('message', (event: MessageEvent<HostToSeq2SeqSetup>) => 
       (document.getElementById('f-iterations') as HTMLElement | null)?.focus();
       return;
     case 'starting':
-      starter.setBusy(m.busy);
-      showError(m.error, m.option);
+      starter.starting(m);
       return;
     case 'reply':
       return;

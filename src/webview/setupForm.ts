@@ -3,6 +3,7 @@
  * state, and starting from the button, the form's submit or Enter. Each form says only how it
  * reads its values and shows its errors. Browser code: no Node, no vscode module.
  */
+import type { Starting } from '../shared/protocol';
 import { byId } from './common';
 import { t } from './l10n';
 
@@ -30,14 +31,14 @@ export function markInvalid(field: HTMLElement | null, focus: boolean): void {
 /**
  * Wires the form's Start (the #start button, the #form's submit, Enter outside a dropdown, button
  * or checkbox): when `canStart()`, the values are read, a field that does not read is shown, and
- * the rest posted with the button busy until the host answers `starting`.
+ * the rest posted with the button busy until the host's `starting` message, which the page hands on.
  */
 export function wireStart<V extends object>(o: {
   canStart(): boolean;
   read(): ReadResult<V>;
   showError(message: string | undefined, option?: string): void;
   post(values: V): void;
-}): { setBusy(busy: boolean): void; refresh(): void } {
+}): { starting(m: Starting): void; refresh(): void } {
   let busy = false;
   const setBusy = (b: boolean): void => {
     busy = b;
@@ -69,5 +70,12 @@ export function wireStart<V extends object>(o: {
     e.preventDefault();
     start();
   });
-  return { setBusy, refresh: () => setBusy(busy) };
+  return {
+    /** The host's answer to a start: busy while training starts, or the error and its field. */
+    starting: (m) => {
+      setBusy(m.busy);
+      o.showError(m.error, m.option);
+    },
+    refresh: () => setBusy(busy),
+  };
 }

@@ -76,6 +76,21 @@ export function initialSeq2SeqValues(check: Pick<Seq2SeqFileCheck, 'testFraction
   } as Seq2SeqFormValues;
 }
 
+/**
+ * A stored run's options over the form's values, for *Re-run with the Same Config*: every value
+ * its table entry accepts is taken, anything else (a hand-edited or older run.json) keeps the
+ * form's. A run trained by iterations stored no epochs, and is re-run by iterations.
+ */
+export function seq2seqValuesFromRun(base: Seq2SeqFormValues, config: Readonly<Record<string, unknown>>): Seq2SeqFormValues {
+  const out: Record<string, unknown> = { ...base };
+  for (const k of SEQ2SEQ_FORM_KEYS) {
+    const v = config[k];
+    if (v !== undefined && v !== null && problemWith(SEQ2SEQ_OPTIONS[k], v) === null) out[k] = v;
+  }
+  if (config.epochs === undefined || config.epochs === null) out.epochs = null;
+  return out as Seq2SeqFormValues;
+}
+
 /** Each field's problem against its table entry, keyed by option (the form marks the field), in the surface's `words`. */
 export function seq2seqFormProblems(v: Seq2SeqFormValues, words: Words = ENGLISH_WORDS): { option: Seq2SeqFormKey; message: string }[] {
   const out: { option: Seq2SeqFormKey; message: string }[] = [];

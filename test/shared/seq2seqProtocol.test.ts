@@ -17,6 +17,7 @@ import {
   PRESETS,
   seq2seqFormProblems,
   seq2seqFormToOptions,
+  seq2seqValuesFromRun,
   SEQ2SEQ_KEEP_POINTS,
   SEQ2SEQ_KEEP_SAMPLE_SETS,
   tokenMarks,
@@ -158,4 +159,28 @@ test('a restored state larger than the bounds is thinned to them; one within the
   const small = fresh();
   small.loss = [{ step: 1, value: 3 }, { step: 2, value: 2 }];
   assert.deepEqual(boundedSeq2SeqRunState(small), small);
+});
+
+test('Re-run with the Same Config: a stored run.json config gives back the form it was trained from, by iterations or by epochs', async () => {
+  const { resolveSeq2SeqOptions } = await import('../../src/engine/seq2seq/run');
+  const base = initialSeq2SeqValues({ testFraction: 0 });
+  const byEpochs = { ...base, ...PRESETS.attention, seed: 7, minCount: 2, reverse: true, testFraction: 0.2 };
+  const byIterations = { ...base, hidden: 32, iterations: 1234, lr: 0.05 };
+  for (const v of [byEpochs, byIterations]) {
+    // What the worker stores: the resolved options, through JSON.
+    const config = JSON.parse(JSON.stringify(resolveSeq2SeqOptions(seq2seqFormToOptions(v))));
+    assert.deepEqual(seq2seqValuesFromRun(base, config), v);
+  }
+  assert.equal(seq2seqValuesFromRun({ ...base, epochs: 20 }, { hidden: 64 }).epochs, null, 'a run by iterations is re-run by iterations');
+});
+
+test('Re-run with the Same Config: values a hand-edited run.json got wrong keep the form’s', () => {
+  const base = initialSeq2SeqValues({ testFraction: 0 });
+  const v = seq2seqValuesFromRun(base, { hidden: 'big', lr: -1, optimizer: 'rmsprop', attention: 'general', epochs: 3, unknown: 1 });
+  assert.equal(v.hidden, base.hidden);
+  assert.equal(v.lr, base.lr);
+  assert.equal(v.optimizer, base.optimizer);
+  assert.equal(v.attention, 'general');
+  assert.equal(v.epochs, 3);
+  assert.equal(seq2seqFormProblems(v).length, 0);
 });

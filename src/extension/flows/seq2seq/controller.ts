@@ -11,6 +11,7 @@ import {
   courseLine,
   freshSeq2SeqRunState,
   initialSeq2SeqValues,
+  seq2seqValuesFromRun,
   seq2seqFormProblems,
   seq2seqFormToOptions,
   type Seq2SeqFormValues,
@@ -62,7 +63,8 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   }
 
   /** RNN Lab: Train Seq2Seq. `uri` from the Explorer or the editor title; else the active .tsv/.txt, else a quick pick. */
-  async trainSeq2Seq(uri?: vscode.Uri): Promise<void> {
+  /** `preset` (a stored run's config, to re-run it) fills the form instead of the course's preset. */
+  async trainSeq2Seq(uri?: vscode.Uri, preset?: Readonly<Record<string, unknown>>): Promise<void> {
     const file = uri instanceof vscode.Uri ? uri : await pickDataFile({ extensions: ['tsv', 'txt'], title: t('Train Seq2Seq'), filterName: t('Sentence pairs') });
     if (!file) return;
     if (this.training.busy) {
@@ -71,12 +73,13 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
     }
     const fileName = vscode.workspace.asRelativePath(file, false);
     const session = new WorkerSession(this.workerPath, this.log);
-    let values = initialSeq2SeqValues(null);
+    const initial = (c: Seq2SeqFileCheck | null) => (preset ? seq2seqValuesFromRun(initialSeq2SeqValues(c), preset) : initialSeq2SeqValues(c));
+    let values = initial(null);
     let check: Seq2SeqFileCheck | null = null;
     let error: { message: string; option?: string } | undefined;
     try {
       check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Reading {0}', fileName) }, () => this.check(session, file, fileName, values));
-      values = initialSeq2SeqValues(check);
+      values = initial(check);
     } catch (e) {
       // A file that reads but cannot train with these limits opens the form, where they can be changed; anything else is a notice naming the line.
       const code = e instanceof WorkerError ? e.wire.code : undefined;
@@ -226,7 +229,7 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
 
   /** Re-runs a stored run: the setup form on its data file. */
   async rerun(listing: RunListing): Promise<void> {
-    await this.trainSeq2Seq(vscode.Uri.file(listing.run.dataset.path));
+    await this.trainSeq2Seq(vscode.Uri.file(listing.run.dataset.path), listing.run.config);
   }
 
   /**

@@ -51,11 +51,14 @@ const MIN_PARALLEL_ELEMS = 1_000_000;
 export const MIN_PARALLEL_STEP_MACS = 4_000_000;
 
 // Control block per helper: Int32 [0] job sequence (posted by the caller), [1] done sequence (by
-// the helper), [2] the operation; Uint32 [3..47] integer arguments; Float64 [24..31] float arguments.
+// the helper), [2] the operation; Uint32 [3..21] integer arguments; Int32 [23] the sequence of a
+// job the helper could not do (its kernel threw, or the helper could not instantiate the module);
+// Float64 [24..31] float arguments.
 const SEQ = 0;
 const DONE = 1;
 const OP = 2;
 const ARGS = 3;
+const FAILED = 23;
 const FARGS = 24; // index into the Float64 view (byte 192)
 const CONTROL_BYTES = 256;
 const OP_GEMM = 0;
@@ -68,8 +71,13 @@ const HELPER = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const env = { memory, abort() { throw new Error('kernel abort'); }, pgemm: (...a) => inst.exports.gemm(...a) };
-const inst = new WebAssembly.Instance(module, { env });
-const k = inst.exports;
+let inst = null;
+try {
+  inst = new WebAssembly.Instance(module, { env });
+} catch {
+  // Every job is answered as failed: the caller throws instead of waiting for ever.
+}
+const k = inst && inst.exports;
 const ctrl = new Int32Array(control);
 const args = new Uint32Array(control);
 const fargs = new Float64Array(control);
@@ -81,12 +89,17 @@ for (;;) {
   seen = seq;
   const a = args.subarray(${ARGS}, ${ARGS} + 19);
   const f = fargs.subarray(${FARGS}, ${FARGS} + 8);
-  switch (ctrl[${OP}]) {
-    case ${OP_GEMM}: k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] !== 0); break;
-    case ${OP_ADAM}: k.adam(a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]); break;
-    case ${OP_XENT}: k.softmaxXent(a[0], a[1], a[2], a[3], a[4], a[5], f[0]); break;
-    case ${OP_LSTM_STEPS}: k.lstmSteps(...a.subarray(0, 15)); break;
-    case ${OP_LSTM_BACK_STEPS}: k.lstmBackSteps(...a.subarray(0, 19)); break;
+  try {
+    if (!k) throw new Error('no kernel instance');
+    switch (ctrl[${OP}]) {
+      case ${OP_GEMM}: k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] !== 0); break;
+      case ${OP_ADAM}: k.adam(a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]); break;
+      case ${OP_XENT}: k.softmaxXent(a[0], a[1], a[2], a[3], a[4], a[5], f[0]); break;
+      case ${OP_LSTM_STEPS}: k.lstmSteps(...a.subarray(0, 15)); break;
+      case ${OP_LSTM_BACK_STEPS}: k.lstmBackSteps(...a.subarray(0, 19)); break;
+    }
+  } catch {
+    Atomics.store(ctrl, ${FAILED}, seq);
   }
   Atomics.store(ctrl, ${DONE}, seq);
   Atomics.notify(ctrl, ${DONE});
@@ -126,11 +139,19 @@ class Helper {
     return seq;
   }
 
-  /** Wait for job `seq`; false when the helper died before finishing it. */
+  /**
+   * Wait for job `seq`; false when the helper died before starting it (its part is then the
+   * caller's). A part the helper started and could not finish may have written half its output
+   * (an accumulating product, say), so it is never redone: that throws, and the run fails.
+   */
   await(seq: number): boolean {
     while (Atomics.load(this.ctrl, DONE) !== seq) {
       if (this.failed) return false;
       Atomics.wait(this.ctrl, DONE, Atomics.load(this.ctrl, DONE), 50);
+    }
+    if (Atomics.load(this.ctrl, FAILED) === seq) {
+      this.terminate();
+      throw new Error('a kernel helper thread failed in its part of a split operation');
     }
     return true;
   }
@@ -201,8 +222,20 @@ export class GemmPool {
       if (h) posted.push({ h, seq: h.post(op, parts[i]), part: parts[i] });
       else mine.push(parts[i]);
     }
-    for (const p of mine) run(p);
-    for (const { h, seq, part } of posted) if (!h.await(seq)) run(part);
+    try {
+      for (const p of mine) run(p);
+    } finally {
+      // Even when this thread's part threw, the helpers' parts end before the scratch memory they write is reused.
+      let helperError: unknown = null;
+      for (const { h, seq, part } of posted) {
+        try {
+          if (!h.await(seq)) run(part);
+        } catch (e) {
+          helperError ??= e;
+        }
+      }
+      if (helperError) throw helperError;
+    }
   }
 
   /** Same contract as the kernel's gemm (see assembly/gemm.ts); large products use every thread. */

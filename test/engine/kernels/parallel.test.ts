@@ -146,3 +146,19 @@ test('threads: 0 means every core; fewer threads stop the extra helpers; a bad c
   setThreads(undefined);
   assert.equal(gemmPool().threads, availableParallelism());
 });
+
+test("a helper whose part traps makes the product throw (never a hang, never a half-written result taken as done); the pool then works on without it", { timeout: 30_000 }, () => {
+  const pool = new GemmPool(km, 2);
+  const [M, K, N] = [64, 300, 610];
+  km.beginScratch();
+  const a = filled(M * K, (i) => Math.sin(i)), b = filled(K * N, (i) => Math.cos(0.3 * i));
+  const c = filled(M * N, () => 0), c1 = filled(M * N, () => 0);
+  // B placed so that the first part's columns (0–311: 39 of 77 groups of 8) lie in memory and the helper's run past its end.
+  const end = km.sharedMemory.buffer.byteLength;
+  const outside = (end - ((K - 1) * N + 400) * 4) & ~15;
+  assert.throws(() => pool.gemm(c, N, a, K, 1, outside, N, M, K, N, false), /helper thread failed/);
+  assert.equal(pool.helpersRunning, 0, 'the failed helper is stopped');
+  km.k.gemm(c1, N, a, K, 1, b, N, M, K, N, false);
+  pool.gemm(c, N, a, K, 1, b, N, M, K, N, false);
+  same(c1, c, M * N, 'after the failure, this thread does the helper’s part');
+});

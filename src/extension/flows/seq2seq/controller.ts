@@ -29,7 +29,7 @@ import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
 import { readRun, readRunResult, runIdFor, type MetricsLine, type RunListing } from '../../runs/store';
 import { runsRootFor, type RunsView } from '../../runs/view';
-import { backendFromSettings } from '../../settings';
+import { backendFromSettings, threadsFromSettings } from '../../settings';
 import { samplesCsv, samplesJson } from './exportFormat';
 import { pickTranslator } from './pickers';
 import { restoredSeq2SeqState, Seq2SeqRunPanel, type Seq2SeqRunMessage } from './runPanel';
@@ -134,8 +134,10 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
 
   /** Opens the training panel and starts the run; resolves once the engine reports `start`, rejects when it fails before. */
   private async train(session: WorkerSession, file: vscode.Uri, fileName: string, v: Seq2SeqFormValues): Promise<void> {
-    const backend = backendFromSettings((k) => vscode.workspace.getConfiguration('rnnLab').get(k));
-    const options = { ...seq2seqFormToOptions(v), ...(backend !== 'auto' ? { backend } : {}) };
+    const setting = (k: string) => vscode.workspace.getConfiguration('rnnLab').get(k);
+    const backend = backendFromSettings(setting);
+    const threads = threadsFromSettings(setting);
+    const options = { ...seq2seqFormToOptions(v), ...(backend !== 'auto' ? { backend } : {}), ...(threads > 0 ? { threads } : {}) };
     const runId = runIdFor(new Date());
     const reports = v.epochs ?? Math.ceil(v.iterations / Math.min(SEQ2SEQ_REPORT_EVERY, v.iterations));
     const state = freshSeq2SeqRunState({

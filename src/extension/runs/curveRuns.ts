@@ -124,6 +124,8 @@ export class ChartFeed {
       dirs.map((dir) =>
         this.curve(dir).catch((e: unknown) => {
           problems.push(`${dir}: ${(e as Error).message}`);
+          // The page drops a run left out of `order`: once it reads again, it is sent whole.
+          this.sent.delete(dir);
           return null;
         }),
       ),

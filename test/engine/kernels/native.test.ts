@@ -72,20 +72,23 @@ test('layouts onnxruntime is not given (a strided C or B, a strided A) are refus
 });
 
 test('the pool sends products from MIN_NATIVE_MACS to the native GEMM and keeps smaller ones on WASM, bit for bit', () => {
-  const pool = new GemmPool(km, 2, nativeGemm());
+  const real = nativeGemm()!;
+  const sent: number[] = [];
+  const spy = { gemm: (...args: Parameters<NativeGemm['gemm']>) => (sent.push(args[9] * args[10] * args[11]), real.gemm(...args)) } as unknown as NativeGemm;
+  const pool = new GemmPool(km, 2, spy);
   const wasmOnly = new GemmPool(km, 2, null);
   km.beginScratch();
   const M = 64, K = 256;
-  for (const N of [Math.floor(MIN_NATIVE_MACS / (M * K)) - 8, 768]) {
+  const below = Math.floor(MIN_NATIVE_MACS / (M * K)) - 8;
+  for (const N of [below, 768]) {
     const a = filled(M * K, Math.sin), b = filled(K * N, Math.cos);
     const p = km.scratch(M * N), q = km.scratch(M * N);
     pool.gemm(p, N, a, K, 1, b, N, M, K, N, false);
     wasmOnly.gemm(q, N, a, K, 1, b, N, M, K, N, false);
-    const x = km.f32(p, M * N), y = km.f32(q, M * N);
-    const differ = x.some((v, i) => v !== y[i]);
-    // Below the threshold both are the WASM kernel; above it onnxruntime rounds differently somewhere.
-    assert.equal(differ, M * K * N >= MIN_NATIVE_MACS, `N = ${N}`);
+    if (N === below) assert.deepEqual(km.f32(p, M * N), km.f32(q, M * N), `N = ${N}: the WASM kernel's bits`);
+    else close(p, q, M * N, K, `N = ${N} native`);
   }
+  assert.deepEqual(sent, [M * K * 768], 'only the product from MIN_NATIVE_MACS went native');
 });
 
 test('the pool sends a product native only when K and N are at least MIN_NATIVE_SIDE (M is free), and on one onnxruntime thread below MIN_NATIVE_POOL_MACS', () => {

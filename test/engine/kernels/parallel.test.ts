@@ -13,6 +13,11 @@ import { initBackend } from '../../../src/engine/backend';
 import { RNN } from '../../../src/engine/nn/rnn';
 import { Rng } from '../../../src/engine/random';
 
+// The WASM split paths are what this file tests: with the native GEMM loaded, the process-wide
+// pool would send ETTh1's large products to onnxruntime (whose own thread count never changes a
+// bit, test/engine/kernels/native.test.ts), and the split would go unexercised. It loads lazily,
+// so turning it off here, before any product, holds for this file's process.
+process.env.RNN_LAB_NATIVE = 'off';
 const km = kernels();
 const THREADS = [1, 2, 3, 4];
 const pools = THREADS.map((t) => new GemmPool(km, t));
@@ -100,6 +105,7 @@ test('an ETTh1-sized LSTM (batch 256 × 24 steps, 7 → 32) gives the same bits 
   // pool, and its time loops (25 M recurrent multiply-adds) are cut by sequences across threads;
   // mixed lengths put sequences that end early in every part.
   await initBackend('wasm');
+  assert.equal(gemmPool().native, null, 'every product on WASM');
   const rnn = new RNN({ mode: 'lstm', inputSize: 7, hiddenSize: 32, numLayers: 1 }, new Rng(4));
   const x = tf.variable(tf.tidy(() => tf.reshape(tf.sin(tf.mul(tf.range(0, 256 * 24 * 7), 0.01)), [256, 24, 7])));
   const mixed = Int32Array.from({ length: 256 }, (_, i) => 1 + ((i * 37) % 24));

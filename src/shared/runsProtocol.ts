@@ -5,7 +5,7 @@
  * src/shared, so the host and the page bundles both take it.
  */
 import type { CurveColumns } from './curves';
-import { bool, num, obj, onlyKeys, oneOf, parseViolation, ProtocolError } from './protocol';
+import { bare, bool, num, obj, onlyKeys, oneOf, parsePageMessage, ProtocolError, type PageBasics } from './protocol';
 import type { RunKind, RunStatus } from './runs';
 
 /** One run's curve as a view draws it. `label` is dataset text (a file name): pages show it through textContent or plotlyText. */
@@ -33,7 +33,7 @@ export interface ChartRun extends CurveRun {
  * since the last message (the page keeps the others). The first message after `ready` has all.
  */
 export type HostToCharts = { type: 'runs'; order: string[]; runs: ChartRun[]; note: string };
-export type ChartsToHost = { type: 'ready' } | { type: 'cspViolation'; directive: string; blockedURI: string };
+export type ChartsToHost = PageBasics;
 
 /** A run in the comparison: its curve (every line), its options and its headline figures. */
 export interface CompareRun extends CurveRun {
@@ -56,11 +56,10 @@ export const DEFAULT_COMPARE_VIEW = { smoothing: 0.6, xAxis: 'step', logY: true,
 
 export type HostToCompare = { type: 'runs'; runs: CompareRun[]; view: CompareViewState; problems: string[] };
 export type CompareToHost =
-  | { type: 'ready' }
+  | PageBasics
   /** The controls changed: the host keeps them for the serializer's state. */
   | { type: 'view'; view: CompareViewState }
-  | { type: 'exportCsv' }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'exportCsv' };
 
 /** Most runs a comparison takes (the tree's selection; more would not be readable in one chart). */
 export const MAX_COMPARED = 50;
@@ -78,31 +77,12 @@ export function parseCompareView(x: unknown): CompareViewState {
 }
 
 export function parseCompareMessage(x: unknown): CompareToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-    case 'exportCsv':
-      onlyKeys(o, ['type']);
-      return { type: o.type };
-    case 'view':
-      onlyKeys(o, ['type', 'view']);
-      return { type: 'view', view: parseCompareView(o.view) };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<CompareToHost>(x, {
+    exportCsv: bare('exportCsv'),
+    view: (o) => (onlyKeys(o, ['type', 'view']), { type: 'view', view: parseCompareView(o.view) }),
+  });
 }
 
 export function parseChartsMessage(x: unknown): ChartsToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-      onlyKeys(o, ['type']);
-      return { type: 'ready' };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 50)}`);
-  }
+  return parsePageMessage<ChartsToHost>(x, {});
 }

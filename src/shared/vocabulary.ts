@@ -5,7 +5,7 @@
  * Imports only src/shared, as every contract does.
  */
 import type { Reply } from './channel';
-import { bool, int, obj, oneOf, onlyKeys, parseViolation, ProtocolError, RUN_ID, str, type Obj } from './protocol';
+import { bool, int, obj, oneOf, onlyKeys, parsePageMessage, ProtocolError, RUN_ID, str, type Obj, type PageBasics } from './protocol';
 import type { Seq2SeqOptions } from './seq2seq';
 import { SEQ2SEQ_OPTIONS } from './options/seq2seq';
 
@@ -98,10 +98,9 @@ export type HostToVocabulary =
 export const VOCABULARY_REQUESTS = ['rows', 'coverage'] as const;
 
 export type VocabularyToHost =
-  | { type: 'ready' }
+  | PageBasics
   | { type: 'rows'; id: number; side: VocabularySide; query: VocabularyQuery }
-  | { type: 'coverage'; id: number; minCount: number }
-  | { type: 'cspViolation'; directive: string; blockedURI: string };
+  | { type: 'coverage'; id: number; minCount: number };
 
 /** What the page keeps in setState, and the serializer revives the panel from. */
 export interface VocabularyViewState {
@@ -136,22 +135,10 @@ function parseQuery(x: unknown): VocabularyQuery {
 
 /** Validates a message from the vocabulary page. Throws ProtocolError on anything unexpected. */
 export function parseVocabularyMessage(x: unknown): VocabularyToHost {
-  const o = obj(x, 'message');
-  switch (o.type) {
-    case 'ready':
-      onlyKeys(o, ['type']);
-      return { type: 'ready' };
-    case 'rows':
-      onlyKeys(o, ['type', 'id', 'side', 'query']);
-      return { type: 'rows', id: int(o, 'id'), side: oneOf(o, 'side', VOCABULARY_SIDES), query: parseQuery(o.query) };
-    case 'coverage':
-      onlyKeys(o, ['type', 'id', 'minCount']);
-      return { type: 'coverage', id: int(o, 'id'), minCount: minCount(o, 'minCount') };
-    case 'cspViolation':
-      return parseViolation(o);
-    default:
-      throw new ProtocolError(`unknown message type ${String(o.type)}`);
-  }
+  return parsePageMessage<VocabularyToHost>(x, {
+    rows: (o) => (onlyKeys(o, ['type', 'id', 'side', 'query']), { type: 'rows', id: int(o, 'id'), side: oneOf(o, 'side', VOCABULARY_SIDES), query: parseQuery(o.query) }),
+    coverage: (o) => (onlyKeys(o, ['type', 'id', 'minCount']), { type: 'coverage', id: int(o, 'id'), minCount: minCount(o, 'minCount') }),
+  });
 }
 
 /** The vocabulary options of a source, each checked against its seq2seq table entry. */

@@ -27,25 +27,47 @@ function toTensor(shape: number[], ptr: number): tf.Tensor {
 }
 
 /**
- * The backward products from dy [N, V] at `pdy`: dx = dy·W, dWᵀ = xᵀ·dy, db = Σ_rows dy, with x and
- * Wᵀ at px, pwt; call inside the caller's scratch.
+ * The backward products from dy [N, V] at `pdy`, into the caller's buffers: dx = dy·W [N, H],
+ * dWᵀ = xᵀ·dy [H, V], db = Σ_rows dy [V] (db 0: no bias), with x and Wᵀ at px, pwt; inside the
+ * caller's scratch. The direct training step (models/seq2seqStep.ts) runs it on kernel memory.
  */
-function backwardProducts(px: number, pwt: number, pdy: number, N: number, H: number, V: number, withBias: boolean): tf.Tensor[] {
+export function projectionBackwardRun(px: number, pwt: number, pdy: number, N: number, H: number, V: number, out: { dx: number; dwt: number; db: number }): void {
   const km = kernels();
   const pool = gemmPool();
-  const dwt = km.scratch(H * V);
-  pool.gemm(dwt, V, px, 1, H, pdy, V, H, N, V, false); // xᵀ·dy   [H, V]
+  pool.gemm(out.dwt, V, px, 1, H, pdy, V, H, N, V, false); // xᵀ·dy   [H, V]
   const w = km.scratch(V * H);
   km.k.transpose(w, pwt, H, V); // W [V, H]
-  const dx = km.scratch(N * H);
-  pool.gemm(dx, H, pdy, V, 1, w, H, N, V, H, false); // dy·W    [N, H]
-  const grads = [toTensor([N, H], dx), toTensor([H, V], dwt)];
-  if (withBias) {
-    const db = km.scratch(V);
-    km.k.colSum(db, pdy, N, V, false);
-    grads.push(toTensor([V], db));
-  }
+  pool.gemm(out.dx, H, pdy, V, 1, w, H, N, V, H, false); // dy·W    [N, H]
+  if (out.db) km.k.colSum(out.db, pdy, N, V, false);
+}
+
+/** projectionBackwardRun into scratch, as tensors [dx, dWᵀ, db?]. */
+function backwardProducts(px: number, pwt: number, pdy: number, N: number, H: number, V: number, withBias: boolean): tf.Tensor[] {
+  const km = kernels();
+  const out = { dwt: km.scratch(H * V), dx: km.scratch(N * H), db: withBias ? km.scratch(V) : 0 };
+  projectionBackwardRun(px, pwt, pdy, N, H, V, out);
+  const grads = [toTensor([N, H], out.dx), toTensor([H, V], out.dwt)];
+  if (withBias) grads.push(toTensor([V], out.db));
   return grads;
+}
+
+/**
+ * The logits x·Wᵀ + b [N, V] at `py` and their softmax cross-entropy: returns the sum of the rows'
+ * losses (times `scale` it is the loss), and writes the logits' gradient over them when `grad`.
+ * Inside the caller's scratch; pb 0: no bias.
+ */
+export function projectedCrossEntropyRun(px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, py: number, scale: number, grad: boolean): number {
+  const km = kernels();
+  const pool = gemmPool();
+  pool.gemm(py, V, px, H, 1, pwt, V, N, H, V, false); // logits [N, V]
+  if (pb) km.k.addRowVector(py, pb, N, V);
+  const plab = km.put(labels, true);
+  const losses = km.scratch(N);
+  pool.softmaxXent(py, plab, N, V, losses, grad ? py : 0, scale); // the gradient in place of the logits
+  let total = 0;
+  const lv = km.f32(losses, N);
+  for (let i = 0; i < N; i++) total += lv[i];
+  return total;
 }
 
 /** x [N, H], weightT [H, V], bias [V] or null → [N, V]. Differentiable in x, weightT and bias. */
@@ -105,15 +127,7 @@ export function projectedCrossEntropy(x: tf.Tensor, weightT: tf.Tensor, bias: tf
     const px = base, pwt = base + N * H * 4, py = pwt + H * V * 4;
     km.f32(px, N * H).set(peek(backend, xx));
     km.f32(pwt, H * V).set(peek(backend, wt));
-    const pool = gemmPool();
-    pool.gemm(py, V, px, H, 1, pwt, V, N, H, V, false); // logits [N, V]
-    if (b) km.k.addRowVector(py, km.put(peek(backend, b)), N, V);
-    const plab = km.put(labels, true);
-    const losses = km.scratch(N);
-    pool.softmaxXent(py, plab, N, V, losses, stash ? py : 0, scale); // the gradient in place of the logits
-    let total = 0;
-    const lv = km.f32(losses, N);
-    for (let i = 0; i < N; i++) total += lv[i];
+    const total = projectedCrossEntropyRun(px, pwt, b ? km.put(peek(backend, b)) : 0, labels, N, H, V, py, scale, stash !== null);
     return {
       value: tf.scalar(total * scale),
       gradFunc: (dy: tf.Tensor) => {

@@ -170,34 +170,98 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
 // ---------------------------------------------------------------------------------------------
 // GRU
 
+/** Where a GRU layer's forward pass reads and writes in kernel memory (byte pointers). */
+export interface GruForwardBuffers {
+  x: number;
+  wih: number;
+  whh: number;
+  bih: number;
+  bhh: number;
+  h0: number;
+  /** [N, 3H], [N, H], [N, H]: kept for the backward pass. */
+  gates: number;
+  ghn: number;
+  hprev: number;
+  /** Outputs: [N, H] per step, [B, H] at each sequence's end. */
+  hs: number;
+  hn: number;
+}
+
+/** Where a GRU layer's backward pass reads its output gradients and writes the others (dx 0: not wanted). */
+export interface GruBackwardBuffers {
+  dhs: number;
+  dhn: number;
+  dx: number;
+  dwih: number;
+  dwhh: number;
+  dbih: number;
+  dbhh: number;
+  dh0: number;
+}
+
+/**
+ * A GRU layer's forward pass on kernel memory, inside the caller's scratch: the tfjs kernel below
+ * and the direct training step (models/seq2seqStep.ts) both run it.
+ */
+export function gruForwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, b: GruForwardBuffers): void {
+  const G = 3 * H;
+  const B = batchSizes[0];
+  const km = kernels();
+  const bs = km.put(batchSizes, true);
+  const scratch = km.scratch((I + H) * G + B * G);
+  // The input projection of every step, x·W_ihᵀ, runs here on the GEMM pool (every core when
+  // large); the kernel then adds the biases and runs the time loop.
+  const wihT = km.scratch(I * G);
+  km.k.transpose(wihT, b.wih, G, I);
+  gemmPool().gemm(b.gates, G, b.x, I, 1, wihT, G, N, I, G, false);
+  km.k.gruForward(N, I, H, batchSizes.length, bs, b.x, b.wih, b.whh, b.bih, b.bhh, b.h0, b.gates, b.ghn, b.hprev, b.hs, b.hn, scratch, true);
+}
+
+/** A GRU layer's backward pass on kernel memory, from what its forward pass left in `f`; inside the caller's scratch. */
+export function gruBackwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, f: GruForwardBuffers, g: GruBackwardBuffers): void {
+  const G = 3 * H;
+  const B = batchSizes[0];
+  const km = kernels();
+  const bs = km.put(batchSizes, true);
+  const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
+  km.k.gruBackward(N, I, H, batchSizes.length, bs, f.x, f.wih, f.whh, f.gates, f.ghn, f.hprev, g.dhs, g.dhn, g.dx, g.dwih, g.dwhh, g.dbih, g.dbhh, g.dh0, scratch, false);
+  // The products over all rows, on the GEMM pool: dWᵀ = inputᵀ·dgates, then back to [3H, ·].
+  const dgx = scratch, dgh = scratch + N * G * 4, tmpT = scratch + (2 * N * G + B * H) * 4;
+  const pool = gemmPool();
+  pool.gemm(tmpT, G, f.x, 1, I, dgx, G, I, N, G, false); // [I, 3H]
+  km.k.transpose(g.dwih, tmpT, I, G);
+  pool.gemm(tmpT, G, f.hprev, 1, H, dgh, G, H, N, G, false); // [H, 3H]
+  km.k.transpose(g.dwhh, tmpT, H, G);
+  km.k.colSum(g.dbih, dgx, N, G, false);
+  km.k.colSum(g.dbhh, dgh, N, G, false);
+  if (g.dx) pool.gemm(g.dx, I, dgx, G, 1, f.wih, I, N, G, I, false); // [N, I]
+}
+
+/** The GRU stash's parts as forward buffers, at `base`; the rest of the buffers are the caller's. */
+function gruStashBuffers(N: number, I: number, H: number, base: number): Pick<GruForwardBuffers, 'x' | 'wih' | 'whh' | 'gates' | 'ghn' | 'hprev'> {
+  const L = gruStashLayout(N, I, H);
+  const at = (part: number) => base + part * 4;
+  return { x: at(L.x), wih: at(L.wih), whh: at(L.whh), gates: at(L.gates), ghn: at(L.ghn), hprev: at(L.hprev) };
+}
+
 /** Output: [hs; hn] [N+B, H], or hn [B, H] when finalOnly. Fills the stash when one is given. */
 function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes, finalOnly, stash } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
-  const T = batchSizes.length;
   const B = batchSizes[0];
   const G = 3 * H;
   const km = kernels();
-  const L = gruStashLayout(N, I, H);
   km.beginScratch();
-  const base = stash ? km.stashPtr(stash) : km.scratch(L.total);
-  const at = (part: number) => base + part * 4;
-  copyIn(backend, x, at(L.x), N * I);
-  copyIn(backend, wih, at(L.wih), G * I);
-  copyIn(backend, whh, at(L.whh), G * H);
+  const s = gruStashBuffers(N, I, H, stash ? km.stashPtr(stash) : km.scratch(gruStashLayout(N, I, H).total));
+  copyIn(backend, x, s.x, N * I);
+  copyIn(backend, wih, s.wih, G * I);
+  copyIn(backend, whh, s.whh, G * H);
   const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
-  const bs = km.put(batchSizes, true);
   const out = km.scratch((N + B) * H);
-  const hs = out, hn = out + N * H * 4;
-  const scratch = km.scratch((I + H) * G + B * G);
-  // The input projection of every step, x·W_ihᵀ, runs here on the GEMM pool (every core when
-  // large); the kernel then adds the biases and runs the time loop.
-  const wihT = km.scratch(I * G);
-  km.k.transpose(wihT, at(L.wih), G, I);
-  gemmPool().gemm(at(L.gates), G, at(L.x), I, 1, wihT, G, N, I, G, false);
-  km.k.gruForward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, ph0, at(L.gates), at(L.ghn), at(L.hprev), hs, hn, scratch, true);
+  const hn = out + N * H * 4;
+  gruForwardRun(N, I, H, batchSizes, { ...s, bih: pbih, bhh: pbhh, h0: ph0, hs: out, hn });
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out)];
 }
 
@@ -205,15 +269,12 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
 function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes, inputGrad, finalOnly, stash, inputSize: I, hiddenSize: H } = attrsOf(attrs);
   const { dout } = need(inputs);
-  const T = batchSizes.length;
   const B = batchSizes[0];
   const N = sum(batchSizes);
   const G = 3 * H;
   const km = kernels();
-  const L = gruStashLayout(N, I, H);
   km.beginScratch();
-  const base = km.stashPtr(stash);
-  const at = (part: number) => base + part * 4;
+  const s = gruStashBuffers(N, I, H, km.stashPtr(stash));
   let pdhs: number, pdhn: number;
   if (finalOnly) {
     pdhn = km.put(peek(backend, dout));
@@ -223,22 +284,11 @@ function gruBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
     pdhs = pdout;
     pdhn = pdout + N * H * 4;
   }
-  const bs = km.put(batchSizes, true);
   const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
   const dwih = km.scratch(G * I), dwhh = km.scratch(G * H);
   const dbih = km.scratch(G), dbhh = km.scratch(G), dh0 = km.scratch(B * H);
-  const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
-  km.k.gruBackward(N, I, H, T, bs, at(L.x), at(L.wih), at(L.whh), at(L.gates), at(L.ghn), at(L.hprev), pdhs, pdhn, inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0, scratch, false);
-  // The products over all rows, on the GEMM pool: dWᵀ = inputᵀ·dgates, then back to [3H, ·].
-  const dgx = scratch, dgh = scratch + N * G * 4, tmpT = scratch + (2 * N * G + B * H) * 4;
-  const pool = gemmPool();
-  pool.gemm(tmpT, G, at(L.x), 1, I, dgx, G, I, N, G, false); // [I, 3H]
-  km.k.transpose(dwih, tmpT, I, G);
-  pool.gemm(tmpT, G, at(L.hprev), 1, H, dgh, G, H, N, G, false); // [H, 3H]
-  km.k.transpose(dwhh, tmpT, H, G);
-  km.k.colSum(dbih, dgx, N, G, false);
-  km.k.colSum(dbhh, dgh, N, G, false);
-  if (inputGrad) pool.gemm(dx, I, dgx, G, 1, at(L.wih), I, N, G, I, false); // [N, I]
+  // The kernel reads no biases, h0 or outputs in its backward pass.
+  gruBackwardRun(N, I, H, batchSizes, { ...s, bih: 0, bhh: 0, h0: 0, hs: 0, hn: 0 }, { dhs: pdhs, dhn: pdhn, dx: inputGrad ? dx : 0, dwih, dwhh, dbih, dbhh, dh0 });
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),

@@ -19,6 +19,7 @@ import { readPairsFile, normalizeSentence, type SentencePair } from '../data/pai
 import { Vocab, EOS, SPECIAL_TOKENS, UNK } from '../data/vocab';
 import { Seq2Seq, makeBatch, type PairIds, type Seq2SeqBatch, type Seq2SeqConfig } from '../models/seq2seq';
 import { train, type TrainTask } from '../train/trainer';
+import { directStep, directStepApplies } from '../models/seq2seqStep';
 import type { RunControl, TrainEvent } from '../train/events';
 import { translationAccuracy, corpusBleu } from '../metrics';
 import { Rng } from '../random';
@@ -192,7 +193,7 @@ function splitByHeldOut(
  * The course's loss with the course's bookkeeping: differentiate the SUM of per-token NLL, but
  * report it per token (sum / target tokens), as lab 11-5 records `loss.item() / target_length`.
  */
-function sumGradientPerTokenValue(sum: tf.Scalar, tokens: number): tf.Scalar {
+export function sumGradientPerTokenValue(sum: tf.Scalar, tokens: number): tf.Scalar {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: tf.div(args[0] as tf.Tensor, tokens),
     gradFunc: (dy: tf.Tensor) => tf.mul(dy, tokens),
@@ -278,6 +279,8 @@ function makeTask(model: Seq2Seq, data: Seq2SeqData, o: Seq2SeqOptions, hooks: T
       if (!courseLoss) return model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'mean' });
       return sumGradientPerTokenValue(model.loss(s.batch, { teacherForced: s.teacherForced, reduction: 'sum' }), s.batch.tokens);
     },
+    // The same step on kernel memory, without tfjs's per-op overhead (models/seq2seqStep.ts).
+    directStep: directStepApplies(model) ? (s, flat) => (s.teacherForced ? directStep(model, s.batch, flat, courseLoss ? 'sumPerToken' : 'mean') : null) : undefined,
     samples: hooks.samples,
     evaluate: hooks.evaluate,
     // ln V per token is a uniform guess over the target words; ten times that is a model gone wrong.

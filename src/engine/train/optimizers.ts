@@ -39,6 +39,12 @@ export interface StepInfo {
   clipped: boolean;
 }
 
+/** Byte pointers of a variable's values and of its gradient in the optimiser's flat blocks. */
+export interface FlatParameters {
+  param(v: tf.Variable): number;
+  grad(v: tf.Variable): number;
+}
+
 export class FusedOptimizer {
   readonly config: Required<OptimizerConfig>;
   private readonly vars: tf.Variable[];
@@ -99,6 +105,28 @@ export class FusedOptimizer {
       if (t) g.set(peek(backend, t), this.offsets[i]);
       else g.fill(0, this.offsets[i], this.offsets[i] + v.size);
     });
+    return this.update(clipNorm);
+  }
+
+  /**
+   * The parameters and their gradient in kernel memory, flat in the variables' order, for a
+   * training step that computes the gradient there (TrainTask.directStep) and then calls update.
+   */
+  flat(): FlatParameters {
+    if (!this.synced) this.sync();
+    const at = new Map(this.vars.map((v, i) => [v, this.offsets[i] * 4]));
+    const offset = (v: tf.Variable): number => {
+      const o = at.get(v);
+      if (o === undefined) throw new Error(`FusedOptimizer.flat: ${v.name} is not one of the optimised variables`);
+      return o;
+    };
+    return { param: (v) => this.params.ptr + offset(v), grad: (v) => this.grads.ptr + offset(v) };
+  }
+
+  /** Apply one update from the gradient already in the flat gradient block (see applyGradients). */
+  update(clipNorm = 0): StepInfo {
+    if (!this.synced) this.sync();
+    const km = kernels();
     const gradNorm = Math.sqrt(km.k.sumSquares(this.grads.ptr, this.total));
     let clipped = false;
     if (clipNorm > 0 && gradNorm > clipNorm) {

@@ -9,7 +9,7 @@ import { RnnLabError } from '../errors';
 import { checkOption } from '../options';
 import { opt, text } from '../../shared/errors';
 import { TRAINER_OPTIONS } from '../../shared/options/trainer';
-import { FusedOptimizer, type OptimizerConfig } from './optimizers';
+import { FusedOptimizer, type FlatParameters, type OptimizerConfig } from './optimizers';
 import type { RunControl } from './events';
 import { kernelEngine } from '../kernels/parallel';
 
@@ -25,6 +25,13 @@ export interface TrainTask<B, S = never> {
   sizeOf(batch: B): number;
   /** Mean loss over the batch; called inside tf.variableGrads. */
   loss(batch: B): tf.Scalar;
+  /**
+   * The same step without tfjs, where the task has one for this batch: forward, loss and backward
+   * on kernel memory, every variable's gradient written into flat's gradient block; returns the
+   * loss as `loss` gives it, or null to take the tfjs path for this batch. The tfjs path is the
+   * reference; RNN_LAB_DIRECT_STEP=off takes it for every batch.
+   */
+  directStep?(batch: B, flat: FlatParameters): number | null;
   /**
    * A batch loss above this is far above what a model that knows nothing scores (an untrained
    * model's loss is near that). When the median loss of the last batches (divergenceWindow) is
@@ -98,6 +105,7 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
   const { epochs, clipNorm = 0, patience = 0, sampleEvery = 0 } = config;
   checkOption(TRAINER_OPTIONS.epochs, epochs);
   const optimizer = new FusedOptimizer(task.variables, config.optimizer);
+  const flat = task.directStep && process.env.RNN_LAB_DIRECT_STEP !== 'off' ? optimizer.flat() : null;
   const t0 = performance.now();
   let lastYield = t0;
   const history: TrainSummary['history'] = [];
@@ -130,9 +138,14 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
       let batchIndex = 0;
       for (const batch of task.epochBatches(epoch)) {
         if (signal?.aborted) throw cancelled();
-        const { value, grads } = tf.variableGrads(() => task.loss(batch), task.variables);
-        const loss = value.dataSync()[0];
-        value.dispose();
+        let grads: tf.NamedTensorMap | null = null;
+        let loss = flat ? task.directStep!(batch, flat) : null;
+        if (loss === null) {
+          const r = tf.variableGrads(() => task.loss(batch), task.variables);
+          loss = r.value.dataSync()[0];
+          r.value.dispose();
+          grads = r.grads;
+        }
         let diverged = false;
         if (task.divergenceLoss !== undefined) {
           const slot = step % window;
@@ -142,7 +155,7 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
           diverged = recent.length === window && above >= aboveForMedian;
         }
         if (!Number.isFinite(loss) || diverged) {
-          tf.dispose(grads);
+          if (grads) tf.dispose(grads);
           const at = `at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1})`;
           const { lr } = config.optimizer;
           const usual = config.usualLr !== undefined && config.usualLr < lr ? config.usualLr : undefined;
@@ -158,8 +171,12 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
             { suggest: { option: 'lr', value: usual ?? lr / 10 } },
           );
         }
-        optimizer.applyGradients(grads, clipNorm);
-        tf.dispose(grads);
+        if (grads) {
+          optimizer.applyGradients(grads, clipNorm);
+          tf.dispose(grads);
+        } else {
+          optimizer.update(clipNorm);
+        }
         const n = task.sizeOf(batch);
         sum += loss * n;
         count += n;

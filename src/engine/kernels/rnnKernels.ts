@@ -97,13 +97,70 @@ function gruStashLayout(N: number, I: number, H: number) {
 // ---------------------------------------------------------------------------------------------
 // LSTM
 
+/** Where an LSTM layer's forward pass reads and writes in kernel memory (byte pointers). */
+export interface LstmForwardBuffers {
+  x: number;
+  wih: number;
+  whh: number;
+  bih: number;
+  bhh: number;
+  h0: number;
+  c0: number;
+  /** [N, 4H], [N, H], [N, H], [N, H]: kept for the backward pass. */
+  gates: number;
+  cs: number;
+  tcs: number;
+  hprev: number;
+  /** Outputs: [N, H] per step, [B, H] and [B, H] at each sequence's end. */
+  hs: number;
+  hn: number;
+  cn: number;
+}
+
+/** Where an LSTM layer's backward pass reads its output gradients and writes the others (dx 0: not wanted; db is both biases'). */
+export interface LstmBackwardBuffers {
+  dhs: number;
+  dhn: number;
+  dcn: number;
+  dx: number;
+  dwih: number;
+  dwhh: number;
+  db: number;
+  dh0: number;
+  dc0: number;
+}
+
+/**
+ * An LSTM layer's forward pass on kernel memory, inside the caller's scratch: the tfjs kernel
+ * below and the direct training step (models/forecasterStep.ts) both run it.
+ */
+export function lstmForwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, b: LstmForwardBuffers): void {
+  const G = 4 * H;
+  const km = kernels();
+  const bs = km.put(batchSizes, true);
+  const whhT = km.scratch(H * G), scratch = km.scratch((I + 1) * G);
+  km.k.lstmPrepare(N, I, H, b.x, b.wih, b.whh, b.bih, b.bhh, b.gates, whhT, scratch);
+  // The time loop, its sequences cut across the pool's threads when large.
+  gemmPool().lstmLoop(false, [H, batchSizes.length, bs, whhT, b.h0, b.c0, b.gates, b.cs, b.tcs, b.hprev, b.hs, b.hn, b.cn], batchSizes[0], N * H * G);
+}
+
+/** An LSTM layer's backward pass on kernel memory, from what its forward pass left in `f`; inside the caller's scratch. */
+export function lstmBackwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, f: LstmForwardBuffers, g: LstmBackwardBuffers): void {
+  const G = 4 * H;
+  const B = batchSizes[0];
+  const km = kernels();
+  const bs = km.put(batchSizes, true);
+  const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H), tmpT = km.scratch(Math.max(I, H) * G);
+  gemmPool().lstmLoop(true, [N, H, batchSizes.length, bs, f.whh, f.c0, f.gates, f.cs, f.tcs, g.dhs, g.dhn, g.dcn, dgates, dhState, dcState, g.dh0, g.dc0], B, N * H * G);
+  km.k.lstmWeightGrads(N, I, H, f.x, f.wih, f.hprev, dgates, g.dx, g.dwih, g.dwhh, g.db, tmpT);
+}
+
 /** Output: [hs; hn; cn] [N+2B, H], or hn [B, H] when finalOnly. Fills the stash when one is given. */
 function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes, finalOnly, stash } = attrsOf(attrs);
   const { x, wih, whh, bih, bhh, h0, c0 } = need(inputs);
   const [N, I] = x.shape;
   const H = whh.shape[1];
-  const T = batchSizes.length;
   const B = batchSizes[0];
   const G = 4 * H;
   const km = kernels();
@@ -116,13 +173,9 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   copyIn(backend, whh, at(L.whh), G * H);
   copyIn(backend, c0, at(L.c0), B * H);
   const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
-  const bs = km.put(batchSizes, true);
   const out = km.scratch((N + 2 * B) * H); // hs, hn, cn back to back
   const hs = out, hn = out + N * H * 4, cn = hn + B * H * 4;
-  const whhT = km.scratch(H * G), scratch = km.scratch((I + 1) * G);
-  km.k.lstmPrepare(N, I, H, at(L.x), at(L.wih), at(L.whh), pbih, pbhh, at(L.gates), whhT, scratch);
-  // The time loop, its sequences cut across the pool's threads when large.
-  gemmPool().lstmLoop(false, [H, T, bs, whhT, ph0, at(L.c0), at(L.gates), at(L.cs), at(L.tcs), at(L.hprev), hs, hn, cn], B, N * H * G);
+  lstmForwardRun(N, I, H, batchSizes, { x: at(L.x), wih: at(L.wih), whh: at(L.whh), bih: pbih, bhh: pbhh, h0: ph0, c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs), hprev: at(L.hprev), hs, hn, cn });
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out)];
 }
 
@@ -130,7 +183,6 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
 function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { batchSizes, inputGrad, finalOnly, stash, inputSize: I, hiddenSize: H } = attrsOf(attrs);
   const { dout } = need(inputs);
-  const T = batchSizes.length;
   const B = batchSizes[0];
   const N = sum(batchSizes);
   const G = 4 * H;
@@ -150,13 +202,12 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
     pdhn = pdout + N * H * 4;
     pdcn = pdhn + B * H * 4;
   }
-  const bs = km.put(batchSizes, true);
   const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
   const dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
-  const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H), tmpT = km.scratch(Math.max(I, H) * G);
-  gemmPool().lstmLoop(true, [N, H, T, bs, at(L.whh), at(L.c0), at(L.gates), at(L.cs), at(L.tcs), pdhs, pdhn, pdcn, dgates, dhState, dcState, dh0, dc0], B, N * H * G);
-  km.k.lstmWeightGrads(N, I, H, at(L.x), at(L.wih), at(L.hprev), dgates, inputGrad ? dx : 0, dwih, dwhh, db, tmpT);
+  // The backward pass reads no biases, h0 or outputs.
+  const f = { x: at(L.x), wih: at(L.wih), whh: at(L.whh), bih: 0, bhh: 0, h0: 0, c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs), hprev: at(L.hprev), hs: 0, hn: 0, cn: 0 };
+  lstmBackwardRun(N, I, H, batchSizes, f, { dhs: pdhs, dhn: pdhn, dcn: pdcn, dx: inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0 });
   return [
     output(backend, [N, I], dx),
     output(backend, [G, I], dwih),

@@ -8,6 +8,44 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { peek } from '../kernels/tensorIO';
 
+/** The head's outputs minus y, [B, O] in float64, and their sum of squares (the loss's numerator). */
+export function denseMseForward(xv: Float32Array, wv: Float32Array, bv: Float32Array, yv: Float32Array, B: number, H: number, O: number): { diff: Float64Array; sse: number } {
+  const diff = new Float64Array(B * O);
+  let sse = 0;
+  for (let r = 0; r < B; r++) {
+    for (let o = 0; o < O; o++) {
+      let s = bv[o];
+      for (let h = 0; h < H; h++) s += xv[r * H + h] * wv[o * H + h];
+      const d = s - yv[r * O + o];
+      diff[r * O + o] = d;
+      sse += d * d;
+    }
+  }
+  return { diff, sse };
+}
+
+/**
+ * The gradients of scale·Σ diff² / 2 (scale = 2/n · dy): dx [B, H] into `dx` (zero-filled by the
+ * caller), and dW [O, H], db [O], dy [B, O] (the labels'), returned.
+ */
+export function denseMseBackward(diff: Float64Array, xv: Float32Array, wv: Float32Array, B: number, H: number, O: number, scale: number, dx: Float32Array): { dw: Float64Array; db: Float64Array; dyv: Float32Array } {
+  const dw = new Float64Array(O * H);
+  const db = new Float64Array(O);
+  const dyv = new Float32Array(B * O);
+  for (let r = 0; r < B; r++) {
+    for (let o = 0; o < O; o++) {
+      const g = diff[r * O + o] * scale;
+      dyv[r * O + o] = -g;
+      db[o] += g;
+      for (let h = 0; h < H; h++) {
+        dx[r * H + h] += g * wv[o * H + h];
+        dw[o * H + h] += g * xv[r * H + h];
+      }
+    }
+  }
+  return { dw, db, dyv };
+}
+
 export function denseMse(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, y: tf.Tensor): tf.Scalar {
   const [B, H] = x.shape as [number, number];
   const O = weight.shape[0] as number;
@@ -20,39 +58,13 @@ export function denseMse(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, y: tf
     // Copies: peek's views alias backend memory that the next tfjs op may reuse.
     const xv = peek(backend, xt).slice();
     const wv = peek(backend, wt).slice();
-    const bv = peek(backend, bt);
-    const yv = peek(backend, yt);
-    const diff = new Float64Array(B * O);
-    let sse = 0;
-    for (let r = 0; r < B; r++) {
-      for (let o = 0; o < O; o++) {
-        let s = bv[o];
-        for (let h = 0; h < H; h++) s += xv[r * H + h] * wv[o * H + h];
-        const d = s - yv[r * O + o];
-        diff[r * O + o] = d;
-        sse += d * d;
-      }
-    }
+    const { diff, sse } = denseMseForward(xv, wv, peek(backend, bt), peek(backend, yt), B, H, O);
     const n = B * O;
     return {
       value: tf.scalar(sse / n),
       gradFunc: (dy: tf.Tensor) => {
-        const scale = (2 / n) * dy.dataSync()[0];
         const dx = new Float32Array(B * H);
-        const dw = new Float64Array(O * H);
-        const db = new Float64Array(O);
-        const dyv = new Float32Array(B * O);
-        for (let r = 0; r < B; r++) {
-          for (let o = 0; o < O; o++) {
-            const g = diff[r * O + o] * scale;
-            dyv[r * O + o] = -g;
-            db[o] += g;
-            for (let h = 0; h < H; h++) {
-              dx[r * H + h] += g * wv[o * H + h];
-              dw[o * H + h] += g * xv[r * H + h];
-            }
-          }
-        }
+        const { dw, db, dyv } = denseMseBackward(diff, xv, wv, B, H, O, (2 / n) * dy.dataSync()[0], dx);
         return [tf.tensor(dx, [B, H]), tf.tensor(Float32Array.from(dw), [O, H]), tf.tensor(Float32Array.from(db), [O]), tf.tensor(dyv, y.shape)];
       },
     };

@@ -13,6 +13,7 @@ import type { MinMaxScaler } from '../data/scaler';
 import { Forecaster, type ForecasterConfig } from '../models/forecaster';
 import { BATCH_BYTES_LIMIT, fitsMemory, forecastBatchBytes, forecasterParams, gib, largestFitting, modelBytes } from '../models/budget';
 import { train, type TrainTask } from '../train/trainer';
+import { forecasterDirectApplies, forecasterDirectStep } from '../models/forecasterStep';
 import type { RunControl } from '../train/events';
 import { LoopProgress } from '../train/progress';
 import { errorMetrics } from '../metrics';
@@ -87,6 +88,9 @@ function mseOf(model: Forecaster, set: WindowSet): number {
 interface Batch {
   x: tf.Tensor;
   y: tf.Tensor;
+  /** x's and y's values, for the direct step. */
+  xData: Float32Array;
+  yData: Float32Array;
   n: number;
 }
 
@@ -104,7 +108,8 @@ function makeTask(model: Forecaster, data: ForecastData, o: ForecastOptions): { 
   const makeBatch = (idx: Int32Array): Batch => {
     const n = idx.length;
     set.fill(idx, xb, yb, true);
-    return { x: tf.tensor2d(xb.slice(0, n * L * F), [L * n, F]), y: tf.tensor1d(yb.slice(0, n)), n };
+    const xData = xb.slice(0, n * L * F), yData = yb.slice(0, n);
+    return { x: tf.tensor2d(xData, [L * n, F]), y: tf.tensor1d(yData), xData, yData, n };
   };
   const task: TrainTask<Batch> = {
     variables: model.variables,
@@ -113,6 +118,8 @@ function makeTask(model: Forecaster, data: ForecastData, o: ForecastOptions): { 
     validationExamples: data.validation.size,
     sizeOf: (b) => b.n,
     loss: (b) => model.lossPacked(b.x, b.y, b.n),
+    // The same step on kernel memory, without tfjs's per-op overhead (models/forecasterStep.ts).
+    directStep: forecasterDirectApplies(model) ? (b, flat) => forecasterDirectStep(model, b.xData, b.yData, b.n, flat) : undefined,
     // Training labels are scaled into [0, 1]: predicting 0.5 scores at most 0.25.
     divergenceLoss: 10,
     validationLoss: data.validation.size > 0 ? () => mseOf(model, data.validation) : undefined,

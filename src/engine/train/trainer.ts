@@ -1,6 +1,7 @@
 /**
  * The training loop. It knows nothing about models: a TrainTask supplies variables, batches and a
- * loss; the trainer differentiates, steps the optimiser, checks the loss is finite, honours the
+ * loss (and, for small models, a direct step that computes the loss and its gradient on kernel
+ * memory, skipping tfjs's per-op cost); the trainer differentiates, steps the optimiser, checks the loss is finite, honours the
  * AbortSignal, stops a run that diverges, does early stopping, and emits TrainEvents that the CLI, the worker and tests hang
  * their progress bars, charts and checks on.
  */

@@ -125,9 +125,8 @@ export function directStep(model: Seq2Seq, batch: Seq2SeqBatch, flat: FlatParame
   const scale = crossEntropyScale(batch.labels, Nt, V, loss === 'mean' ? 'mean' : 'sum');
   const py = km.scratch(Nt * V);
   const total = projectedCrossEntropyRun(dec.hs, flat.param(weightT), bias ? flat.param(bias) : 0, batch.labels, Nt, H, V, py, scale, true);
-  // Reported as float32, as the tfjs path's scalar is; the course's gradient is the sum's (d loss = tokens · d sum/tokens).
+  // Reported as float32, as the tfjs path's scalar is; the course's gradient is the sum's, left in py as it is.
   const value = loss === 'mean' ? Math.fround(total * scale) : Math.fround(Math.fround(total) / batch.tokens);
-  if (loss === 'sumPerToken' && batch.tokens !== 1) km.k.scale(py, Nt * V, batch.tokens);
 
   // Backward, output layer first.
   const dhsDec = km.scratch(Nt * H);

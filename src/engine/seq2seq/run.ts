@@ -190,13 +190,16 @@ function splitByHeldOut(
 }
 
 /**
- * The course's loss with the course's bookkeeping: differentiate the SUM of per-token NLL, but
- * report it per token (sum / target tokens), as lab 11-5 records `loss.item() / target_length`.
+ * The course's loss with the course's bookkeeping: differentiate the SUM of per-token NLL
+ * (lab 11-5's `loss.backward()` on the sum), but report it per token (sum / target tokens), as it
+ * records `loss.item() / target_length`. The gradient passed down is the one the sum would get:
+ * dy itself, not dy / tokens (the reported value's) — nor dy · tokens, which the first version
+ * returned, training with the learning rate times the target length.
  */
 export function sumGradientPerTokenValue(sum: tf.Scalar, tokens: number): tf.Scalar {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: tf.div(args[0] as tf.Tensor, tokens),
-    gradFunc: (dy: tf.Tensor) => tf.mul(dy, tokens),
+    gradFunc: (dy: tf.Tensor) => tf.clone(dy),
   }));
   return op(sum as tf.Tensor) as tf.Scalar;
 }

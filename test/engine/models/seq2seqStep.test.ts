@@ -78,6 +78,22 @@ describe('direct seq2seq training step', () => {
     });
   }
 
+  test("the course's loss backpropagates the sum, as lab 11-5's loss.backward() does: the gradients of the sum itself, on both paths", () => {
+    const m = new Seq2Seq({ sourceVocab: V, targetVocab: V, hidden: 5, attention: 'none' }, 5);
+    const batch = makeBatch([PAIRS[1]]);
+    assert.ok(batch.tokens > 1, 'a target of several tokens, where dividing or multiplying by them would show');
+    const sum = tf.variableGrads(() => m.loss(batch, { teacherForced: true, reduction: 'sum' }), m.variables);
+    const course = tf.variableGrads(() => sumGradientPerTokenValue(m.loss(batch, { teacherForced: true, reduction: 'sum' }), batch.tokens), m.variables);
+    assert.equal(course.value.dataSync()[0], Math.fround(sum.value.dataSync()[0] / batch.tokens), 'reported per token');
+    const d = direct(m, batch, 'sumPerToken');
+    for (const v of m.variables) {
+      assert.deepEqual(course.grads[v.name].dataSync(), sum.grads[v.name].dataSync(), `tfjs path: gradient of ${v.name}`);
+      assert.deepEqual(d.grads.get(v.name), sum.grads[v.name].dataSync(), `direct step: gradient of ${v.name}`);
+    }
+    tf.dispose([sum.value, course.value, ...Object.values(sum.grads), ...Object.values(course.grads)]);
+    m.dispose();
+  });
+
   test('its gradient matches finite differences of its own loss', () => {
     const m = new Seq2Seq({ sourceVocab: V, targetVocab: V, hidden: 5, attention: 'none' }, 3);
     const batch = makeBatch(PAIRS);

@@ -360,8 +360,8 @@ function korEngMinutes(): void {
 
 /**
  * One thread on each side: PyTorch with OPENBLAS_NUM_THREADS=1 (its OpenMP already runs one
- * thread here), ours with --threads 1 (WASM helpers and onnxruntime's pool both at one). Two
- * epochs of seed 0; the median epoch (the first warms caches on both sides).
+ * thread here), ours with --threads 1 (WASM helpers and onnxruntime's pool both at one). Three
+ * epochs of seed 0 (two with --quick); the median epoch (the first warms caches on both sides).
  */
 function oneThread(): void {
   const epochs = args.quick ? 2 : 3;
@@ -437,7 +437,7 @@ const machine = host();
 
 function ofPeak(gmacs: number, threads: number): string {
   if (!machine.peak) return '';
-  return ` (${((100 * gmacs) / ((machine.peak * threads) / machine.cores)).toFixed(0)}% of ${threads === machine.cores ? 'peak' : `${threads}-core peak`})`;
+  return ` (${((100 * gmacs) / ((machine.peak * threads) / machine.cores)).toFixed(0)}% of ${threads === machine.cores ? 'nominal peak' : `${threads}-core nominal peak`})`;
 }
 
 /**
@@ -559,7 +559,7 @@ function fmt(v: number | string | null): string {
 
 async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does).');
-  console.log(`host: ${machine.cpu}, ${machine.vector}, ${machine.cores} cores${machine.ghz ? ` at ${machine.ghz.toFixed(2)} GHz` : ''}; peak ${machine.peak ? `${machine.peak.toFixed(0)} GMAC/s (cores × GHz × lanes × 2 FMA pipes, assumed)` : 'unknown'}`);
+  console.log(`host: ${machine.cpu}, ${machine.vector}, ${machine.cores} cores${machine.ghz ? ` at ${machine.ghz.toFixed(2)} GHz` : ''}; peak ${machine.peak ? `${machine.peak.toFixed(0)} GMAC/s nominal (cores × /proc/cpuinfo's GHz × lanes × 2 FMA pipes, assumed; cores that turbo above that clock, as a VM's often do, pass 100%)` : 'unknown'}`);
   if (want('gemm')) await gemm();
   if (want('lab11-4')) lab114();
   if (want('lab11-5')) lab115();

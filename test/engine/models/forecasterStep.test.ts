@@ -17,6 +17,7 @@ import { kernels } from '../../../src/engine/kernels/wasm';
 import { runForecast } from '../../../src/engine/forecast/run';
 import { Rng } from '../../../src/engine/random';
 import { assertClose } from '../../helpers/close';
+import { withEnv } from '../../helpers/env';
 
 const STOCK = path.join(__dirname, '..', '..', '..', 'examples', 'stock_daily.csv');
 const CONFIG = { inputSize: 3, hidden: 4, layers: 1, seqLength: 5 };
@@ -27,16 +28,8 @@ function batch(seed: number): { x: Float32Array; y: Float32Array } {
   return { x: rng.fillUniform(new Float32Array(CONFIG.seqLength * B * CONFIG.inputSize), 1), y: rng.fillUniform(new Float32Array(B), 1) };
 }
 
-async function withDirect<T>(mode: 'on' | 'off', f: () => Promise<T>): Promise<T> {
-  const before = process.env.RNN_LAB_DIRECT_STEP;
-  process.env.RNN_LAB_DIRECT_STEP = mode;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.RNN_LAB_DIRECT_STEP;
-    else process.env.RNN_LAB_DIRECT_STEP = before;
-  }
-}
+/** With RNN_LAB_DIRECT_STEP set to `mode` for the call. */
+const withDirect = <T>(mode: 'on' | 'off', f: () => Promise<T>): Promise<T> => withEnv('RNN_LAB_DIRECT_STEP', mode, f);
 
 describe('direct forecaster training step', () => {
   before(async () => {

@@ -15,6 +15,7 @@ import { FusedOptimizer } from '../../../src/engine/train/optimizers';
 import { kernels } from '../../../src/engine/kernels/wasm';
 import { runSeq2Seq, sumGradientPerTokenValue } from '../../../src/engine/seq2seq/run';
 import { assertClose } from '../../helpers/close';
+import { withEnv } from '../../helpers/env';
 
 const COURSE = path.join(__dirname, '..', 'seq2seq', 'files', 'course.txt');
 const ids = (...a: number[]) => Int32Array.from(a);
@@ -39,16 +40,7 @@ function direct(m: Seq2Seq, batch: Seq2SeqBatch, loss: 'mean' | 'sumPerToken'): 
 }
 
 /** With RNN_LAB_DIRECT_STEP set to `mode` for the call. */
-async function withDirect<T>(mode: 'on' | 'off', f: () => Promise<T>): Promise<T> {
-  const before = process.env.RNN_LAB_DIRECT_STEP;
-  process.env.RNN_LAB_DIRECT_STEP = mode;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.RNN_LAB_DIRECT_STEP;
-    else process.env.RNN_LAB_DIRECT_STEP = before;
-  }
-}
+const withDirect = <T>(mode: 'on' | 'off', f: () => Promise<T>): Promise<T> => withEnv('RNN_LAB_DIRECT_STEP', mode, f);
 
 describe('direct seq2seq training step', () => {
   before(async () => {

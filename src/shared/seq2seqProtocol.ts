@@ -346,6 +346,20 @@ function parsePhase(x: unknown): Seq2SeqPhase {
   }
 }
 
+/**
+ * A stored run's sample sets at their steps, for its reopened panel's step slider: samples.jsonl
+ * keys a set by its report (`epoch`), metrics.jsonl gives each report's step. Sets of a report
+ * metrics.jsonl does not have, or at or past `lastStep` (whose set is the final one, measured on
+ * every held-out pair), are left out; the samples are checked when the state is parsed.
+ */
+export function storedSampleSets(sets: readonly { epoch: number; samples: unknown[] }[], lines: readonly { epoch: number; step: number }[], lastStep: number): { step: number; samples: unknown[] }[] {
+  const stepOf = new Map(lines.map((l) => [l.epoch, l.step]));
+  return sets.flatMap((x) => {
+    const step = stepOf.get(x.epoch);
+    return step !== undefined && step < lastStep ? [{ step, samples: x.samples }] : [];
+  });
+}
+
 /** Validates the state a training panel kept with setState (as untrusted as its messages). */
 export function parseSeq2SeqRunState(x: unknown): Seq2SeqRunState {
   const o = obj(x, 'state');

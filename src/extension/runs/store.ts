@@ -542,6 +542,35 @@ export async function listRuns(root: string, options: { now?: number; cache?: Li
   return entries.filter((e): e is RunEntry => e !== null).sort((a, b) => (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0));
 }
 
+/**
+ * A run's samples.jsonl: one `{ epoch, samples }` set per report, as the writer appended them.
+ * A last line cut short by a crash is dropped; any other bad line is a RunFileError naming it.
+ * The samples themselves are the caller's to validate (the panel's state parser does). No file:
+ * no sets (forecast runs, and seq2seq runs from before samples were stored).
+ */
+export async function readRunSamples(dir: string): Promise<{ epoch: number; samples: unknown[] }[]> {
+  const text = await readFile(join(dir, 'samples.jsonl'), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw new RunFileError(`samples.jsonl cannot be read: ${e.code ?? e.message}`);
+  });
+  const lines = text.split('\n');
+  const out: { epoch: number; samples: unknown[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    let x: unknown;
+    try {
+      x = JSON.parse(lines[i]);
+    } catch {
+      if (i === lines.length - 1) break; // cut short mid-append
+      throw new RunFileError(`samples.jsonl line ${i + 1}: not valid JSON`);
+    }
+    const o = x as { epoch?: unknown; samples?: unknown };
+    if (typeof o !== 'object' || o === null || !Number.isInteger(o.epoch) || !Array.isArray(o.samples)) throw new RunFileError(`samples.jsonl line ${i + 1}: not an { epoch, samples } set`);
+    out.push({ epoch: o.epoch as number, samples: o.samples });
+  }
+  return out;
+}
+
 /** A run's result.json, as its kind wrote it (`K` names the kind the caller expects). */
 export async function readRunResult<K extends keyof RunResults = 'forecast'>(dir: string): Promise<RunResults[K]> {
   let text: string;

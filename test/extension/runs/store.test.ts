@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ForecastResult } from '../../../src/engine/forecast/types';
-import { deleteRun, listRuns, readRun, readRunListing, readRunResult, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
+import { deleteRun, listRuns, readRun, readRunListing, readRunResult, readRunSamples, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
 import { parseMetrics, parseRunJson } from '../../../src/shared/runs';
 
 const result = {
@@ -395,4 +395,19 @@ test('samples are appended to samples.jsonl, one line per event', () =>
     assert.deepEqual(lines, [{ epoch: 1, samples: [{ source: 'a', target: 'b', prediction: 'b' }] }]);
     await appendFile(join(w.dir, 'metrics.jsonl'), '');
     assert.equal(ok((await listRuns(root))[0]).run.kind, 'seq2seq');
+  }));
+
+test('readRunSamples: every set in order; a last line cut short is dropped; a bad line elsewhere is named; no file is no sets', () =>
+  withRoot(async (root, data) => {
+    const w = await RunWriter.create(root, { ...start(data), kind: 'seq2seq' });
+    assert.deepEqual(await readRunSamples(w.dir), []);
+    w.onEvent({ type: 'samples', epoch: 1, samples: [{ source: 'a', target: 'b', prediction: 'b' }] });
+    w.onEvent({ type: 'samples', epoch: 2, samples: [{ source: 'a', target: 'b', prediction: 'c' }] });
+    await w.end({ status: 'done', headline: { tokenAccuracy: 0.5, bleu: 0.1 } });
+    const file = join(w.dir, 'samples.jsonl');
+    assert.deepEqual((await readRunSamples(w.dir)).map((x) => x.epoch), [1, 2]);
+    await appendFile(file, '{"epoch":3,"samp');
+    assert.deepEqual((await readRunSamples(w.dir)).map((x) => x.epoch), [1, 2], 'cut short mid-append');
+    await writeFile(file, '{"epoch":1,"samples":[]}\n{"epoch":"two","samples":[]}\n{"epoch":3,"samples":[]}\n');
+    await assert.rejects(readRunSamples(w.dir), /samples\.jsonl line 2: not an \{ epoch, samples \} set/);
   }));

@@ -8,12 +8,15 @@ import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
 import { SEQ2SEQ_REPORT_EVERY, type Seq2SeqFileCheck, type Seq2SeqResult, type Translation } from '../../../shared/seq2seq';
 import {
+  boundedSeq2SeqRunState,
   courseLine,
   freshSeq2SeqRunState,
   initialSeq2SeqValues,
   seq2seqValuesFromRun,
   seq2seqFormProblems,
   seq2seqFormToOptions,
+  parseSeq2SeqRunState,
+  storedSampleSets,
   type Seq2SeqFormValues,
   type Seq2SeqRunState,
 } from '../../../shared/seq2seqProtocol';
@@ -27,7 +30,7 @@ import { saveRunModelAs } from '../../core/modelSave';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
 import { WorkerError, WorkerSession } from '../../core/workerSession';
-import { readRun, readRunResult, runIdFor, type MetricsLine, type RunListing } from '../../runs/store';
+import { readRun, readRunResult, readRunSamples, runIdFor, type MetricsLine, type RunListing } from '../../runs/store';
 import { runsRootFor, type RunsView } from '../../runs/view';
 import { backendFromSettings, threadsFromSettings } from '../../settings';
 import { samplesCsv, samplesJson } from './exportFormat';
@@ -250,7 +253,8 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
         : r.history.filter((h) => h.valLoss !== null).map((h) => ({ step: Math.round(h.epoch * perReport), value: h.valLoss as number }));
       // The live figures were measured on a sample of the held-out pairs; the last point is the final measure on all of them.
       const live = lines.flatMap((l) => (l.tokenAccuracy !== undefined && l.step < r.steps ? [{ step: l.step, tokenAccuracy: l.tokenAccuracy, exactMatch: l.exactMatch ?? 0, bleu: l.bleu ?? 0 }] : []));
-      this.openPanel({
+      const final = { step: r.steps, samples: r.samples };
+      const state: Seq2SeqRunState = {
         runId: listing.id,
         fileName: vscode.workspace.asRelativePath(listing.run.dataset.path, false),
         totalSteps: r.steps,
@@ -263,9 +267,19 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
         reports: points,
         heldOut,
         metrics: [...live, { step: r.steps, ...r.test }],
-        samples: [{ step: r.steps, samples: r.samples }],
+        samples: [final],
         phase: { kind: 'done', runDir: dir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds },
-      });
+      };
+      // The earlier sample sets, for the step slider, checked as a page's state is; a damaged
+      // samples.jsonl leaves the final set alone (and says so in the log).
+      let withEarlier = state;
+      try {
+        const earlier = storedSampleSets(await readRunSamples(dir), lines, r.steps);
+        withEarlier = boundedSeq2SeqRunState(parseSeq2SeqRunState({ ...state, samples: [...earlier, final] }));
+      } catch (e) {
+        this.log(`${dir}: earlier samples not shown: ${errorText(e)}`);
+      }
+      this.openPanel(withEarlier);
     } catch (e) {
       void vscode.window.showErrorMessage(t('RNN Lab: cannot open the run in {0}: {1}', dir, errorText(e)));
     }

@@ -9,7 +9,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkerError, WorkerSession } from '../../../../src/extension/core/workerSession';
-import { runIdFor } from '../../../../src/extension/runs/store';
+import { readRunSamples, runIdFor } from '../../../../src/extension/runs/store';
+import { freshSeq2SeqRunState, parseSeq2SeqRunState, storedSampleSets } from '../../../../src/shared/seq2seqProtocol';
 import { parseMetrics, type RunJson } from '../../../../src/shared/runs';
 import type { TrainEvent } from '../../../../src/engine/train/events';
 import type { Seq2SeqOptions, Translation } from '../../../../src/engine/seq2seq/types';
@@ -142,6 +143,12 @@ describe('seq2seq.train and seq2seq.translate in the worker', () => {
     );
     assert.ok(metricLines.every((m) => typeof m.tokenAccuracy === 'number' && typeof m.bleu === 'number'));
     assert.equal(readFileSync(join(outcome.runDir, 'samples.jsonl'), 'utf8').trim().split('\n').length, 3, 'one samples line per report');
+    // A reopened run's step slider: the earlier sets at their steps, as a panel state that parses.
+    const earlier = storedSampleSets(await readRunSamples(outcome.runDir), metricLines, outcome.result.steps);
+    assert.deepEqual(earlier.map((x) => x.step), [1000, 2000]);
+    const reopened = parseSeq2SeqRunState({ ...freshSeq2SeqRunState({ runId, fileName: 'course-pairs.tsv', totalSteps: 3000, courseMode: true, measuredOn: 'train', attention: false, phase: { kind: 'training' } }), samples: earlier });
+    assert.equal(reopened.samples.length, 2);
+    assert.ok(reopened.samples.every((x) => x.samples.length > 0 && x.samples.every((y) => typeof y.prediction === 'string')));
     assert.ok(existsSync(join(outcome.runDir, 'result.json')));
     assert.equal(outcome.result.steps, 3000);
 

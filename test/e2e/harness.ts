@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(__dirname, '../..');
 export const examples = resolve(repoRoot, 'examples');
@@ -274,6 +274,11 @@ export async function explorerCommand(page: Page, fileName: string, title: strin
     },
     200,
   );
+  await contextMenuCommand(page, row, title, 60_000, `no "${title}" in the context menu of ${fileName}`);
+}
+
+/** Right-clicks `row` and picks `title` from its context menu (menus join a moment after their view shows, so it retries). */
+export async function contextMenuCommand(page: Page, row: Locator, title: string, timeoutMs: number, what: string): Promise<void> {
   const item = page.locator(`.context-view .action-label:has-text("${title}")`).first();
   await waitFor(
     async () => {
@@ -286,8 +291,8 @@ export async function explorerCommand(page: Page, fileName: string, title: strin
         return false;
       }
     },
-    60_000,
-    `no "${title}" in the context menu of ${fileName}`,
+    timeoutMs,
+    what,
     500,
   );
   // A click right after the menu opens is sometimes swallowed; the hovered entry also takes Enter.

@@ -19,6 +19,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import {
   acceptProposal,
   closeAllEditors,
+  contextMenuCommand,
   errorNotifications,
   examples,
   findFrame,
@@ -91,27 +92,9 @@ async function rowTexts(rows: Locator): Promise<string[]> {
   return rows.evaluateAll((rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ')));
 }
 
-/** Right-clicks `row` and picks `title` from its context menu (menus join a moment after the tree shows). */
-async function rowCommand(page: Page, row: Locator, title: string): Promise<void> {
-  const item = page.locator(`.context-view .action-label:has-text("${title}")`).first();
-  await waitFor(
-    async () => {
-      await row.click({ button: 'right' });
-      try {
-        await item.waitFor({ timeout: 1500 });
-        return true;
-      } catch {
-        await page.keyboard.press('Escape');
-        return false;
-      }
-    },
-    30_000,
-    `no "${title}" in the run's context menu`,
-    500,
-  );
-  // A click right after the menu opens is sometimes swallowed; the hovered entry also takes Enter.
-  await item.click();
-  if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+/** Right-clicks a run's `row` and picks `title` from its context menu. */
+function rowCommand(page: Page, row: Locator, title: string): Promise<void> {
+  return contextMenuCommand(page, row, title, 30_000, `no "${title}" in the run's context menu`);
 }
 
 describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX and CODE_SERVER_ENTRY (npm run test:e2e does)' : false }, () => {

@@ -5,6 +5,7 @@
  * that fails after training that did not is reported beside the result, never instead of it.
  */
 import { RunWriter, type RunEnd, type RunKind, type RunStart } from '../runs/store';
+import type { RunStoreTarget } from '../../shared/workerProtocol';
 import type { HandlerContext } from './workerHandlers';
 
 /** What an engine's train call gives back: its result, a way to save the model, and to free it. */
@@ -18,6 +19,11 @@ export interface TrainedRun<R> {
 export async function startRun<K extends RunKind>(root: string, start: Omit<RunStart<K>, 'tfjsVersion'>): Promise<RunWriter<K>> {
   const { versions } = await import('../../engine/backend');
   return RunWriter.create(root, { ...start, tfjsVersion: versions().tfjsCore });
+}
+
+/** A training run's folder: its config the resolved options, its seed and backend theirs. */
+export function startTrainingRun<K extends RunKind>(kind: K, ask: { file: string; store: RunStoreTarget }, options: { seed: number; backend?: string }): Promise<RunWriter<K>> {
+  return startRun(ask.store.root, { kind, id: ask.store.runId, datasetPath: ask.file, config: { ...options }, seed: options.seed, backend: options.backend ?? 'auto' });
 }
 
 export async function trainAndStore<K extends RunKind, R>(

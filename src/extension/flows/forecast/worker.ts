@@ -7,7 +7,7 @@
 import { describeIgnored, preview as previewRows, readCsvFile, type CsvTable } from '../../../engine/data/csv';
 import type { ForecastOptions } from '../../../engine/forecast/types';
 import type { TrainEvent } from '../../../shared/events';
-import { startRun, trainAndStore } from '../../core/storeRun';
+import { startRun, startTrainingRun, trainAndStore } from '../../core/storeRun';
 import type { WorkerHandlers } from '../../core/workerHandlers';
 
 /** The options that shape the table a file reads into. */
@@ -65,14 +65,7 @@ export const forecastHandlers: WorkerHandlers<'warmup' | 'preview' | 'check' | '
     const table = readsAsChecked(ask.file, ask.options) ? checked?.table : undefined;
     checked = null;
     const options = resolveForecastOptions(ask.options);
-    const writer = await startRun(ask.store.root, {
-      kind: 'forecast',
-      id: ask.store.runId,
-      datasetPath: ask.file,
-      config: { ...options },
-      seed: options.seed,
-      backend: options.backend ?? 'auto',
-    });
+    const writer = await startTrainingRun('forecast', ask, options);
     const forward = epochsOnly(ctx.onEvent);
     return trainAndStore(
       writer,

@@ -10,7 +10,7 @@
  */
 import type { Translator } from '../../../engine/seq2seq/run';
 import type { TrainEvent } from '../../../shared/events';
-import { startRun, trainAndStore } from '../../core/storeRun';
+import { startTrainingRun, trainAndStore } from '../../core/storeRun';
 import type { WorkerHandlers } from '../../core/workerHandlers';
 
 /** At most one batchEnd per this many milliseconds reaches the host. */
@@ -55,14 +55,7 @@ export const seq2seqHandlers: WorkerHandlers<'seq2seq.check' | 'seq2seq.train' |
   async 'seq2seq.train'(ask, ctx) {
     const { runSeq2Seq, resolveSeq2SeqOptions } = await import('../../../engine/seq2seq/run');
     const options = resolveSeq2SeqOptions(ask.options);
-    const writer = await startRun(ask.store.root, {
-      kind: 'seq2seq',
-      id: ask.store.runId,
-      datasetPath: ask.file,
-      config: { ...options },
-      seed: options.seed,
-      backend: options.backend ?? 'auto',
-    });
+    const writer = await startTrainingRun('seq2seq', ask, options);
     const forward = thinBatches(ctx.onEvent);
     try {
       return await trainAndStore(

@@ -60,7 +60,8 @@ function output(backend: KernelBackend, shape: number[], ptr: number): TensorInf
   return emit(backend, shape, kernels().f32(ptr, n));
 }
 
-function zeros(n: number): number {
+/** `n` zeroed floats of scratch (valid until the next beginScratch). */
+export function zeros(n: number): number {
   const km = kernels();
   const p = km.scratch(n);
   km.f32(p, n).fill(0);

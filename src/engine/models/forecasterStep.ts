@@ -10,17 +10,10 @@
  * (tested); the tfjs path (Forecaster.lossPacked) stays the reference, and serves stacked LSTMs.
  */
 import { kernels } from '../kernels/wasm';
-import { lstmBackwardRun, lstmForwardRun } from '../kernels/rnnKernels';
+import { zeros, lstmBackwardRun, lstmForwardRun } from '../kernels/rnnKernels';
 import { denseMseBackward, denseMseForward } from '../nn/losses';
 import type { FlatParameters } from '../train/optimizers';
 import type { Forecaster } from './forecaster';
-
-function zeros(n: number): number {
-  const km = kernels();
-  const p = km.scratch(n);
-  km.f32(p, n).fill(0);
-  return p;
-}
 
 /** True when directStep can train this model: one LSTM layer (as the course's). */
 export function forecasterDirectApplies(model: Forecaster): boolean {

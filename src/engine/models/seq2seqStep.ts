@@ -13,7 +13,7 @@
  * attention, and steps without teacher forcing.
  */
 import { kernels } from '../kernels/wasm';
-import { gruBackwardRun, gruForwardRun, type GruForwardBuffers } from '../kernels/rnnKernels';
+import { zeros, gruBackwardRun, gruForwardRun, type GruForwardBuffers } from '../kernels/rnnKernels';
 import { projectedCrossEntropyRun, projectionBackwardRun } from '../kernels/projection';
 import { crossEntropyScale } from '../kernels/xent';
 import type { FlatParameters } from '../train/optimizers';
@@ -25,13 +25,6 @@ import type { Seq2Seq, Seq2SeqBatch } from './seq2seq';
  * mode), or 'sumPerToken', the course's: the gradient of the sum, reported per token.
  */
 export type DirectLoss = 'mean' | 'sumPerToken';
-
-function zeros(n: number): number {
-  const km = kernels();
-  const p = km.scratch(n);
-  km.f32(p, n).fill(0);
-  return p;
-}
 
 /** out[r] = table[ids[r]], rows of H floats (an embedding lookup). */
 function gatherRows(out: number, table: number, ids: Int32Array, H: number): void {

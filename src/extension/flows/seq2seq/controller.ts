@@ -289,7 +289,7 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   async translateCommand(arg?: unknown): Promise<void> {
     const modelDir = typeof arg === 'string' ? arg : await pickTranslator();
     if (!modelDir) return;
-    const sentence = await vscode.window.showInputBox({ title: t('Translate with {0}', vscode.workspace.asRelativePath(modelDir, false)), prompt: t('A sentence in the source language'), value: this.lastSentence });
+    const sentence = await vscode.window.showInputBox({ title: t('Translate with {0}', vscode.workspace.asRelativePath(modelDir, false)), prompt: t('A sentence in the source language'), value: this.lastSentence, ignoreFocusOut: true });
     if (!sentence?.trim()) return;
     this.lastSentence = sentence;
     try {

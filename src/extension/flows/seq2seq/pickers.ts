@@ -18,7 +18,9 @@ export async function pickTranslator(): Promise<string | undefined> {
     })),
     browse,
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: t('Translate with a trained model'), placeHolder: t('Pick a trained translator') });
+  // The first of two steps (the model, then the sentence): a webview taking focus back as the
+  // palette closes must not dismiss it; Escape still does.
+  const pick = await vscode.window.showQuickPick(items, { title: t('Translate with a trained model'), placeHolder: t('Pick a trained translator'), ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick !== browse) return pick.dir;
   const folder = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: t('Use This Model') });

@@ -28,6 +28,8 @@ import { EOS, SOS } from '../data/vocab';
 import { isWeightData, type StateDict } from '../persist';
 import { MAX_DECODE_STEPS, type AttentionKind } from '../seq2seq/types';
 import { RnnLabError } from '../errors';
+import { greedyOnKernels, type GreedySteps } from './seq2seqGreedy';
+import { directStepApplies } from './seq2seqStep';
 
 export interface Seq2SeqConfig {
   /** Source vocabulary size (specials included). */
@@ -309,24 +311,50 @@ export class Seq2Seq {
    * Greedy decoding of many sentences at once (sources as word ids, without <EOS>): up to maxSteps
    * steps, each sentence stopping at its first <EOS>. No tensors survive the call.
    */
-  greedy(sources: readonly Int32Array[], maxSteps: number): GreedyResult {
+  greedy(sources: readonly Int32Array[], maxSteps: number, via: 'auto' | 'tfjs' = 'auto'): GreedyResult {
     if (!(Number.isInteger(maxSteps) && maxSteps >= 1 && maxSteps <= MAX_DECODE_STEPS)) {
       throw new RnnLabError('BAD_OPTION', `A translation may take 1 to ${MAX_DECODE_STEPS} steps; the decoding limit is ${maxSteps}.`, `Give a decoding limit from 1 to ${MAX_DECODE_STEPS} (the course uses 12).`);
     }
     const n = sources.length;
     const result: GreedyResult = { ids: [], endedWithEos: [] };
     if (n === 0) return result;
-    const H = this.config.hidden;
     const batch = makeBatch(sources.map((source) => ({ source, target: new Int32Array(0) })));
     const { order, sourceLayout } = batch;
+    // Without attention, on kernel memory (models/seq2seqGreedy.ts); RNN_LAB_DIRECT_STEP=off, or
+    // via 'tfjs', keeps the tfjs path, the reference.
+    const kernelPath = via === 'auto' && directStepApplies(this) && process.env.RNN_LAB_DIRECT_STEP !== 'off';
+    const { out, steps, ended, weights } = kernelPath ? { ...greedyOnKernels(this, batch, maxSteps), weights: [] } : this.greedyTf(batch, maxSteps);
+    const S = sourceLayout.maxLength;
+    const byInput = new Int32Array(n);
+    for (let b = 0; b < n; b++) byInput[order[b]] = b;
+    if (this.attention) result.attention = [];
+    for (let i = 0; i < n; i++) {
+      const b = byInput[i];
+      const len = steps[b];
+      result.ids.push(out.slice(b * maxSteps, b * maxSteps + len));
+      result.endedWithEos.push(ended[b] === 1);
+      if (result.attention) {
+        const srcLen = sourceLayout.lengths[b];
+        const rowsOut = Math.min(weights.length, ended[b] ? len + 1 : len); // include the <EOS> step
+        const m: number[][] = [];
+        for (let s = 0; s < rowsOut; s++) m.push(Array.from(weights[s].subarray(b * S, b * S + srcLen)));
+        result.attention.push(m);
+      }
+    }
+    return result;
+  }
+
+  /** Seq2Seq.greedy's decoding through tfjs ops (every model; attention weights per step). */
+  private greedyTf(batch: Seq2SeqBatch, maxSteps: number): GreedySteps & { weights: Float32Array[] } {
+    const H = this.config.hidden;
+    const n = batch.size;
     const out = new Int32Array(n * maxSteps); // batch position b, step s
     const steps = new Int32Array(n).fill(maxSteps);
     const ended = new Uint8Array(n);
     const weights: Float32Array[] = [];
-    const S = sourceLayout.maxLength;
     tf.tidy(() => {
-      const enc = this.encode(batch.sourceIds, sourceLayout);
-      const memory = this.attention && enc.output ? this.attention.memory(enc.output, sourceLayout, null) : null;
+      const enc = this.encode(batch.sourceIds, batch.sourceLayout);
+      const memory = this.attention && enc.output ? this.attention.memory(enc.output, batch.sourceLayout, null) : null;
       let h = tf.keep(enc.h); // [n, H], batch order
       let ids = new Int32Array(n).fill(SOS);
       let running = n;
@@ -359,23 +387,7 @@ export class Seq2Seq {
       }
       h.dispose();
     });
-    const byInput = new Int32Array(n);
-    for (let b = 0; b < n; b++) byInput[order[b]] = b;
-    if (this.attention) result.attention = [];
-    for (let i = 0; i < n; i++) {
-      const b = byInput[i];
-      const len = steps[b];
-      result.ids.push(out.slice(b * maxSteps, b * maxSteps + len));
-      result.endedWithEos.push(ended[b] === 1);
-      if (result.attention) {
-        const srcLen = sourceLayout.lengths[b];
-        const rowsOut = Math.min(weights.length, ended[b] ? len + 1 : len); // include the <EOS> step
-        const m: number[][] = [];
-        for (let s = 0; s < rowsOut; s++) m.push(Array.from(weights[s].subarray(b * S, b * S + srcLen)));
-        result.attention.push(m);
-      }
-    }
-    return result;
+    return { out, steps, ended, weights };
   }
 
   /**

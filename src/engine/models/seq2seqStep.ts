@@ -27,7 +27,7 @@ import type { Seq2Seq, Seq2SeqBatch } from './seq2seq';
 export type DirectLoss = 'mean' | 'sumPerToken';
 
 /** out[r] = table[ids[r]], rows of H floats (an embedding lookup). */
-function gatherRows(out: number, table: number, ids: Int32Array, H: number): void {
+export function gatherRows(out: number, table: number, ids: Int32Array, H: number): void {
   const mem = new Float32Array(kernels().sharedMemory.buffer);
   const o = out >> 2, t = table >> 2;
   for (let r = 0; r < ids.length; r++) mem.copyWithin(o + r * H, t + ids[r] * H, t + ids[r] * H + H);

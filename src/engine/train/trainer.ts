@@ -30,7 +30,7 @@ export interface TrainTask<B, S = never> {
    * The same step without tfjs, where the task has one for this batch: forward, loss and backward
    * on kernel memory, every variable's gradient written into flat's gradient block; returns the
    * loss as `loss` gives it, or null to take the tfjs path for this batch. The tfjs path is the
-   * reference; RNN_LAB_DIRECT_STEP=off takes it for every batch.
+   * reference; RNN_LAB_DIRECT_STEP=off takes it for every batch (and Seq2Seq.greedy's tfjs path).
    */
   directStep?(batch: B, flat: FlatParameters): number | null;
   /**

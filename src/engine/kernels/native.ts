@@ -13,13 +13,14 @@
  *
  * Node-API cannot see into a SharedArrayBuffer, and the kernel module's memory is shared (its
  * helper threads work on it), so operands are staged through a private buffer: a copy in and out
- * costs a few percent of a product this size.
+ * costs a few percent of a product this size. The seq2seq output layer's training step (three
+ * products around a softmax) runs as one graph, so its [N, V] logits never cross (outputLayer).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { Tensor, env as ortEnv } from 'onnxruntime-common';
-import { gemmModel } from './onnxGemm';
+import { gemmModel, outputLayerModel } from './onnxGemm';
 
 interface OrtTensor {
   data: Float32Array;
@@ -59,11 +60,14 @@ export class NativeGemm {
   constructor(private readonly binding: OrtBinding) {}
 
   private session(transposeA: boolean, accumulate: boolean, threads: number): OrtSession {
-    const key = `${transposeA}/${accumulate}/${threads}`;
+    return this.sessionOf(`${transposeA}/${accumulate}/${threads}`, () => gemmModel(transposeA, accumulate), threads);
+  }
+
+  private sessionOf(key: string, build: () => Uint8Array, threads: number): OrtSession {
     let s = this.sessions.get(key);
     if (!s) {
       s = new this.binding.InferenceSession();
-      const model = gemmModel(transposeA, accumulate);
+      const model = build();
       s.loadModel(model.buffer, model.byteOffset, model.byteLength, {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -112,8 +116,54 @@ export class NativeGemm {
     out.set(Y);
     return true;
   }
-}
 
+  /**
+   * The output layer's forward and backward with its softmax cross-entropy in one onnxruntime
+   * call (onnxGemm.ts's outputLayerModel), over `memory`: x [N, H] at px, Wᵀ [H, V] at pwt, b [V]
+   * at pb, labels (all in [0, V)); writes dx [N, H], dWᵀ [H, V], db [V] (each ×scale) and returns
+   * the sum of the rows' losses, as projectedCrossEntropyRun and projectionBackwardRun do.
+   */
+  outputLayer(memory: ArrayBufferLike, threads: number, px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number {
+    const buf = this.stage(2 * N * H + 2 * H * V + 2 * V + 3 * N);
+    let at = 0;
+    const view = (n: number) => {
+      const v = new Float32Array(buf, at * 4, n);
+      at += n;
+      return v;
+    };
+    const X = view(N * H), WT = view(H * V), Bv = view(V);
+    const DX = view(N * H), DWT = view(H * V), DB = view(V), LPL = view(N);
+    if (at % 2) at++;
+    const L = new BigInt64Array(buf, at * 4, N);
+    X.set(new Float32Array(memory, px, N * H));
+    WT.set(new Float32Array(memory, pwt, H * V));
+    if (pb) Bv.set(new Float32Array(memory, pb, V));
+    else Bv.fill(0);
+    for (let i = 0; i < N; i++) L[i] = BigInt(labels[i]);
+    const feeds = {
+      X: new Tensor('float32', X, [N, H]),
+      WT: new Tensor('float32', WT, [H, V]),
+      Bv: new Tensor('float32', Bv, [V]),
+      L: new Tensor('int64', L, [N, 1]),
+      S: new Tensor('float32', Float32Array.of(scale), [1]),
+      ONE: new Tensor('float32', Float32Array.of(1), [1]),
+      AX: new Tensor('int64', BigInt64Array.of(0n), [1]),
+    };
+    const fetches = {
+      LPL: new Tensor('float32', LPL, [N, 1]),
+      DWT: new Tensor('float32', DWT, [H, V]),
+      DX: new Tensor('float32', DX, [N, H]),
+      DB: new Tensor('float32', DB, [V]),
+    };
+    this.sessionOf(`output/${threads}`, outputLayerModel, threads).run(feeds, fetches, {});
+    new Float32Array(memory, out.dx, N * H).set(DX);
+    new Float32Array(memory, out.dwt, H * V).set(DWT);
+    if (out.db) new Float32Array(memory, out.db, V).set(DB);
+    let total = 0;
+    for (let i = 0; i < N; i++) total -= LPL[i];
+    return total;
+  }
+}
 /**
  * A [5, 7]ᵀ·[5, 9] + C product against float64 sums. Catches a library that loads but computes
  * wrongly (a wrong build for the CPU, say).

@@ -9,12 +9,14 @@
  * calls too (rnnKernels.ts, projection.ts), in the same order on the same operands, and the
  * embeddings' gathers and gradients (a scatter-add of rows in row order, as tfjs's
  * unsortedSegmentSum) are the same arithmetic, so a step gives the tfjs path's bits (tested).
+ * One exception: an output layer large enough for the native GEMM runs as one onnxruntime graph
+ * (projection.ts's outputLayerRun), within float32 rounding of the kernels the tfjs path uses.
  * The tfjs path (Seq2Seq.loss) stays the reference and serves everything this does not cover:
  * attention, and steps without teacher forcing.
  */
 import { kernels } from '../kernels/wasm';
 import { zeros, gruBackwardRun, gruForwardRun, type GruForwardBuffers } from '../kernels/rnnKernels';
-import { projectedCrossEntropyRun, projectionBackwardRun } from '../kernels/projection';
+import { outputLayerRun } from '../kernels/projection';
 import { crossEntropyScale } from '../kernels/xent';
 import type { FlatParameters } from '../train/optimizers';
 import type { RNN } from '../nn/rnn';
@@ -113,17 +115,15 @@ export function directStep(model: Seq2Seq, batch: Seq2SeqBatch, flat: FlatParame
   const dec = gruBuffers(model.decoder, flat, xd, h0, Nt, B, H);
   gruForwardRun(Nt, H, H, tgt.batchSizes, dec);
 
-  // The output layer and the loss; the logits' gradient is left in their place.
+  // The output layer, its loss and its backward products.
   const { weightT, bias } = model.out;
   const scale = crossEntropyScale(batch.labels, Nt, V, loss === 'mean' ? 'mean' : 'sum');
-  const py = km.scratch(Nt * V);
-  const total = projectedCrossEntropyRun(dec.hs, flat.param(weightT), bias ? flat.param(bias) : 0, batch.labels, Nt, H, V, py, scale, true);
-  // Reported as float32, as the tfjs path's scalar is; the course's gradient is the sum's, left in py as it is.
+  const dhsDec = km.scratch(Nt * H);
+  const total = outputLayerRun(dec.hs, flat.param(weightT), bias ? flat.param(bias) : 0, batch.labels, Nt, H, V, scale, { dx: dhsDec, dwt: flat.grad(weightT), db: bias ? flat.grad(bias) : 0 });
+  // Reported as float32, as the tfjs path's scalar is; the course's gradient is the sum's (scale 1).
   const value = loss === 'mean' ? Math.fround(total * scale) : Math.fround(Math.fround(total) / batch.tokens);
 
-  // Backward, output layer first.
-  const dhsDec = km.scratch(Nt * H);
-  projectionBackwardRun(dec.hs, flat.param(weightT), py, Nt, H, V, { dx: dhsDec, dwt: flat.grad(weightT), db: bias ? flat.grad(bias) : 0 });
+  // Backward through the decoder and the encoder.
   const dxd = km.scratch(Nt * H), dh0 = km.scratch(B * H);
   gruBackwardRun(Nt, H, H, tgt.batchSizes, dec, { dhs: dhsDec, dhn: zeros(B * H), dx: dxd, ...gruGradients(model.decoder, flat), dh0 });
   scatterAddRows(flat.grad(model.decoderEmbedding), V, dxd, batch.decoderInputs, H);

@@ -13,6 +13,7 @@ import { kernels } from '../../../src/engine/kernels/wasm';
 import { nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
 import { GemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE, kernelEngine } from '../../../src/engine/kernels/parallel';
 import type { NativeGemm } from '../../../src/engine/kernels/native';
+import { outputLayerRun, projectedCrossEntropyRun, projectionBackwardRun } from '../../../src/engine/kernels/projection';
 import { EXAMPLES } from '../data/helpers';
 import { cli, ensureCliBuilt } from '../../helpers/cli';
 
@@ -132,6 +133,68 @@ test('onnxruntime gives the same bits on one thread as on its pool, so the threa
     native.gemm(km.sharedMemory.buffer, 2, q, N, a, K, 1, b, N, M, K, N, false);
     assert.deepEqual(km.f32(p, M * N), km.f32(q, M * N), `${M}x${K}x${N}`);
   }
+});
+
+describe("the output layer's training step as one onnxruntime graph", () => {
+  /** x, Wᵀ, b and the outputs of one output-layer step, filled the same way for every run. */
+  function operands(N: number, H: number, V: number) {
+    km.beginScratch();
+    const x = filled(N * H, (i) => Math.sin(1.3 * i)), wt = filled(H * V, (i) => 0.3 * Math.cos(0.7 * i)), b = filled(V, (i) => 0.1 * Math.sin(i));
+    const grads = () => ({ dx: km.scratch(N * H), dwt: km.scratch(H * V), db: km.scratch(V) });
+    return { x, wt, b, grads };
+  }
+
+  function wasmStep(o: ReturnType<typeof operands>, bias: boolean, labels: Int32Array, N: number, H: number, V: number, scale: number) {
+    const out = o.grads();
+    const py = km.scratch(N * V);
+    const total = projectedCrossEntropyRun(o.x, o.wt, bias ? o.b : 0, labels, N, H, V, py, scale, true);
+    projectionBackwardRun(o.x, o.wt, py, N, H, V, out);
+    return { total, out };
+  }
+
+  test('loss, dx, dWᵀ and db equal the WASM kernels within float32 rounding, with a bias and without, mean and sum', () => {
+    // kor-eng's shape (its output projection), and a ragged one.
+    for (const [N, H, V] of [[320, 256, 5431], [97, 64, 1201]]) {
+      const labels = Int32Array.from({ length: N }, (_, i) => (i * 997) % V);
+      for (const [bias, scale] of [[true, 1 / N], [false, 1]] as const) {
+        const o = operands(N, H, V);
+        const w = wasmStep(o, bias, labels, N, H, V, scale);
+        const out = o.grads();
+        const total = outputLayerRun(o.x, o.wt, bias ? o.b : 0, labels, N, H, V, scale, out);
+        assert.ok(Math.abs(total - w.total) <= 1e-6 * Math.abs(w.total), `loss sum ${total} vs ${w.total}`);
+        // Gradient entries are sums of N (dWᵀ, db) or V (dx) terms of at most `scale` each.
+        close(out.dx, w.out.dx, N * H, V * scale, `dx [${N},${H}]`);
+        close(out.dwt, w.out.dwt, H * V, N * scale, `dWᵀ [${H},${V}]`);
+        if (bias) close(out.db, w.out.db, V, N * scale, `db [${V}]`);
+        assert.ok(km.f32(out.dwt, H * V).some((v, i) => v !== km.f32(w.out.dwt, H * V)[i]), 'the graph really ran, not the WASM kernels');
+      }
+    }
+  });
+
+  test('a small product, or an ignored label (< 0), keeps the separate products and the WASM softmax, bit for bit', () => {
+    for (const [N, H, V, ignored] of [[16, 32, 100, false], [320, 256, 5431, true]] as const) {
+      const labels = Int32Array.from({ length: N }, (_, i) => (ignored && i === 5 ? -1 : (i * 31) % V));
+      const o = operands(N, H, V);
+      const w = wasmStep(o, true, labels, N, H, V, 1 / N);
+      const out = o.grads();
+      assert.equal(outputLayerRun(o.x, o.wt, o.b, labels, N, H, V, 1 / N, out), w.total);
+      assert.deepEqual(km.f32(out.dwt, H * V), km.f32(w.out.dwt, H * V));
+      assert.deepEqual(km.f32(out.dx, N * H), km.f32(w.out.dx, N * H));
+    }
+  });
+
+  test('one onnxruntime thread and two give the same bits', () => {
+    const native = nativeGemm()!;
+    const [N, H, V] = [320, 256, 5431];
+    const labels = Int32Array.from({ length: N }, (_, i) => (i * 997) % V);
+    const o = operands(N, H, V);
+    const runs = [1, 2].map((threads) => {
+      const out = o.grads();
+      const total = native.outputLayer(km.sharedMemory.buffer, threads, o.x, o.wt, o.b, labels, N, H, V, 1 / N, out);
+      return { total, dx: km.f32(out.dx, N * H).slice(), dwt: km.f32(out.dwt, H * V).slice(), db: km.f32(out.db, V).slice() };
+    });
+    assert.deepEqual(runs[0], runs[1]);
+  });
 });
 
 describe('training on the native GEMM (batched kor-eng, hidden 64, one epoch)', () => {

@@ -390,7 +390,22 @@ function writeEtth1Like(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
-/** ETTh1-sized forecasting: seq_length 24, hidden 32, batches of 256, Adam; seconds per epoch. */
+/**
+ * Our per-epoch training times for the ETTh1-sized file, through the library in a child (as
+ * ourKorEng): each epoch as the reference's script times its epochs, whose median it reports (the
+ * first epoch, which also starts the helper thread and warms the caches, is one sample of it).
+ */
+function ourForecastEpochs(file: string, epochs: number): number[] {
+  const script = `const e = require(${JSON.stringify(join(root, 'dist', 'engine', 'index.js'))});
+const times = []; let last = 0;
+e.runForecast(${JSON.stringify(file)}, { seqLength: 24, hidden: 32, batchSize: 256, epochs: ${epochs}, horizon: 0, backend: 'wasm' }, {
+  onEvent: (ev) => { if (ev.type === 'epochEnd') { times.push(ev.elapsedSeconds - last); last = ev.elapsedSeconds; } },
+}).then((run) => { console.log(JSON.stringify({ times })); run.dispose?.(); })
+  .catch((err) => { console.error(err && err.message || err); process.exit(1); });`;
+  return (run(process.execPath, ['-e', script], 'rnn-lab forecast (ETTh1-sized)') as unknown as { times: number[] }).times;
+}
+
+/** ETTh1-sized forecasting: seq_length 24, hidden 32, batches of 256, Adam; the median epoch on both sides. */
 function etth1(): void {
   const epochs = args.quick ? 2 : 5;
   const dir = mkdtempSync(join(tmpdir(), 'rnnlab-bench-'));
@@ -402,11 +417,10 @@ function etth1(): void {
     for (let i = 0; i < repeat; i++) {
       const p = pytorch('forecast_batched.py', ['--csv', file, '--epochs', String(epochs)], false);
       if (p) pt = Math.min(pt ?? Infinity, Number(p.secondsPerEpoch));
-      const o = run(process.execPath, [cli, 'forecast', file, '--seq-length', '24', '--hidden', '32', '--batch-size', '256', '--epochs', String(epochs), '--horizon', '0', '--json', '--quiet'], 'rnn-lab forecast (ETTh1-sized)');
-      ours = Math.min(ours, Number(o.trainSeconds) / epochs);
+      ours = Math.min(ours, median(ourForecastEpochs(file, epochs)));
     }
     const ratio = pt ? ours / pt : null;
-    add({ workload: 'ETTh1-sized forecast, 17,420 rows × 7 columns', metric: 'seconds per epoch (seq 24, hidden 32, batch 256)', pytorch: pt, ours, ratio, target: '≤ 0.5× PyTorch', pass: ratio === null ? null : ratio <= 0.5 });
+    add({ workload: 'ETTh1-sized forecast, 17,420 rows × 7 columns', metric: `median epoch of ${epochs}, seconds (seq 24, hidden 32, batch 256)`, pytorch: pt, ours, ratio, target: '≤ 0.5× PyTorch', pass: ratio === null ? null : ratio <= 0.5 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

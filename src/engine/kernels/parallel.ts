@@ -29,8 +29,12 @@ export const MIN_NATIVE_MACS = 4_000_000;
  * K and N a product needs, each, to go native: with a thin inner or output side MLAS's per-call
  * packing and its kernel's edges cost more than WASM's whole product. Measured (2026-12-01, load
  * 5): ETTh1's input projection 6144×7×128 ran at 5 GMAC/s native and 23 on WASM, its 6144×128×32
- * at 34 native and 46 on two WASM threads. M is free: the GRU's per-step products have as many
- * rows as sequences still running (42×256×768 near the end of a batch), and stay native.
+ * at 34 native and 46 on two WASM threads. M is free for A·B: the GRU's per-step products have
+ * as many rows as sequences still running (42×256×768 near the end of a batch), and stay native.
+ * Not for Aᵀ·B (the weight gradients xᵀ·dy over all rows): a small M there stages a long A and B
+ * across the binding for a small output (2026-12-01, quiet: ETTh1's 7×6144×128 566 µs native
+ * against 345 µs on WASM, its 32×6144×128 917 against 762 on two WASM threads; the epoch's median
+ * 0.237 → 0.207 s), so M needs MIN_NATIVE_SIDE too.
  */
 export const MIN_NATIVE_SIDE = 48;
 /**
@@ -242,7 +246,8 @@ export class GemmPool {
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
     const macs = M * K * N;
-    if (this.native && macs >= MIN_NATIVE_MACS && Math.min(K, N) >= MIN_NATIVE_SIDE) {
+    const transposedA = sAi === 1 && sAk === M && M > 1;
+    if (this.native && macs >= MIN_NATIVE_MACS && Math.min(K, N, transposedA ? M : K) >= MIN_NATIVE_SIDE) {
       const threads = macs >= MIN_NATIVE_POOL_MACS ? this.threadCount : 1;
       if (this.native.gemm(this.km.sharedMemory.buffer, threads, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
     }

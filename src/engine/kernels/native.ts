@@ -121,9 +121,12 @@ export class NativeGemm {
    * The output layer's forward and backward with its softmax cross-entropy in one onnxruntime
    * call (onnxGemm.ts's outputLayerModel), over `memory`: x [N, H] at px, Wᵀ [H, V] at pwt, b [V]
    * at pb, labels (all in [0, V)); writes dx [N, H], dWᵀ [H, V], db [V] (each ×scale) and returns
-   * the sum of the rows' losses, as projectedCrossEntropyRun and projectionBackwardRun do.
+   * the sum of the rows' losses, as projectedCrossEntropyRun and projectionBackwardRun do. Null,
+   * touching nothing, when onnxruntime cannot load or run the graph (then never again this process):
+   * the caller runs the separate kernels.
    */
-  outputLayer(memory: ArrayBufferLike, threads: number, px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number {
+  outputLayer(memory: ArrayBufferLike, threads: number, px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number | null {
+    if (this.outputLayerFailed) return null;
     const buf = this.stage(2 * N * H + 2 * H * V + 2 * V + 3 * N);
     let at = 0;
     const view = (n: number) => {
@@ -155,7 +158,12 @@ export class NativeGemm {
       DX: new Tensor('float32', DX, [N, H]),
       DB: new Tensor('float32', DB, [V]),
     };
-    this.sessionOf(`output/${threads}`, outputLayerModel, threads).run(feeds, fetches, {});
+    try {
+      this.sessionOf(`output/${threads}`, outputLayerModel, threads).run(feeds, fetches, {});
+    } catch {
+      this.outputLayerFailed = true;
+      return null;
+    }
     new Float32Array(memory, out.dx, N * H).set(DX);
     new Float32Array(memory, out.dwt, H * V).set(DWT);
     if (out.db) new Float32Array(memory, out.db, V).set(DB);
@@ -163,7 +171,10 @@ export class NativeGemm {
     for (let i = 0; i < N; i++) total -= LPL[i];
     return total;
   }
+
+  private outputLayerFailed = false;
 }
+
 /**
  * A [5, 7]ᵀ·[5, 9] + C product against float64 sums. Catches a library that loads but computes
  * wrongly (a wrong build for the CPU, say).

@@ -76,16 +76,17 @@ export function projectedCrossEntropyRun(px: number, pwt: number, pb: number, la
  * sum; times `scale` it is the loss) and the backward products into `out`, with the logits'
  * gradient scaled by `scale`. A product large enough for the native GEMM runs as one onnxruntime
  * graph (kernels/native.ts's outputLayer: the [N, V] logits and their gradient never cross the
- * binding, 14 ms against 23 ms for kor-eng's 320 rows × 256 × 5,431 words); otherwise, and with
- * ignored labels (< 0), projectedCrossEntropyRun and projectionBackwardRun, the tfjs path's
- * arithmetic. Inside the caller's scratch.
+ * binding, 14 ms against 23 ms for kor-eng's 320 rows × 256 × 5,431 words); otherwise, with
+ * ignored labels (< 0), or if onnxruntime fails the graph, projectedCrossEntropyRun and
+ * projectionBackwardRun, the tfjs path's arithmetic. Inside the caller's scratch.
  */
 export function outputLayerRun(px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number {
   const km = kernels();
   const pool = gemmPool();
   const macs = N * H * V;
   if (pool.native && macs >= MIN_NATIVE_MACS && Math.min(H, V) >= MIN_NATIVE_SIDE && labels.every((l) => l >= 0)) {
-    return pool.native.outputLayer(km.sharedMemory.buffer, macs >= MIN_NATIVE_POOL_MACS ? pool.threads : 1, px, pwt, pb, labels, N, H, V, scale, out);
+    const total = pool.native.outputLayer(km.sharedMemory.buffer, macs >= MIN_NATIVE_POOL_MACS ? pool.threads : 1, px, pwt, pb, labels, N, H, V, scale, out);
+    if (total !== null) return total;
   }
   const py = km.scratch(N * V);
   const total = projectedCrossEntropyRun(px, pwt, pb, labels, N, H, V, py, scale, true);

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeSafetensors } from '../../../src/engine/safetensors';
 import { kernels } from '../../../src/engine/kernels/wasm';
-import { nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
+import { NativeGemm, nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
 import { GemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE, kernelEngine } from '../../../src/engine/kernels/parallel';
-import type { NativeGemm } from '../../../src/engine/kernels/native';
 import { outputLayerRun, projectedCrossEntropyRun, projectionBackwardRun } from '../../../src/engine/kernels/projection';
 import { EXAMPLES } from '../data/helpers';
 import { cli, ensureCliBuilt } from '../../helpers/cli';
@@ -193,6 +192,21 @@ describe("the output layer's training step as one onnxruntime graph", () => {
       assert.deepEqual(km.f32(out.dwt, H * V), km.f32(w.out.dwt, H * V));
       assert.deepEqual(km.f32(out.dx, N * H), km.f32(w.out.dx, N * H));
     }
+  });
+
+  test('a graph onnxruntime cannot load answers null, writes nothing, and is not tried again', () => {
+    let loads = 0;
+    const binding = { initOrtOnce() {}, InferenceSession: class { loadModel() { loads++; throw new Error('unsupported op'); } run() {} } };
+    const broken = new (NativeGemm as unknown as new (b: unknown) => NativeGemm)(binding);
+    const [N, H, V] = [8, 48, 64];
+    const o = operands(N, H, V);
+    const out = o.grads();
+    km.f32(out.dwt, H * V).fill(7);
+    const labels = Int32Array.from({ length: N }, (_, i) => i);
+    assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
+    assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
+    assert.ok(km.f32(out.dwt, H * V).every((v) => v === 7));
+    assert.equal(loads, 1);
   });
 
   test('one onnxruntime thread and two give the same bits', () => {

@@ -191,14 +191,14 @@ e.runSeq2Seq(${JSON.stringify(join(data, 'kor-eng.txt'))}, { hidden: 256, epochs
  * own training time.
  *
  * The machine is shared, and a run's time moves by a third with the load; so the two run in pairs
- * (the order alternating), at least five pairs, and the target is judged on the median of the
+ * (the order alternating), at least nine pairs, and the target is judged on the median of the
  * pairs' ratios, with the load average beside it. The worker runs without the bench's tsx loader,
  * as in the extension host (see WorkerSession).
  */
 async function workerOverhead(): Promise<void> {
   const { WorkerSession } = await import('../src/extension/core/workerSession');
   const iters = args.quick ? 1000 : 5000;
-  const pairs = Math.max(repeat, 5);
+  const pairs = Math.max(repeat, 9);
   const pairsFile = join(data, 'course-pairs.tsv');
   const runs = mkdtempSync(join(tmpdir(), 'rnnlab-bench-runs-'));
   const cliTimes: number[] = [];

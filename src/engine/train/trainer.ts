@@ -142,6 +142,8 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
         let grads: tf.NamedTensorMap | null = null;
         let loss = flat ? task.directStep!(batch, flat) : null;
         if (loss === null) {
+          // The tfjs path reads the tf.Variables: bring them up to the direct steps' updates.
+          optimizer.writeBack();
           const r = tf.variableGrads(() => task.loss(batch), task.variables);
           loss = r.value.dataSync()[0];
           r.value.dispose();
@@ -176,7 +178,11 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
           optimizer.applyGradients(grads, clipNorm);
           tf.dispose(grads);
         } else {
-          optimizer.update(clipNorm);
+          // Direct steps read and write the flat block alone; the tf.Variables catch up (writeBack)
+          // before anything else can read the model: a tfjs step, a yield to the event loop (a
+          // worker's Try a sentence), validation, metrics and samples, and the end. (Lab 11-4 is
+          // one full batch an epoch: a write-back per epoch would be one per step.)
+          optimizer.update(clipNorm, false);
         }
         const n = task.sizeOf(batch);
         sum += loss * n;
@@ -186,16 +192,18 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
         batchIndex++;
         const now = performance.now();
         if (now - lastYield > YIELD_MS) {
+          optimizer.writeBack();
           await new Promise<void>((r) => setImmediate(r));
           lastYield = performance.now();
         }
       }
       const loss = count > 0 ? sum / count : NaN;
-      const valLoss = task.validationLoss ? task.validationLoss() : null;
+      const valLoss = task.validationLoss ? (optimizer.writeBack(), task.validationLoss()) : null;
       history.push({ epoch: epoch + 1, loss, valLoss });
       onEvent?.({ type: 'epochEnd', epoch: epoch + 1, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
       const last = epoch === epochs - 1;
       if (sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
+        optimizer.writeBack();
         if (task.evaluate) onEvent?.({ type: 'metrics', epoch: epoch + 1, values: task.evaluate(epoch) });
         if (task.samples) onEvent?.({ type: 'samples', epoch: epoch + 1, samples: task.samples(epoch) });
       }
@@ -224,6 +232,7 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
     }
     throw e;
   } finally {
+    optimizer.writeBack();
     optimizer.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;

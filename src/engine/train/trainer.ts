@@ -219,7 +219,9 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
       }
     }
     if (stoppedEarly && bestWeights) {
-      // Keras's restore_best_weights: end on the epoch that did best on validation.
+      // Keras's restore_best_weights: end on the epoch that did best on validation. (Nothing is
+      // left to write back after validation; if it were, the finally's writeBack would undo this.)
+      optimizer.writeBack();
       task.variables.forEach((v, i) => {
         const t = tf.tensor(bestWeights![i], v.shape);
         v.assign(t);

@@ -28,7 +28,7 @@ import { EOS, SOS } from '../data/vocab';
 import { isWeightData, type StateDict } from '../persist';
 import { MAX_DECODE_STEPS, type AttentionKind } from '../seq2seq/types';
 import { RnnLabError } from '../errors';
-import { greedyOnKernels, type GreedySteps } from './seq2seqGreedy';
+import { greedyOnKernels, greedySteps, recordGreedyStep, type GreedySteps } from './seq2seqGreedy';
 import { directStepApplies } from './seq2seqStep';
 
 export interface Seq2SeqConfig {
@@ -348,9 +348,7 @@ export class Seq2Seq {
   private greedyTf(batch: Seq2SeqBatch, maxSteps: number): GreedySteps & { weights: Float32Array[] } {
     const H = this.config.hidden;
     const n = batch.size;
-    const out = new Int32Array(n * maxSteps); // batch position b, step s
-    const steps = new Int32Array(n).fill(maxSteps);
-    const ended = new Uint8Array(n);
+    const record = greedySteps(n, maxSteps);
     const weights: Float32Array[] = [];
     tf.tidy(() => {
       const enc = this.encode(batch.sourceIds, batch.sourceLayout);
@@ -374,20 +372,11 @@ export class Seq2Seq {
         h.dispose();
         h = next.hn;
         ids = Int32Array.from(next.arg);
-        for (let b = 0; b < n; b++) {
-          if (ended[b] || steps[b] < maxSteps) continue;
-          if (ids[b] === EOS) {
-            ended[b] = 1;
-            steps[b] = s;
-            running--;
-          } else {
-            out[b * maxSteps + s] = ids[b];
-          }
-        }
+        running -= recordGreedyStep(record, ids, s, maxSteps);
       }
       h.dispose();
     });
-    return { out, steps, ended, weights };
+    return { ...record, weights };
   }
 
   /**

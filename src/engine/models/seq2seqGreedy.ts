@@ -23,6 +23,30 @@ export interface GreedySteps {
   ended: Uint8Array;
 }
 
+/** The record of greedy decoding for n sentences of at most maxSteps words, nothing decoded yet. */
+export function greedySteps(n: number, maxSteps: number): GreedySteps {
+  return { out: new Int32Array(n * maxSteps), steps: new Int32Array(n).fill(maxSteps), ended: new Uint8Array(n) };
+}
+
+/**
+ * Record step s's predicted ids (batch order): a sentence still running takes its word, or ends
+ * at its first <EOS>. Returns how many sentences ended at this step.
+ */
+export function recordGreedyStep(r: GreedySteps, ids: Int32Array, s: number, maxSteps: number): number {
+  let endedNow = 0;
+  for (let b = 0; b < ids.length; b++) {
+    if (r.ended[b] || r.steps[b] < maxSteps) continue;
+    if (ids[b] === EOS) {
+      r.ended[b] = 1;
+      r.steps[b] = s;
+      endedNow++;
+    } else {
+      r.out[b * maxSteps + s] = ids[b];
+    }
+  }
+  return endedNow;
+}
+
 /** Index of each row's largest value, the first of equals (as tf.argMax). */
 function argMaxRows(p: number, rows: number, cols: number, into: Int32Array): void {
   const m = kernels().f32(p, rows * cols);
@@ -82,9 +106,7 @@ export function greedyOnKernels(model: Seq2Seq, batch: Seq2SeqBatch, maxSteps: n
     const h0 = zeros(n * H);
     gruForwardRun(Ns, H, H, src.batchSizes, { x: xs, ...gru(0), h0, gates: km.scratch(Ns * G), ghn: km.scratch(Ns * H), hprev: km.scratch(Ns * H), hs: km.scratch(Ns * H), hn: h });
 
-    const out = new Int32Array(n * maxSteps);
-    const steps = new Int32Array(n).fill(maxSteps);
-    const ended = new Uint8Array(n);
+    const record = greedySteps(n, maxSteps);
     let ids = new Int32Array(n).fill(SOS);
     const next = new Int32Array(n);
     const one = [n];
@@ -100,19 +122,10 @@ export function greedyOnKernels(model: Seq2Seq, batch: Seq2SeqBatch, maxSteps: n
       pool.gemm(logits, V, hn, H, 1, pwt, V, n, H, V, false); // [n, V]
       if (pb) km.k.addRowVector(logits, pb, n, V);
       argMaxRows(logits, n, V, next);
-      for (let b = 0; b < n; b++) {
-        if (ended[b] || steps[b] < maxSteps) continue;
-        if (next[b] === EOS) {
-          ended[b] = 1;
-          steps[b] = s;
-          running--;
-        } else {
-          out[b * maxSteps + s] = next[b];
-        }
-      }
+      running -= recordGreedyStep(record, next, s, maxSteps);
       ids = Int32Array.from(next);
     }
-    return { out, steps, ended };
+    return record;
   } finally {
     km.releaseBlock(block);
   }

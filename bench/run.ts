@@ -163,9 +163,11 @@ function lab115(): void {
 }
 
 /** Median of a list of epoch times. */
+/** As numpy's median (the reference scripts'): the middle value, or the mean of the middle two. */
 function median(a: number[]): number {
   const s = a.slice().sort((x, y) => x - y);
-  return s[Math.floor((s.length - 1) / 2)];
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**

@@ -122,13 +122,15 @@ export class NativeGemm {
    * call (onnxGemm.ts's outputLayerModel), over `memory`: x [N, H] at px, Wᵀ [H, V] at pwt, b [V]
    * at pb, labels (all in [0, V)); writes dx [N, H], dWᵀ [H, V], db [V] (each ×scale) and returns
    * the sum of the rows' losses, as projectedCrossEntropyRun and projectionBackwardRun do. Null,
-   * touching nothing, when onnxruntime cannot load or run the graph (then never again this process):
-   * the caller runs the separate kernels.
+   * touching nothing, when onnxruntime cannot load or run the graph (then never again this process,
+   * and outputLayerError says why; kernelEngine's line too): the caller runs the separate kernels.
    */
   outputLayer(memory: ArrayBufferLike, threads: number, px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number | null {
-    if (this.outputLayerFailed) return null;
-    const buf = this.stage(2 * N * H + 2 * H * V + 2 * V + 3 * N);
-    let at = 0;
+    if (this.outputLayerError !== null) return null;
+    // The int64 labels first (8-byte aligned at the buffer's start: 2N floats), then the floats.
+    const buf = this.stage(2 * N + 2 * N * H + 2 * H * V + 2 * V + N);
+    const L = new BigInt64Array(buf, 0, N);
+    let at = 2 * N;
     const view = (n: number) => {
       const v = new Float32Array(buf, at * 4, n);
       at += n;
@@ -136,8 +138,6 @@ export class NativeGemm {
     };
     const X = view(N * H), WT = view(H * V), Bv = view(V);
     const DX = view(N * H), DWT = view(H * V), DB = view(V), LPL = view(N);
-    if (at % 2) at++;
-    const L = new BigInt64Array(buf, at * 4, N);
     X.set(new Float32Array(memory, px, N * H));
     WT.set(new Float32Array(memory, pwt, H * V));
     if (pb) Bv.set(new Float32Array(memory, pb, V));
@@ -160,8 +160,8 @@ export class NativeGemm {
     };
     try {
       this.sessionOf(`output/${threads}`, outputLayerModel, threads).run(feeds, fetches, {});
-    } catch {
-      this.outputLayerFailed = true;
+    } catch (e) {
+      this.outputLayerError = (e as Error).message.split('\n')[0];
       return null;
     }
     new Float32Array(memory, out.dx, N * H).set(DX);
@@ -172,7 +172,8 @@ export class NativeGemm {
     return total;
   }
 
-  private outputLayerFailed = false;
+  /** Why onnxruntime could not load or run the output layer's graph (null: it can, or it was not tried). */
+  outputLayerError: string | null = null;
 }
 
 /**

@@ -44,6 +44,16 @@ export const MIN_NATIVE_SIDE = 48;
  * change only how MLAS cuts the output, not any element's sums.
  */
 export const MIN_NATIVE_POOL_MACS = 50_000_000;
+/**
+ * The onnxruntime threads a product C[M, N] = op(A)·B of inner size K goes native on, by the
+ * rules above, or 0 to keep it on WASM (op(A) = Aᵀ: `transposedA`).
+ */
+export function nativeThreads(M: number, K: number, N: number, transposedA: boolean, poolThreads: number): number {
+  const macs = M * K * N;
+  if (macs < MIN_NATIVE_MACS || Math.min(K, N, transposedA ? M : K) < MIN_NATIVE_SIDE) return 0;
+  return macs >= MIN_NATIVE_POOL_MACS ? poolThreads : 1;
+}
+
 /** Elements below which an element-wise pass (Adam, cross-entropy) runs on the calling thread alone. */
 const MIN_PARALLEL_ELEMS = 1_000_000;
 /**
@@ -246,11 +256,8 @@ export class GemmPool {
   gemm(c: number, ldc: number, a: number, sAi: number, sAk: number, b: number, ldb: number, M: number, K: number, N: number, accumulate: boolean): void {
     const k = this.km.k;
     const macs = M * K * N;
-    const transposedA = sAi === 1 && sAk === M && M > 1;
-    if (this.native && macs >= MIN_NATIVE_MACS && Math.min(K, N, transposedA ? M : K) >= MIN_NATIVE_SIDE) {
-      const threads = macs >= MIN_NATIVE_POOL_MACS ? this.threadCount : 1;
-      if (this.native.gemm(this.km.sharedMemory.buffer, threads, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
-    }
+    const threads = this.native ? nativeThreads(M, K, N, sAi === 1 && sAk === M && M > 1, this.threadCount) : 0;
+    if (threads > 0 && this.native!.gemm(this.km.sharedMemory.buffer, threads, c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate)) return;
     if (this.threadCount < 2 || macs < MIN_PARALLEL_MACS) {
       k.gemm(c, ldc, a, sAi, sAk, b, ldb, M, K, N, accumulate);
       return;
@@ -349,7 +356,9 @@ export function kernelEngine(): string {
   const build = kernels().variant === 'relaxed-simd' ? 'WASM relaxed SIMD (FMA)' : 'WASM SIMD128';
   const t = gemmPool().threads;
   const native = nativeStatus();
-  return `${build}, ${t} thread${t === 1 ? '' : 's'}; ${native.ok ? `large products on ${native.name}` : `no native GEMM (${native.reason})`}`;
+  const graphOff = nativeGemm()?.outputLayerError;
+  const off = graphOff ? ` (its output-layer graph off: ${graphOff})` : '';
+  return `${build}, ${t} thread${t === 1 ? '' : 's'}; ${native.ok ? `large products on ${native.name}${off}` : `no native GEMM (${native.reason})`}`;
 }
 
 /** Threads for the process-wide pool: 0 or undefined for every core (the CLI's --threads, rnnLab.threads). */

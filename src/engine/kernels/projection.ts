@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { kernels } from './wasm';
-import { gemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE } from './parallel';
+import { gemmPool, nativeThreads } from './parallel';
 import { emit, peek } from './tensorIO';
 import { crossEntropyScale, type Reduction } from './xent';
 
@@ -83,9 +83,11 @@ export function projectedCrossEntropyRun(px: number, pwt: number, pb: number, la
 export function outputLayerRun(px: number, pwt: number, pb: number, labels: Int32Array, N: number, H: number, V: number, scale: number, out: { dx: number; dwt: number; db: number }): number {
   const km = kernels();
   const pool = gemmPool();
-  const macs = N * H * V;
-  if (pool.native && macs >= MIN_NATIVE_MACS && Math.min(H, V) >= MIN_NATIVE_SIDE && labels.every((l) => l >= 0)) {
-    const total = pool.native.outputLayer(km.sharedMemory.buffer, macs >= MIN_NATIVE_POOL_MACS ? pool.threads : 1, px, pwt, pb, labels, N, H, V, scale, out);
+  // Native when each of its products would be (the pool's rules): the weight gradient xᵀ·G, whose
+  // M = H, K = N rows and N = V, is the one that needs all three sides (a batch of one sentence stays).
+  const threads = pool.native ? nativeThreads(H, N, V, true, pool.threads) : 0;
+  if (threads > 0 && labels.every((l) => l >= 0)) {
+    const total = pool.native!.outputLayer(km.sharedMemory.buffer, threads, px, pwt, pb, labels, N, H, V, scale, out);
     if (total !== null) return total;
   }
   const py = km.scratch(N * V);

@@ -88,7 +88,7 @@ export function directStepApplies(model: Seq2Seq): boolean {
 /**
  * One teacher-forced training step's loss (as the tfjs path's Seq2Seq.loss reports it) and the
  * gradient of every variable, written into flat's gradient block. Weights are read from flat's
- * parameter block, which the optimiser keeps equal to the variables.
+ * parameter block only: the optimiser updates it, and the tf.Variables catch up later (trainer.ts).
  */
 export function directStep(model: Seq2Seq, batch: Seq2SeqBatch, flat: FlatParameters, loss: DirectLoss): number {
   const H = model.config.hidden;

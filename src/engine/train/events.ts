@@ -11,6 +11,13 @@ export type { LossPoint, TrainEvent, TrainEventListener } from '../../shared/eve
 export type TranslationSample = Seq2SeqSample;
 
 export interface RunControl<S = unknown> {
+  /**
+   * Called synchronously from the training loop. With direct steps the model's tf.Variables lag
+   * behind the optimiser between batches: they are current in the task's validationLoss, evaluate
+   * and samples (so at the metrics and samples events), at an epoch's end when there is validation,
+   * in anything that runs while the loop yields to the event loop, at the cancelled end, and once
+   * training has returned; not at batchEnd.
+   */
   onEvent?: TrainEventListener<S>;
   /** Aborting stops training at the next batch boundary and rejects with a CANCELLED RnnLabError. */
   signal?: AbortSignal;

@@ -3,8 +3,9 @@
  *
  * tfjs's own Adam spends ~10 small ops per variable per step (≈1.3 ms for a 6-variable LSTM on
  * wasm), more than the whole fused forward and backward pass of lab 11-4. Here the parameters are
- * mirrored in one flat block of kernel memory beside Adam's moments; a step copies the gradients in,
- * runs one kernel call, and assigns the new values back to the tf.Variables.
+ * mirrored in one flat block of kernel memory beside Adam's moments; a step copies the gradients in
+ * (or finds them there, from a direct step), runs one kernel call, and assigns the new values back
+ * to the tf.Variables, at once or, for direct steps, when the trainer asks (writeBack).
  *
  * The formulas are torch.optim.Adam's and torch.optim.SGD's, so the same seed and data give the
  * same trajectory as PyTorch up to float rounding.

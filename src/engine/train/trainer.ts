@@ -29,7 +29,9 @@ export interface TrainTask<B, S = never> {
   /**
    * The same step without tfjs, where the task has one for this batch: forward, loss and backward
    * on kernel memory, every variable's gradient written into flat's gradient block; returns the
-   * loss as `loss` gives it, or null to take the tfjs path for this batch. The tfjs path is the
+   * loss as `loss` gives it, or null to take the tfjs path for this batch. It must read the weights
+   * from flat's parameter block only: the tf.Variables lag behind it between direct steps (the
+   * trainer writes them back where anything else reads them; see RunControl). The tfjs path is the
    * reference; RNN_LAB_DIRECT_STEP=off takes it for every batch (and Seq2Seq.greedy's tfjs path).
    */
   directStep?(batch: B, flat: FlatParameters): number | null;
@@ -230,12 +232,16 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
     }
   } catch (e) {
     if (e instanceof RnnLabError && e.code === 'CANCELLED') {
+      optimizer.writeBack();
       onEvent?.({ type: 'end', reason: 'cancelled', epochs: history.length, elapsedSeconds: (performance.now() - t0) / 1000 });
     }
     throw e;
   } finally {
-    optimizer.writeBack();
-    optimizer.dispose();
+    try {
+      optimizer.writeBack();
+    } finally {
+      optimizer.dispose();
+    }
   }
   const seconds = (performance.now() - t0) / 1000;
   onEvent?.({ type: 'end', reason: stoppedEarly ? 'earlyStopped' : 'completed', epochs: history.length, elapsedSeconds: seconds });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { decodeSafetensors } from '../../../src/engine/safetensors';
 import { kernels } from '../../../src/engine/kernels/wasm';
 import { NativeGemm, nativeGemm, nativeStatus } from '../../../src/engine/kernels/native';
-import { GemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE, kernelEngine } from '../../../src/engine/kernels/parallel';
+import { GemmPool, MIN_NATIVE_MACS, MIN_NATIVE_POOL_MACS, MIN_NATIVE_SIDE, kernelEngine, nativeThreads } from '../../../src/engine/kernels/parallel';
 import { outputLayerRun, projectedCrossEntropyRun, projectionBackwardRun } from '../../../src/engine/kernels/projection';
 import { EXAMPLES } from '../data/helpers';
 import { cli, ensureCliBuilt } from '../../helpers/cli';
@@ -194,19 +194,41 @@ describe("the output layer's training step as one onnxruntime graph", () => {
     }
   });
 
-  test('a graph onnxruntime cannot load answers null, writes nothing, and is not tried again', () => {
-    let loads = 0;
-    const binding = { initOrtOnce() {}, InferenceSession: class { loadModel() { loads++; throw new Error('unsupported op'); } run() {} } };
-    const broken = new (NativeGemm as unknown as new (b: unknown) => NativeGemm)(binding);
-    const [N, H, V] = [8, 48, 64];
-    const o = operands(N, H, V);
-    const out = o.grads();
-    km.f32(out.dwt, H * V).fill(7);
-    const labels = Int32Array.from({ length: N }, (_, i) => i);
-    assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
-    assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
-    assert.ok(km.f32(out.dwt, H * V).every((v) => v === 7));
-    assert.equal(loads, 1);
+  for (const failing of ['load', 'run'] as const) {
+    test(`a graph onnxruntime cannot ${failing} answers null, writes nothing, says why, and is not tried again`, () => {
+      const calls = { load: 0, run: 0 };
+      const fail = (at: 'load' | 'run') => {
+        calls[at]++;
+        if (at === failing) throw new Error(`${failing} failed\nat …`);
+      };
+      const binding = { initOrtOnce() {}, InferenceSession: class { loadModel() { fail('load'); } run() { fail('run'); } } };
+      const broken = new (NativeGemm as unknown as new (b: unknown) => NativeGemm)(binding);
+      const [N, H, V] = [7, 48, 64]; // an odd N: the labels' int64 slots stay aligned
+      const o = operands(N, H, V);
+      const out = o.grads();
+      km.f32(out.dx, N * H).fill(7);
+      km.f32(out.dwt, H * V).fill(7);
+      const labels = Int32Array.from({ length: N }, (_, i) => i);
+      assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
+      assert.equal(broken.outputLayer(km.sharedMemory.buffer, 1, o.x, o.wt, o.b, labels, N, H, V, 1, out), null);
+      assert.ok(km.f32(out.dx, N * H).every((v) => v === 7) && km.f32(out.dwt, H * V).every((v) => v === 7));
+      assert.deepEqual(calls, failing === 'load' ? { load: 1, run: 0 } : { load: 1, run: 1 });
+      assert.equal(broken.outputLayerError, `${failing} failed`);
+    });
+  }
+
+  test('outputLayerRun goes native only when every product of the graph would (a batch of one sentence stays)', () => {
+    const [H, V] = [256, 5431];
+    for (const [N, native] of [[320, true], [12, false]] as const) {
+      assert.equal(nativeThreads(H, N, V, true, 2) > 0, native);
+      const labels = Int32Array.from({ length: N }, (_, i) => (i * 997) % V);
+      const o = operands(N, H, V);
+      const w = wasmStep(o, true, labels, N, H, V, 1 / N);
+      const out = o.grads();
+      outputLayerRun(o.x, o.wt, o.b, labels, N, H, V, 1 / N, out);
+      const same = km.f32(out.dwt, H * V).every((v, i) => v === km.f32(w.out.dwt, H * V)[i]);
+      assert.equal(same, !native, `N = ${N}: ${native ? 'the graph' : 'the separate kernels, bit for bit'}`);
+    }
   });
 
   test('one onnxruntime thread and two give the same bits', () => {

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend';
 import { Seq2Seq, type GreedyResult } from '../../../src/engine/models/seq2seq';
 import { kernels } from '../../../src/engine/kernels/wasm';
+import { nativeGemm } from '../../../src/engine/kernels/native';
+import { nativeThreads } from '../../../src/engine/kernels/parallel';
 import { Rng } from '../../../src/engine/random';
 import { EOS } from '../../../src/engine/data/vocab';
 
@@ -52,6 +54,8 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
     test('at a size where the output layer runs on the native GEMM: the same words', () => {
       // 64 sentences × hidden 64 × 1,100 words: 4.5 M multiply-adds a step, past the native threshold.
+      assert.ok(nativeGemm(), 'onnxruntime is loaded');
+      assert.equal(nativeThreads(64, 64, 1100, false, 2), 1, 'the output layer goes native');
       const m = new Seq2Seq({ sourceVocab: 300, targetVocab: 1100, hidden: 64, attention: 'none' }, 7);
       const sources = randomSources(new Rng(7), 64, 300, 10);
       assert.deepEqual(words(m.greedy(sources, 6)), words(m.greedy(sources, 6, 'tfjs')));
@@ -66,8 +70,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const km = kernels();
       const probe = km.allocBlock(1);
       km.releaseBlock(probe);
+      const reserved = km.bytesReserved;
       m.greedy(sources, 5);
       assert.equal(tf.memory().numTensors, tensors);
+      assert.equal(km.bytesReserved, reserved);
       const again = km.allocBlock(1);
       assert.equal(again.ptr, probe.ptr, 'the weights block was released');
       km.releaseBlock(again);

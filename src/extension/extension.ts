@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   runsView.addKinds(seq2seqRunKinds(seq2seq));
   const runsTree = vscode.window.createTreeView<RunsTreeItem>(RunsView.viewId, { treeDataProvider: runsView, canSelectMany: true });
   const log = (line: string) => output.info(line);
+  runsView.attach(runsTree, log);
   const charts = new ChartsView(context.extensionUri, log);
   const compare = new ComparePanels(context.extensionUri, log);
 

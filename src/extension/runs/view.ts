@@ -96,6 +96,10 @@ export class DamagedItem extends vscode.TreeItem {
 
 export type RunsTreeItem = RunItem | DamagedItem;
 
+function isRunsItem(x: unknown): x is RunsTreeItem {
+  return x instanceof RunItem || x instanceof DamagedItem;
+}
+
 /** The runs folder of a workspace folder (the `rnnLab.runsDirectory` setting), else of `fallback`. */
 export function runsRootFor(folder: vscode.WorkspaceFolder | undefined, fallback: string): string {
   const spec = STORE_OPTIONS.runsDirectory;
@@ -196,36 +200,70 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Runs
     this.staleTimer = runs.some((r) => !r.damaged && r.run.status === 'running') ? setTimeout(() => this.refresh(), STALE_MS + 1000) : null;
     this.listedRuns.fire(runs);
     const now = Date.now();
-    return runs.map((r) => (r.damaged ? new DamagedItem(r) : new RunItem(r, this.kinds.get(r.run.kind), now)));
+    const items = runs.map((r) => (r.damaged ? new DamagedItem(r) : new RunItem(r, this.kinds.get(r.run.kind), now)));
+    this.shown = new Map(items.map((i) => [i.id!, i]));
+    return items;
   }
 
   /** The runs an action applies to: the clicked item and the selection (canSelectMany), without duplicates. */
   static targets(item: RunsTreeItem | undefined, selected: readonly RunsTreeItem[] | undefined): RunsTreeItem[] {
-    const all = [...(selected ?? []), ...(item ? [item] : [])];
+    const all = [...(selected ?? []), ...(item ? [item] : [])].filter(isRunsItem);
     return [...new Map(all.map((i) => [i.id, i])).values()];
+  }
+
+  private view: vscode.TreeView<RunsTreeItem> | null = null;
+  private log: (line: string) => void = () => undefined;
+  /** The items of the last listing, by id (a run folder). */
+  private shown = new Map<string, RunsTreeItem>();
+
+  /** The tree view showing this provider, and where to say that a command's argument was not one of its items. */
+  attach(view: vscode.TreeView<RunsTreeItem>, log: (line: string) => void): void {
+    this.view = view;
+    this.log = log;
+  }
+
+  /**
+   * The item a command was run on: its argument when that is one of this tree's items; else, for
+   * an item handle VS Code could not turn back into the item (a refresh under an open context
+   * menu: CI saw Reveal Run Folder get an argument without `dir`), the listed item whose id ends
+   * the handle; else the view's first selected item (the command palette passes nothing), saying
+   * so in the log.
+   */
+  private itemOf(arg: unknown): RunsTreeItem | undefined {
+    if (isRunsItem(arg)) return arg;
+    if (arg === undefined) return this.view?.selection.find(isRunsItem);
+    const handle = (arg as { $treeItemHandle?: unknown } | null)?.$treeItemHandle;
+    // VS Code's handle of an item with an id ends with "/<id>"; the longest such id is the item.
+    const byHandle = typeof handle === 'string' ? [...this.shown.values()].filter((i) => handle.endsWith(`/${i.id}`)).sort((a, b) => b.id!.length - a.id!.length)[0] : undefined;
+    if (byHandle) return byHandle;
+    this.log(`Runs view: a command got ${JSON.stringify(arg)?.slice(0, 200)}, not one of the view's runs; using the selection.`);
+    return this.view?.selection.find(isRunsItem);
   }
 
   /** The tree's commands, registered by the composition root. */
   commands(compare: (runs: readonly RunListing[]) => void): Record<string, (...args: never[]) => unknown> {
     const listings = (items: RunsTreeItem[]) => items.filter((i): i is RunItem => i instanceof RunItem).map((i) => i.run);
     return {
-      'rnnLab.openRun': async (item?: RunItem) => {
+      'rnnLab.openRun': async (arg?: unknown) => {
+        const item = this.itemOf(arg);
         if (!(item instanceof RunItem)) return;
         const kind = this.kinds.get(item.run.run.kind);
         if (kind) await kind.open(item.run);
         else void vscode.window.showWarningMessage(t('RNN Lab cannot open a {0} run in this version.', item.run.run.kind));
       },
-      'rnnLab.rerunRun': async (item?: RunItem) => {
+      'rnnLab.rerunRun': async (arg?: unknown) => {
+        const item = this.itemOf(arg);
         if (item instanceof RunItem) await this.kinds.get(item.run.run.kind)?.rerun(item.run);
       },
-      'rnnLab.revealRun': async (item?: RunsTreeItem) => {
+      'rnnLab.revealRun': async (arg?: unknown) => {
+        const item = this.itemOf(arg);
         if (!item) return;
         const dir = vscode.Uri.file(item instanceof RunItem ? item.run.dir : item.damaged.dir);
         if (vscode.workspace.getWorkspaceFolder(dir)) await vscode.commands.executeCommand('revealInExplorer', dir);
         else await vscode.commands.executeCommand('revealFileInOS', dir);
       },
-      'rnnLab.deleteRun': async (item?: RunsTreeItem, selected?: RunsTreeItem[]) => {
-        const items = RunsView.targets(item, selected);
+      'rnnLab.deleteRun': async (arg?: unknown, selected?: RunsTreeItem[]) => {
+        const items = RunsView.targets(this.itemOf(arg), selected);
         if (!items.length) return;
         const dirs = items.map((i) => (i instanceof RunItem ? i.run.dir : i.damaged.dir));
         const question = dirs.length === 1 ? t('Delete the run folder {0}? Its metrics, result and model are removed.', dirs[0]) : t('Delete {0} run folders? Their metrics, results and models are removed.', dirs.length);
@@ -238,8 +276,8 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Runs
         }
         this.refresh();
       },
-      'rnnLab.compareRuns': (item?: RunsTreeItem, selected?: RunsTreeItem[]) => {
-        const runs = listings(RunsView.targets(item, selected));
+      'rnnLab.compareRuns': (arg?: unknown, selected?: RunsTreeItem[]) => {
+        const runs = listings(RunsView.targets(this.itemOf(arg), selected));
         if (runs.length < 2) {
           void vscode.window.showInformationMessage(t('Select two or more runs in the Runs view to compare them.'));
           return;

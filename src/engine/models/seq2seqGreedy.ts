@@ -11,9 +11,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { kernels } from '../kernels/wasm';
 import { gemmPool } from '../kernels/parallel';
 import { gruForwardRun, zeros } from '../kernels/rnnKernels';
-import { gatherRows } from './seq2seqStep';
+import { gatherRows, gruParams } from './seq2seqStep';
 import { EOS, SOS } from '../data/vocab';
-import type { RNN } from '../nn/rnn';
 import type { Seq2Seq, Seq2SeqBatch } from './seq2seq';
 
 /** Predicted ids per batch position [b * maxSteps + s], how many before <EOS> (or maxSteps), whether it came. */
@@ -78,11 +77,8 @@ export function greedyOnKernels(model: Seq2Seq, batch: Seq2SeqBatch, maxSteps: n
   const src = batch.sourceLayout;
 
   // The weights (and the decoder's state) in one block for the whole call; scratch per step.
-  const gruWeights: tf.Variable[] = [];
-  const named = (rnn: RNN) => ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'].map((k) => rnn.params.get(k)!);
-  gruWeights.push(...named(model.encoder), ...named(model.decoder));
   const { weightT, bias } = model.out;
-  const inBlock = [...gruWeights, model.encoderEmbedding, model.decoderEmbedding, weightT, ...(bias ? [bias] : [])];
+  const inBlock: tf.Variable[] = [...Object.values(gruParams(model.encoder)), ...Object.values(gruParams(model.decoder)), model.encoderEmbedding, model.decoderEmbedding, weightT, ...(bias ? [bias] : [])];
   const total = inBlock.reduce((s, v) => s + v.size, 0) + n * H;
   const block = km.allocBlock(total, false);
   try {

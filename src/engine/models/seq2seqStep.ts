@@ -14,6 +14,7 @@
  * The tfjs path (Seq2Seq.loss) stays the reference and serves everything this does not cover:
  * attention, and steps without teacher forcing.
  */
+import type * as tf from '@tensorflow/tfjs-core';
 import { kernels } from '../kernels/wasm';
 import { zeros, gruBackwardRun, gruForwardRun, type GruForwardBuffers } from '../kernels/rnnKernels';
 import { outputLayerRun } from '../kernels/projection';
@@ -56,16 +57,22 @@ function permuteRows(out: number, src: number, perm: Int32Array, H: number, inve
   }
 }
 
+/** A one-layer GRU's four parameters, by PyTorch's names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0). */
+export function gruParams(rnn: RNN): { wih: tf.Variable; whh: tf.Variable; bih: tf.Variable; bhh: tf.Variable } {
+  const v = (name: string) => rnn.params.get(name)!;
+  return { wih: v('weight_ih_l0'), whh: v('weight_hh_l0'), bih: v('bias_ih_l0'), bhh: v('bias_hh_l0') };
+}
+
 /** A one-layer GRU's forward buffers over N packed rows, its weights in the flat block. */
 function gruBuffers(rnn: RNN, flat: FlatParameters, x: number, h0: number, N: number, B: number, H: number): GruForwardBuffers {
   const km = kernels();
-  const p = (name: string) => flat.param(rnn.params.get(name)!);
+  const w = gruParams(rnn);
   return {
     x,
-    wih: p('weight_ih_l0'),
-    whh: p('weight_hh_l0'),
-    bih: p('bias_ih_l0'),
-    bhh: p('bias_hh_l0'),
+    wih: flat.param(w.wih),
+    whh: flat.param(w.whh),
+    bih: flat.param(w.bih),
+    bhh: flat.param(w.bhh),
     h0,
     gates: km.scratch(N * 3 * H),
     ghn: km.scratch(N * H),
@@ -76,8 +83,8 @@ function gruBuffers(rnn: RNN, flat: FlatParameters, x: number, h0: number, N: nu
 }
 
 function gruGradients(rnn: RNN, flat: FlatParameters) {
-  const g = (name: string) => flat.grad(rnn.params.get(name)!);
-  return { dwih: g('weight_ih_l0'), dwhh: g('weight_hh_l0'), dbih: g('bias_ih_l0'), dbhh: g('bias_hh_l0') };
+  const w = gruParams(rnn);
+  return { dwih: flat.grad(w.wih), dwhh: flat.grad(w.whh), dbih: flat.grad(w.bih), dbhh: flat.grad(w.bhh) };
 }
 
 /** True when directStep can train this model: one-layer GRUs and no attention. */

@@ -5,6 +5,7 @@
  */
 import type { ForecastOptions } from '../shared/forecast';
 import type { BackendName } from '../shared/names';
+import { columnList } from '../shared/quote';
 import type { CsvPreview, FormValues, ReadOptions } from '../shared/protocol';
 import { HYPER_FIELDS, type HyperKey } from './formLabels';
 import { ENGLISH_WORDS, FORECAST_OPTIONS, problemWith, settingValue, type Words } from '../shared/options';
@@ -59,9 +60,9 @@ export function validateFormValues(v: FormValues, columns: readonly string[], wo
     const problem = problemWith(spec, v[key], t);
     if (problem) problems.push({ option: key, message: `${words.table(label)} ${problem}` });
   }
-  if (!columns.includes(v.target)) problems.push({ option: 'target', message: t('The target must be one of: {0}.', columns.join(', ')) });
+  if (!columns.includes(v.target)) problems.push({ option: 'target', message: t('The target must be one of: {0}.', columnList(columns)) });
   const unknown = v.features.filter((f) => !columns.includes(f));
-  if (unknown.length) problems.push({ option: 'features', message: t('Unknown feature columns: {0}.', unknown.join(', ')) });
+  if (unknown.length) problems.push({ option: 'features', message: t('Unknown feature columns: {0}.', columnList(unknown)) });
   if (v.features.length === 0) problems.push({ option: 'features', message: t('Choose at least one feature column.') });
   return problems;
 }

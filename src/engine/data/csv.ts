@@ -17,7 +17,7 @@ import { formatDates } from './csvCells';
 import { detectDialect, readRows } from './csvRows';
 import { classifyColumns, columnNames, detectHeader, findColumn, findDateColumn, type IgnoredColumn } from './csvColumns';
 import { applyMissingPolicy, assembleTable, columnStats, resolveRowOrder } from './csvTable';
-import { decodeText, quoteValue, readInputFile } from './text';
+import { columnList, decodeText, quoteValue, readInputFile } from './text';
 
 export { parseNumber, isMissing, parseDate } from './csvCells';
 export { describeIgnored, type IgnoredColumn } from './csvColumns';
@@ -138,8 +138,8 @@ export function columnIndex(table: CsvTable, name: string): number {
       : '';
   throw new RnnLabError(
     'UNKNOWN_COLUMN',
-    `${table.file} has no numeric column named ${quoteValue(name)}.${why} Numeric columns: ${table.columns.join(', ')}.`,
-    `Use one of: ${table.columns.join(', ')}.`,
+    `${table.file} has no numeric column named ${quoteValue(name)}.${why} Numeric columns: ${columnList(table.columns)}.`,
+    `Use one of: ${columnList(table.columns)}.`,
     { file: table.file, line: table.headerLine ?? undefined },
   );
 }

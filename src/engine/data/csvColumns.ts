@@ -9,7 +9,7 @@ import { opt, RnnLabError, text as words } from '../errors';
 import { cellKind, looksLikeDate, NUMBER_RE, type CellFormat } from './csvCells';
 import type { DateFormat } from './policy';
 import { badCsv, DELIMITERS, delimiterName, type CellRef, type ColumnAcc, type CsvRows } from './csvRows';
-import { quoteValue } from './text';
+import { columnLabel, columnList, quoteValue } from './text';
 
 /** A column parseCsv does not use, and why. */
 export interface IgnoredColumn {
@@ -28,13 +28,13 @@ export interface IgnoredColumn {
 export function describeIgnored(ig: IgnoredColumn): string {
   switch (ig.reason) {
     case 'empty':
-      return `${ig.column}: every cell is empty`;
+      return `${columnLabel(ig.column)}: every cell is empty`;
     case 'dates':
-      return `${ig.column}: dates (another column orders the rows)`;
+      return `${columnLabel(ig.column)}: dates (another column orders the rows)`;
     case 'text':
-      return `${ig.column}: text`;
+      return `${columnLabel(ig.column)}: text`;
     case 'mostly-text':
-      return `${ig.column}: mostly text (${ig.numbers} number${ig.numbers === 1 ? '' : 's'}, ${ig.textCells} text cells${ig.firstText ? `, the first ${quoteValue(ig.firstText.value)} on line ${ig.firstText.line}` : ''})`;
+      return `${columnLabel(ig.column)}: mostly text (${ig.numbers} number${ig.numbers === 1 ? '' : 's'}, ${ig.textCells} text cells${ig.firstText ? `, the first ${quoteValue(ig.firstText.value)} on line ${ig.firstText.line}` : ''})`;
   }
 }
 
@@ -168,7 +168,7 @@ export function findDateColumn(accs: readonly ColumnAcc[], names: readonly strin
     if (index < 0) {
       throw new RnnLabError(
         'UNKNOWN_COLUMN',
-        `${file} has no column named ${quoteValue(o.dateColumn)}. Columns: ${names.join(', ')}.`,
+        `${file} has no column named ${quoteValue(o.dateColumn)}. Columns: ${columnList(names)}.`,
         `Pass one of those names as the date column, or leave it out to detect dates automatically.`,
         { file, line: o.headerLine ?? undefined },
       );
@@ -295,7 +295,7 @@ export function classifyColumns(accs: readonly ColumnAcc[], names: readonly stri
   if (numeric.length === 0) {
     throw new RnnLabError(
       'NO_NUMERIC_COLUMN',
-      `${file} has no numeric column: ${names.map((n, c) => `${n} (${c === dateCol ? 'dates' : accs[c].text > 0 ? 'text' : 'empty'})`).join(', ')}.`,
+      `${file} has no numeric column: ${names.map((n, c) => `${columnLabel(n)} (${c === dateCol ? 'dates' : accs[c].text > 0 ? 'text' : 'empty'})`).join(', ')}.`,
       `The forecaster needs at least one column of plain numbers (like 1234.5). Check the delimiter (detected: ${delimiterName(delimiter)}) and that numbers have no thousands separators or currency signs.`,
       { file, line: ignored.find((ig) => ig.firstText)?.firstText?.line },
     );

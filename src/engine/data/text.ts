@@ -6,6 +6,7 @@
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { RnnLabError, type ErrorCode } from '../errors';
+export { columnLabel, columnList, quoteValue } from '../../shared/quote';
 
 /**
  * Offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1 when
@@ -158,12 +159,6 @@ export function countChar(text: string, code: number, from: number, to: number):
   let k = 0;
   for (let i = from; i < to; i++) if (text.charCodeAt(i) === code) k++;
   return k;
-}
-
-/** Short, printable rendering of a user value for messages: quoted, truncated. */
-export function quoteValue(v: string, max = 40): string {
-  const s = v.length > max ? `${v.slice(0, max - 1)}…` : v;
-  return JSON.stringify(s);
 }
 
 /** Largest input file read into memory (a 1,000,000-row CSV is ~60 MB). */

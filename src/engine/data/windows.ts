@@ -19,6 +19,7 @@ import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { Rng } from '../random';
 import type { CsvTable } from './csv';
 import { columnIndex, describeIgnored } from './csv';
+import { columnList } from './text';
 import { MinMaxScaler } from './scaler';
 
 export interface WindowRange {
@@ -312,7 +313,7 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const targetName = opts.target ?? table.columns[table.columns.length - 1];
   const tIdx = columnIndex(table, targetName);
   const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
-  if (fIdx.length === 0) throw badOption(text`${opt('features')} is empty.`, `List at least one of: ${table.columns.join(', ')}.`, { option: 'features' });
+  if (fIdx.length === 0) throw badOption(text`${opt('features')} is empty.`, `List at least one of: ${columnList(table.columns)}.`, { option: 'features' });
   const dup = fIdx.find((c, i) => fIdx.indexOf(c) !== i);
   if (dup !== undefined) throw badOption(text`${opt('features')} lists ${table.columns[dup]} twice.`, 'List each feature column once.', { option: 'features' });
   const used = fIdx.includes(tIdx) ? fIdx.slice() : [...fIdx, tIdx];

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import { RnnLabError } from '../errors';
+import { columnList } from '../data/text';
 import { parseDate, readCsvFile, type CsvOptions, type CsvTable } from '../data/csv';
 import { prepareForecastData, WindowSet, type ForecastData } from '../data/windows';
 import type { MinMaxScaler } from '../data/scaler';
@@ -359,7 +360,7 @@ export async function predictWithSaved(
     const table = await readCsvFile(file, csvOptions(name, { ...FORECAST_DEFAULTS, ...o }));
     const missing = config.columns.filter((c) => !table.columns.includes(c));
     if (missing.length) {
-      throw new RnnLabError('UNKNOWN_COLUMN', `${name} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the model was trained on.`, `Use a CSV with the columns ${config.columns.join(', ')}.`, { file: name });
+      throw new RnnLabError('UNKNOWN_COLUMN', `${name} lacks the column${missing.length > 1 ? 's' : ''} ${columnList(missing)} that the model was trained on.`, `Use a CSV with the columns ${columnList(config.columns)}.`, { file: name });
     }
     const U = config.columns.length;
     const C = table.columns.length;

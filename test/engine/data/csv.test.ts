@@ -247,6 +247,17 @@ test('NO_NUMERIC_COLUMN when every column is text', () => {
   assert.match(e.message, /name \(text\), city \(text\)/);
 });
 
+test('column names with a newline, a comma or nothing in them are quoted in messages, which stay one line', () => {
+  // A quoted header cell may hold a line break (fast-check found "D\nate" breaking the message in two).
+  const e = expectError(() => parseCsv(Buffer.from('"D\nate","a,b",x\r\n"#x",y,\r\n'), { file: 'h.csv' }), 'NO_NUMERIC_COLUMN');
+  assert.doesNotMatch(e.toString(), /\n/);
+  assert.match(e.message, /no numeric column: "D\\nate" \(text\), "a,b" \(text\), x \(empty\)\./);
+  const t = parseCsv(Buffer.from('"Cl\nose",Open\n1,2\n3,4\n'), { file: 'n.csv' });
+  assert.deepEqual(t.columns, ['Cl\nose', 'Open'], 'the name itself is kept as written');
+  const u = expectError(() => columnIndex(t, 'High'), 'UNKNOWN_COLUMN');
+  assert.match(u.message, /Numeric columns: "Cl\\nose", Open\./);
+});
+
 test('BAD_CSV for a row with the wrong number of fields and for an unclosed quote', () => {
   const e = expectError(() => parseFixture('bad_field_count.csv'), 'BAD_CSV');
   assert.equal(e.location.line, 3);

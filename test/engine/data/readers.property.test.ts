@@ -105,7 +105,11 @@ test('generated CSVs: read into a consistent table, or an RnnLabError naming the
         expectLocated(e, FILE, bytes);
       }
     }),
-    { numRuns: 600 },
+    {
+      numRuns: 600,
+      // Found by CI: a quoted header cell with a line break ("D\nate") put a newline into the message.
+      examples: [[Buffer.from('"D\nate"\r\n   \r\n#a,b\r\n"#x"\r\n" "\r\n'), { missing: 'error', order: 'auto', dateFormat: 'auto', decimalComma: false }]],
+    },
   );
   assert.ok(read >= 15, `the generator makes readable files too (${read} of 600)`);
 });

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ForecastResult } from '../../../shared/forecast';
 import { READ_KEYS, type FormValues, type PreviewProblem, type PreviewState, type ReadOptions, type RunViewState } from '../../../shared/protocol';
 import type { WorkerAsk } from '../../../shared/workerProtocol';
+import { columnList } from '../../../shared/quote';
 import { FlowBase } from '../../core/flow';
 import { t, WORDS } from '../../core/strings';
 import type { TrainingSessions } from '../../core/training';
@@ -55,7 +56,7 @@ export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
     const session = new WorkerSession(this.workerPath, this.log);
     const readPreview = async (options: Partial<ReadOptions>) => {
       const preview = await session.request({ type: 'preview', file: file.fsPath, fileName, ...options });
-      this.log(`${fileName}: ${preview.totalRows} rows, numeric columns ${preview.columns.join(', ')}; order ${preview.order.detected}${preview.order.reversed ? ' (reversed to oldest first)' : ''}`);
+      this.log(`${fileName}: ${preview.totalRows} rows, numeric columns ${columnList(preview.columns)}; order ${preview.order.detected}${preview.order.reversed ? ' (reversed to oldest first)' : ''}`);
       return preview;
     };
     const failed = (e: unknown): PreviewState => {

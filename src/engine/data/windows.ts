@@ -19,7 +19,7 @@ import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { Rng } from '../random';
 import type { CsvTable } from './csv';
 import { columnIndex, describeIgnored } from './csv';
-import { columnList } from './text';
+import { columnLabel, columnList } from './text';
 import { MinMaxScaler } from './scaler';
 
 export interface WindowRange {
@@ -315,7 +315,7 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
   if (fIdx.length === 0) throw badOption(text`${opt('features')} is empty.`, `List at least one of: ${columnList(table.columns)}.`, { option: 'features' });
   const dup = fIdx.find((c, i) => fIdx.indexOf(c) !== i);
-  if (dup !== undefined) throw badOption(text`${opt('features')} lists ${table.columns[dup]} twice.`, 'List each feature column once.', { option: 'features' });
+  if (dup !== undefined) throw badOption(text`${opt('features')} lists ${columnLabel(table.columns[dup])} twice.`, 'List each feature column once.', { option: 'features' });
   const used = fIdx.includes(tIdx) ? fIdx.slice() : [...fIdx, tIdx];
   const U = used.length;
   const C = table.columns.length;

@@ -120,6 +120,21 @@ for (;;) {
 }
 `;
 
+/** A product's arguments, as gemm takes them. */
+export interface Product {
+  c: number;
+  ldc: number;
+  a: number;
+  sAi: number;
+  sAk: number;
+  b: number;
+  ldb: number;
+  M: number;
+  K: number;
+  N: number;
+  accumulate: boolean;
+}
+
 /** One part of a split operation: its arguments, in the order the kernel export takes them. */
 interface Part {
   ints: number[];
@@ -279,6 +294,45 @@ export class GemmPool {
       }
     }
     this.split(OP_GEMM, parts, ({ ints: x }) => k.gemm(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10] !== 0));
+  }
+
+  /**
+   * Independent products at once (an LSTM's weight gradients, x's and h's, over every row): the
+   * largest is cut by 8-column groups, the helpers taking its last columns and this thread the
+   * rest of it and every other product, so that the threads' multiply-adds about balance — not
+   * one product after another, each split alone or (below MIN_PARALLEL_MACS) not at all. Each
+   * product's result is the same bits as its gemm alone: whole 8-column groups, the same kernel.
+   * Products that would go native go one by one through gemm.
+   */
+  gemms(products: readonly Product[]): void {
+    const macsOf = (p: Product) => p.M * p.K * p.N;
+    const total = products.reduce((t, p) => t + macsOf(p), 0);
+    const native = this.native !== null && products.some((p) => nativeThreads(p.M, p.K, p.N, p.sAi === 1 && p.sAk === p.M && p.M > 1, this.threadCount) > 0);
+    const T = this.threadCount;
+    const big = products.reduce((b, p, i) => (macsOf(p) > macsOf(products[b]) ? i : b), 0);
+    const L = products[big];
+    const groups = L ? Math.ceil(L.N / 8) : 0;
+    // 8-column groups of the largest product for each helper: a thread's share of all the work.
+    const share = L ? Math.min(Math.floor(groups / T), Math.round(total / T / (L.M * L.K * 8))) : 0;
+    if (T < 2 || native || total < MIN_PARALLEL_MACS || share < 1) {
+      for (const p of products) this.gemm(p.c, p.ldc, p.a, p.sAi, p.sAk, p.b, p.ldb, p.M, p.K, p.N, p.accumulate);
+      return;
+    }
+    const k = this.km.k;
+    const cols = (j0: number, j1: number): Part => ({ ints: [L.c + j0 * 4, L.ldc, L.a, L.sAi, L.sAk, L.b + j0 * 4, L.ldb, L.M, L.K, j1 - j0, L.accumulate ? 1 : 0], floats: [] });
+    const mineEnd = (groups - (T - 1) * share) * 8; // this thread: columns [0, mineEnd) of the largest
+    const mine = cols(0, Math.min(L.N, mineEnd));
+    const parts: Part[] = [mine];
+    for (let h = T - 2; h >= 0; h--) parts.push(cols(Math.min(L.N, (groups - (h + 1) * share) * 8), Math.min(L.N, (groups - h * share) * 8)));
+    const gemmPart = (x: number[]) => k.gemm(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10] !== 0);
+    this.split(OP_GEMM, parts, (part) => {
+      if (part !== mine) return gemmPart(part.ints);
+      for (let i = 0; i < products.length; i++) {
+        const p = products[i];
+        if (i !== big) k.gemm(p.c, p.ldc, p.a, p.sAi, p.sAk, p.b, p.ldb, p.M, p.K, p.N, p.accumulate);
+      }
+      if (mine.ints[9] > 0) gemmPart(mine.ints);
+    });
   }
 
   /** The kernel's Adam over n parameters; above MIN_PARALLEL_ELEMS, a run of it on each thread. */

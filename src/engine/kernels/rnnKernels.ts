@@ -151,9 +151,20 @@ export function lstmBackwardRun(N: number, I: number, H: number, batchSizes: Arr
   const B = batchSizes[0];
   const km = kernels();
   const bs = km.put(batchSizes, true);
-  const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H), tmpT = km.scratch(Math.max(I, H) * G);
-  gemmPool().lstmLoop(true, [N, H, batchSizes.length, bs, f.whh, f.c0, f.gates, f.cs, f.tcs, g.dhs, g.dhn, g.dcn, dgates, dhState, dcState, g.dh0, g.dc0], B, N * H * G);
-  km.k.lstmWeightGrads(N, I, H, f.x, f.wih, f.hprev, dgates, g.dx, g.dwih, g.dwhh, g.db, tmpT);
+  const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H);
+  const dwihT = km.scratch(I * G), dwhhT = km.scratch(H * G);
+  const pool = gemmPool();
+  pool.lstmLoop(true, [N, H, batchSizes.length, bs, f.whh, f.c0, f.gates, f.cs, f.tcs, g.dhs, g.dhn, g.dcn, dgates, dhState, dcState, g.dh0, g.dc0], B, N * H * G);
+  // The weight gradients over every row, dWᵀ = inputᵀ · dgates, both at once (at ETTh1's size, 5.5
+  // and 25 M multiply-adds: the first too small to split alone), then back to [4H, ·].
+  pool.gemms([
+    { c: dwihT, ldc: G, a: f.x, sAi: 1, sAk: I, b: dgates, ldb: G, M: I, K: N, N: G, accumulate: false },
+    { c: dwhhT, ldc: G, a: f.hprev, sAi: 1, sAk: H, b: dgates, ldb: G, M: H, K: N, N: G, accumulate: false },
+  ]);
+  km.k.transpose(g.dwih, dwihT, I, G);
+  km.k.transpose(g.dwhh, dwhhT, H, G);
+  km.k.colSum(g.db, dgates, N, G, false);
+  if (g.dx !== 0) pool.gemm(g.dx, I, dgates, G, 1, f.wih, I, N, G, I, false); // [N, I]
 }
 
 /** Output: [hs; hn; cn] [N+2B, H], or hn [B, H] when finalOnly. Fills the stash when one is given. */

@@ -29,7 +29,6 @@ export interface KernelExports {
   lstmPrepare(...args: number[]): void;
   lstmSteps(...args: number[]): void;
   lstmBackSteps(...args: number[]): void;
-  lstmWeightGrads(...args: number[]): void;
   gruForward(...args: (number | boolean)[]): void;
   gruBackward(...args: (number | boolean)[]): void;
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, weightDecay: number): void;

@@ -69,6 +69,44 @@ test('split GEMM equals one-thread GEMM for 1–4 threads, split by columns and 
   assert.deepEqual(pools.map((p) => p.helpersRunning), [0, 1, 2, 3]);
 });
 
+test('gemms: products at once give each product\'s one-thread bits, for 1–4 threads, and share the work', () => {
+  // ETTh1's weight gradients (Aᵀ·B, 7 and 32 × 6,144 × 128); widths that do not divide by 8, an
+  // accumulating product and three at once; and a largest product outweighed by the rest.
+  const cases: [number, number, number, boolean][][] = [
+    [[7, 6144, 128, false], [32, 6144, 128, false]],
+    [[5, 3000, 130, true], [40, 3000, 203, false], [9, 3000, 64, false]],
+    [[64, 2000, 72, false], [60, 2000, 64, false]],
+  ];
+  for (const shapes of cases) {
+    km.beginScratch();
+    const K = shapes[0][1];
+    const prods = shapes.map(([M, , N, accumulate], n) => ({ M, K, N, accumulate, a: filled(K * M, (i) => Math.sin(0.1 * i + n)), b: filled(K * N, (i) => Math.cos(0.3 * i - n)) }));
+    const start = (i: number) => i % 5;
+    const want = prods.map((p) => {
+      const c = filled(p.M * p.N, start);
+      km.k.gemm(c, p.N, p.a, 1, p.M, p.b, p.N, p.M, K, p.N, p.accumulate);
+      return c;
+    });
+    for (const pool of [...pools, new GemmPool(km, 2)]) {
+      const got = prods.map((p) => filled(p.M * p.N, start));
+      pool.gemms(prods.map((p, i) => ({ c: got[i], ldc: p.N, a: p.a, sAi: 1, sAk: p.M, b: p.b, ldb: p.N, M: p.M, K, N: p.N, accumulate: p.accumulate })));
+      prods.forEach((p, i) => same(want[i], got[i], p.M * p.N, `[${shapes.map((s) => s.join('×'))}] product ${i} threads=${pool.threads}`));
+    }
+  }
+  // Split: a new two-thread pool starts its helper for them, and not for products too small to split.
+  const fresh = new GemmPool(km, 2), small = new GemmPool(km, 2);
+  km.beginScratch();
+  const run = (pool: GemmPool, K: number) => {
+    const a = filled(K * 32, Math.sin), b = filled(K * 128, Math.cos), c = km.scratch(32 * 128), d = km.scratch(32 * 128);
+    pool.gemms([{ c, ldc: 128, a, sAi: 1, sAk: 32, b, ldb: 128, M: 32, K, N: 128, accumulate: false }, { c: d, ldc: 128, a, sAi: 1, sAk: 32, b, ldb: 128, M: 32, K, N: 128, accumulate: false }]);
+  };
+  run(fresh, 2000);
+  run(small, 500);
+  assert.deepEqual([fresh.helpersRunning, small.helpersRunning], [1, 0]);
+  fresh.setThreads(1);
+  small.setThreads(1);
+});
+
 test('split Adam equals one-thread Adam for 1–4 threads', () => {
   const n = 1_500_003; // odd: the parts are uneven and the last ends mid-vector
   km.beginScratch();

@@ -1,7 +1,7 @@
 // Entry point of the SIMD kernel module. Every kernel works on raw pointers into linear memory that
 // the TypeScript side (src/engine/kernels/wasm.ts) lays out; nothing here allocates.
 export { gemm, transpose, colSum, addRowVector } from './gemm';
-export { lstmPrepare, lstmSteps, lstmBackSteps, lstmWeightGrads, gruForward, gruBackward } from './rnn';
+export { lstmPrepare, lstmSteps, lstmBackSteps, gruForward, gruBackward } from './rnn';
 export { adam, sgd, sumSquares, scale } from './optim';
 export { softmaxXent } from './xent';
 

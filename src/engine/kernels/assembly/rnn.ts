@@ -153,9 +153,10 @@ function scaleGatesIFO(p: usize, H: i32): void {
 }
 
 /**
- * Backward, part 1: the time loop over sequences [b0, b0 + w) (parts run on several threads, as
- * in lstmSteps). Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dgates [N,4H]
+ * Backward: the time loop over sequences [b0, b0 + w) (parts run on several threads, as in
+ * lstmSteps). Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dgates [N,4H]
  * (pre-activation gate gradients), dh0/dc0 [B,H]; dhState and dcState [B,H] are its working rows.
+ * The weight gradients from dgates are the host's (lstmBackwardRun in kernels/rnnKernels.ts).
  */
 export function lstmBackSteps(
   N: i32, H: i32, T: i32, bs: usize, whh: usize, c0: usize,
@@ -227,27 +228,6 @@ export function lstmBackSteps(
   const rows = partRows(bsAt(bs, 0), b0, w);
   copy(fp(dh0, b0 * H), fp(dhState, b0 * H), rows * H);
   copy(fp(dc0, b0 * H), fp(dcState, b0 * H), rows * H);
-}
-
-/**
- * Backward, part 2: outputs dx [N,I] (skipped when dx == 0), dwih [4H,I], dwhh [4H,H], db [4H] (the
- * gradient of b_ih and of b_hh alike) from dgates. scratch: max(I,H)·4H floats.
- */
-export function lstmWeightGrads(
-  N: i32, I: i32, H: i32, x: usize, wih: usize, hprev: usize, dgates: usize,
-  dx: usize, dwih: usize, dwhh: usize, db: usize, scratch: usize,
-): void {
-  const G = 4 * H;
-  const tmpT = scratch; // [max(I,H), 4H]
-  // Weight gradients, one GEMM each over all rows: dWᵀ = inputᵀ · dgates, then back to [4H, ·].
-  // These and dx go to the host's GEMM (every core when large: at ETTh1's size, batch 256 of 24
-  // steps at hidden 32, dW_hh is 25 M multiply-adds, 9% of the epoch on one thread).
-  pgemm(tmpT, G, x, 1, I, dgates, G, I, N, G, false);      // [I, 4H]
-  transpose(dwih, tmpT, I, G);
-  pgemm(tmpT, G, hprev, 1, H, dgates, G, H, N, G, false);  // [H, 4H]
-  transpose(dwhh, tmpT, H, G);
-  colSum(db, dgates, N, G, false);
-  if (dx != 0) pgemm(dx, I, dgates, G, 1, wih, I, N, G, I, false); // [N, I]
 }
 
 // ---------------------------------------------------------------------------------------------

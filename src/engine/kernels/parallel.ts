@@ -109,7 +109,7 @@ for (;;) {
       case ${OP_GEMM}: k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10] !== 0); break;
       case ${OP_ADAM}: k.adam(a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]); break;
       case ${OP_XENT}: k.softmaxXent(a[0], a[1], a[2], a[3], a[4], a[5], f[0]); break;
-      case ${OP_LSTM_STEPS}: k.lstmSteps(...a.subarray(0, 15)); break;
+      case ${OP_LSTM_STEPS}: k.lstmSteps(...a.subarray(0, 16)); break;
       case ${OP_LSTM_BACK_STEPS}: k.lstmBackSteps(...a.subarray(0, 19)); break;
     }
   } catch {
@@ -297,7 +297,7 @@ export class GemmPool {
   }
 
   /**
-   * Independent products at once (an LSTM's weight gradients, x's and h's, over every row): the
+   * Independent products at once (a GRU's weight gradients, x's and h's, over every row): the
    * largest is cut by 8-column groups, the helpers taking its last columns and this thread the
    * rest of it and every other product, so that the threads' multiply-adds about balance — not
    * one product after another, each split alone or (below MIN_PARALLEL_MACS) not at all. Each

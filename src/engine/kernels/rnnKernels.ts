@@ -62,10 +62,7 @@ function output(backend: KernelBackend, shape: number[], ptr: number): TensorInf
 
 /** `n` zeroed floats of scratch (valid until the next beginScratch). */
 export function zeros(n: number): number {
-  const km = kernels();
-  const p = km.scratch(n);
-  km.f32(p, n).fill(0);
-  return p;
+  return kernels().zeros(n);
 }
 
 function sum(a: number[]): number {
@@ -87,7 +84,7 @@ function parts(sizes: Record<string, number>): Record<string, number> & { total:
 
 function lstmStashLayout(N: number, I: number, H: number, B: number) {
   const G = 4 * H;
-  return parts({ x: N * I, wih: G * I, whh: G * H, c0: B * H, gates: N * G, cs: N * H, tcs: N * H, hprev: N * H });
+  return parts({ xh: N * (I + 1 + H), wih: G * I, whh: G * H, c0: B * H, gates: N * G, cs: N * H, tcs: N * H });
 }
 
 function gruStashLayout(N: number, I: number, H: number) {
@@ -100,6 +97,7 @@ function gruStashLayout(N: number, I: number, H: number) {
 
 /** Where an LSTM layer's forward pass reads and writes in kernel memory (byte pointers). */
 export interface LstmForwardBuffers {
+  /** [N, I]: the input, read by the forward pass only (it lays it out into xh). */
   x: number;
   wih: number;
   whh: number;
@@ -107,11 +105,14 @@ export interface LstmForwardBuffers {
   bhh: number;
   h0: number;
   c0: number;
-  /** [N, 4H], [N, H], [N, H], [N, H]: kept for the backward pass. */
+  /**
+   * [N, I+1+H], row n = [x_n | 1 | the h row n starts from] (assembly lstmPrepare), and [N, 4H],
+   * [N, H], [N, H]: kept for the backward pass.
+   */
+  xh: number;
   gates: number;
   cs: number;
   tcs: number;
-  hprev: number;
   /** Outputs: [N, H] per step, [B, H] and [B, H] at each sequence's end. */
   hs: number;
   hn: number;
@@ -140,30 +141,30 @@ export function lstmForwardRun(N: number, I: number, H: number, batchSizes: Arra
   const km = kernels();
   const bs = km.put(batchSizes, true);
   const whhT = km.scratch(H * G), scratch = km.scratch((I + 1) * G);
-  km.k.lstmPrepare(N, I, H, b.x, b.wih, b.whh, b.bih, b.bhh, b.gates, whhT, scratch);
+  km.k.lstmPrepare(N, I, H, b.x, b.xh, b.wih, b.whh, b.bih, b.bhh, b.gates, whhT, scratch);
   // The time loop, its sequences cut across the pool's threads when large.
-  gemmPool().lstmLoop(false, [H, batchSizes.length, bs, whhT, b.h0, b.c0, b.gates, b.cs, b.tcs, b.hprev, b.hs, b.hn, b.cn], batchSizes[0], N * H * G);
+  gemmPool().lstmLoop(false, [I, H, batchSizes.length, bs, whhT, b.h0, b.c0, b.gates, b.cs, b.tcs, b.xh, b.hs, b.hn, b.cn], batchSizes[0], N * H * G);
 }
 
 /** An LSTM layer's backward pass on kernel memory, from what its forward pass left in `f`; inside the caller's scratch. */
-export function lstmBackwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, f: LstmForwardBuffers, g: LstmBackwardBuffers): void {
+export function lstmBackwardRun(N: number, I: number, H: number, batchSizes: ArrayLike<number>, f: Omit<LstmForwardBuffers, 'x' | 'bih' | 'bhh' | 'h0' | 'hs' | 'hn' | 'cn'>, g: LstmBackwardBuffers): void {
   const G = 4 * H;
+  const S = I + 1 + H;
   const B = batchSizes[0];
   const km = kernels();
   const bs = km.put(batchSizes, true);
   const dgates = km.scratch(N * G), dhState = km.scratch(B * H), dcState = km.scratch(B * H);
-  const dwihT = km.scratch(I * G), dwhhT = km.scratch(H * G);
+  const dwT = km.scratch(S * G);
   const pool = gemmPool();
   pool.lstmLoop(true, [N, H, batchSizes.length, bs, f.whh, f.c0, f.gates, f.cs, f.tcs, g.dhs, g.dhn, g.dcn, dgates, dhState, dcState, g.dh0, g.dc0], B, N * H * G);
-  // The weight gradients over every row, dWᵀ = inputᵀ · dgates, both at once (at ETTh1's size, 5.5
-  // and 25 M multiply-adds: the first too small to split alone), then back to [4H, ·].
-  pool.gemms([
-    { c: dwihT, ldc: G, a: f.x, sAi: 1, sAk: I, b: dgates, ldb: G, M: I, K: N, N: G, accumulate: false },
-    { c: dwhhT, ldc: G, a: f.hprev, sAi: 1, sAk: H, b: dgates, ldb: G, M: H, K: N, N: G, accumulate: false },
-  ]);
-  km.k.transpose(g.dwih, dwihT, I, G);
-  km.k.transpose(g.dwhh, dwhhT, H, G);
-  km.k.colSum(g.db, dgates, N, G, false);
+  // Every weight gradient over every row in one product, xhᵀ · dgates [I+1+H, 4H]: its rows are
+  // dW_ihᵀ, db (the sum of dgates' rows, from xh's column of ones) and dW_hhᵀ. One product of
+  // I+1+H rows keeps the 4-row micro-kernel's blocks full where two of I and H rows, and a
+  // column sum, each left part of one idle (lab 11-4: 16 rows, against 8 and 12 for 5 and 10).
+  pool.gemm(dwT, G, f.xh, 1, S, dgates, G, S, N, G, false);
+  km.k.transpose(g.dwih, dwT, I, G);
+  km.k.copy(g.db, dwT + I * G * 4, G);
+  km.k.transpose(g.dwhh, dwT + (I + 1) * G * 4, H, G);
   if (g.dx !== 0) pool.gemm(g.dx, I, dgates, G, 1, f.wih, I, N, G, I, false); // [N, I]
 }
 
@@ -180,14 +181,14 @@ function lstmForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[]
   km.beginScratch();
   const base = stash ? km.stashPtr(stash) : km.scratch(L.total);
   const at = (part: number) => base + part * 4;
-  copyIn(backend, x, at(L.x), N * I);
+  const px = km.put(peek(backend, x));
   copyIn(backend, wih, at(L.wih), G * I);
   copyIn(backend, whh, at(L.whh), G * H);
   copyIn(backend, c0, at(L.c0), B * H);
   const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
   const out = km.scratch((N + 2 * B) * H); // hs, hn, cn back to back
   const hs = out, hn = out + N * H * 4, cn = hn + B * H * 4;
-  lstmForwardRun(N, I, H, batchSizes, { x: at(L.x), wih: at(L.wih), whh: at(L.whh), bih: pbih, bhh: pbhh, h0: ph0, c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs), hprev: at(L.hprev), hs, hn, cn });
+  lstmForwardRun(N, I, H, batchSizes, { x: px, xh: at(L.xh), wih: at(L.wih), whh: at(L.whh), bih: pbih, bhh: pbhh, h0: ph0, c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs), hs, hn, cn });
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + 2 * B, H], out)];
 }
 
@@ -217,8 +218,8 @@ function lstmBackwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[
   const dx = inputGrad ? km.scratch(N * I) : zeros(N * I);
   const dwih = km.scratch(G * I), dwhh = km.scratch(G * H), db = km.scratch(G);
   const dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
-  // The backward pass reads no biases, h0 or outputs.
-  const f = { x: at(L.x), wih: at(L.wih), whh: at(L.whh), bih: 0, bhh: 0, h0: 0, c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs), hprev: at(L.hprev), hs: 0, hn: 0, cn: 0 };
+  // The backward pass reads no input (xh has it), biases, h0 or outputs.
+  const f = { xh: at(L.xh), wih: at(L.wih), whh: at(L.whh), c0: at(L.c0), gates: at(L.gates), cs: at(L.cs), tcs: at(L.tcs) };
   lstmBackwardRun(N, I, H, batchSizes, f, { dhs: pdhs, dhn: pdhn, dcn: pdcn, dx: inputGrad ? dx : 0, dwih, dwhh, db, dh0, dc0 });
   return [
     output(backend, [N, I], dx),
@@ -287,14 +288,17 @@ export function gruBackwardRun(N: number, I: number, H: number, batchSizes: Arra
   const km = kernels();
   const bs = km.put(batchSizes, true);
   const scratch = km.scratch(2 * N * G + B * H + Math.max(I, H) * G);
+  const dwihT = km.scratch(I * G), dwhhT = km.scratch(H * G);
   km.k.gruBackward(N, I, H, batchSizes.length, bs, f.x, f.wih, f.whh, f.gates, f.ghn, f.hprev, g.dhs, g.dhn, g.dx, g.dwih, g.dwhh, g.dbih, g.dbhh, g.dh0, scratch, false);
-  // The products over all rows, on the GEMM pool: dWᵀ = inputᵀ·dgates, then back to [3H, ·].
-  const dgx = scratch, dgh = scratch + N * G * 4, tmpT = scratch + (2 * N * G + B * H) * 4;
+  // The products over all rows, both at once on the GEMM pool: dWᵀ = inputᵀ·dgates, then back to [3H, ·].
+  const dgx = scratch, dgh = scratch + N * G * 4;
   const pool = gemmPool();
-  pool.gemm(tmpT, G, f.x, 1, I, dgx, G, I, N, G, false); // [I, 3H]
-  km.k.transpose(g.dwih, tmpT, I, G);
-  pool.gemm(tmpT, G, f.hprev, 1, H, dgh, G, H, N, G, false); // [H, 3H]
-  km.k.transpose(g.dwhh, tmpT, H, G);
+  pool.gemms([
+    { c: dwihT, ldc: G, a: f.x, sAi: 1, sAk: I, b: dgx, ldb: G, M: I, K: N, N: G, accumulate: false }, // [I, 3H]
+    { c: dwhhT, ldc: G, a: f.hprev, sAi: 1, sAk: H, b: dgh, ldb: G, M: H, K: N, N: G, accumulate: false }, // [H, 3H]
+  ]);
+  km.k.transpose(g.dwih, dwihT, I, G);
+  km.k.transpose(g.dwhh, dwhhT, H, G);
   km.k.colSum(g.dbih, dgx, N, G, false);
   km.k.colSum(g.dbhh, dgh, N, G, false);
   if (g.dx) pool.gemm(g.dx, I, dgx, G, 1, f.wih, I, N, G, I, false); // [N, I]

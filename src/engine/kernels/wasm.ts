@@ -26,6 +26,8 @@ export interface KernelExports {
   transpose(dst: number, src: number, rows: number, cols: number): void;
   colSum(out: number, x: number, rows: number, cols: number, accumulate: boolean): void;
   addRowVector(y: number, bias: number, rows: number, cols: number): void;
+  zero(dst: number, n: number): void;
+  copy(dst: number, src: number, n: number): void;
   lstmPrepare(...args: number[]): void;
   lstmSteps(...args: number[]): void;
   lstmBackSteps(...args: number[]): void;
@@ -35,6 +37,8 @@ export interface KernelExports {
   sgd(p: number, g: number, n: number, lr: number, weightDecay: number): void;
   sumSquares(g: number, n: number): number;
   scale(g: number, n: number, s: number): void;
+  denseMseForward(x: number, w: number, b: number, y: number, B: number, H: number, O: number, diff: number): number;
+  denseMseBackward(diff: number, x: number, w: number, B: number, H: number, O: number, scale: number, dx: number, dw: number, db: number, dy: number): void;
   softmaxXent(logits: number, labels: number, N: number, V: number, losses: number, dlogits: number, scale: number): void;
 }
 
@@ -132,6 +136,13 @@ export class KernelModule {
     return ptr;
   }
 
+  /** `n` zeroed floats of scratch (valid until the next beginScratch). */
+  zeros(n: number): number {
+    const ptr = this.scratch(n);
+    this.k.zero(ptr, n);
+    return ptr;
+  }
+
   /** Copy `src` into fresh scratch and return its pointer. */
   put(src: ArrayLike<number> & { length: number }, asInt = false): number {
     const ptr = this.scratch(src.length);
@@ -159,7 +170,7 @@ export class KernelModule {
       this.persistentTop += bytes;
       this.ensure(this.persistentTop + SLACK);
     }
-    if (zero) this.f32(ptr, length).fill(0);
+    if (zero) this.k.zero(ptr, length);
     return { ptr, length };
   }
 
@@ -226,6 +237,25 @@ export class KernelModule {
   /** A Float32Array view; make it after the call's allocations (growth detaches views). */
   f32(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A copy of `n` floats at `ptr` in plain memory (TypedArray.slice of shared memory is ~4× slower). */
+  read(ptr: number, n: number): Float32Array {
+    const out = new Float32Array(n);
+    out.set(this.f32(ptr, n));
+    return out;
+  }
+
+  /** A Float64Array view of `n` float64s at `ptr` (8-byte aligned: scratch and blocks are); made as f32's. */
+  f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A copy of `n` float64s at `ptr` in plain memory. */
+  readF64(ptr: number, n: number): Float64Array {
+    const out = new Float64Array(n);
+    out.set(this.f64(ptr, n));
+    return out;
   }
 
   get sharedMemory(): WebAssembly.Memory {

@@ -11,7 +11,7 @@
  */
 import { kernels } from '../kernels/wasm';
 import { zeros, lstmBackwardRun, lstmForwardRun } from '../kernels/rnnKernels';
-import { denseMseBackward, denseMseForward } from '../nn/losses';
+import { denseMseBackwardAt, denseMseForwardAt } from '../nn/losses';
 import type { FlatParameters } from '../train/optimizers';
 import type { Forecaster } from './forecaster';
 
@@ -43,26 +43,24 @@ export function forecasterDirectStep(model: Forecaster, x: Float32Array, y: Floa
     bhh: p('bias_hh_l0'),
     h0: zeros(B * H),
     c0: zeros(B * H),
+    xh: km.scratch(N * (I + 1 + H)),
     gates: km.scratch(N * G),
     cs: km.scratch(N * H),
     tcs: km.scratch(N * H),
-    hprev: km.scratch(N * H),
     hs: km.scratch(N * H),
     hn: km.scratch(B * H), // [B, H]: the head's input
     cn: km.scratch(B * H),
   };
-  // The backward pass's buffers, before any view of kernel memory is taken (growth detaches views).
   const dhn = zeros(B * H), dhs = zeros(N * H), dcn = zeros(B * H), dh0 = km.scratch(B * H), dc0 = km.scratch(B * H);
+  const py = km.put(y), diff = km.scratch(2 * B), dw = km.scratch(2 * H), db = km.scratch(2), dy = km.scratch(B);
   lstmForwardRun(N, I, H, batchSizes, f);
 
   const { weight, bias } = model.fc;
-  const xv = km.f32(f.hn, B * H).slice();
-  const wv = km.f32(flat.param(weight), H).slice();
-  const { diff, sse } = denseMseForward(xv, wv, km.f32(flat.param(bias), 1), y, B, H, 1);
+  const sse = denseMseForwardAt(f.hn, flat.param(weight), flat.param(bias), py, B, H, 1, diff);
   const value = Math.fround(sse / B);
-  const { dw, db } = denseMseBackward(diff, xv, wv, B, H, 1, 2 / B, km.f32(dhn, B * H));
-  km.f32(flat.grad(weight), H).set(dw);
-  km.f32(flat.grad(bias), 1).set(db);
+  denseMseBackwardAt(diff, f.hn, flat.param(weight), B, H, 1, 2 / B, dhn, dw, db, dy);
+  km.f32(flat.grad(weight), H).set(km.f64(dw, H));
+  km.f32(flat.grad(bias), 1).set(km.f64(db, 1));
 
   lstmBackwardRun(N, I, H, batchSizes, f, { dhs, dhn, dcn, dx: 0, dwih: g('weight_ih_l0'), dwhh: g('weight_hh_l0'), db: g('bias_ih_l0'), dh0, dc0 });
   // One gradient for both biases, as the tfjs op gives it (they are summed in every gate).

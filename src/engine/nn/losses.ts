@@ -3,47 +3,29 @@
  *   loss = mean((x·Wᵀ + b − y)²)   x [B, H], W [O, H], b [O], y [B, O]
  * The forecaster's head and loss are ~20 tiny tfjs ops (matmul, bias, reshape, difference, mean
  * and their gradients) around a product of a few thousand multiply-adds; at tfjs's per-op cost
- * they took longer than the LSTM's backward pass. Computed here in float64 and returned as float32.
+ * they took longer than the LSTM's backward pass. Computed in the kernel module (assembly/head.ts) in
+ * float64, and returned as float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { peek } from '../kernels/tensorIO';
+import { kernels } from '../kernels/wasm';
 
-/** The head's outputs minus y, [B, O] in float64, and their sum of squares (the loss's numerator). */
-export function denseMseForward(xv: Float32Array, wv: Float32Array, bv: Float32Array, yv: Float32Array, B: number, H: number, O: number): { diff: Float64Array; sse: number } {
-  const diff = new Float64Array(B * O);
-  let sse = 0;
-  for (let r = 0; r < B; r++) {
-    for (let o = 0; o < O; o++) {
-      let s = bv[o];
-      for (let h = 0; h < H; h++) s += xv[r * H + h] * wv[o * H + h];
-      const d = s - yv[r * O + o];
-      diff[r * O + o] = d;
-      sse += d * d;
-    }
-  }
-  return { diff, sse };
+/**
+ * The head's forward pass on kernel memory (byte pointers; x [B, H], W [O, H], b [O], y [B, O]
+ * float32): writes the outputs minus y, [B, O] float64, at `diff` (B·O·2 floats) and returns their
+ * sum of squares, the loss's numerator (assembly/head.ts).
+ */
+export function denseMseForwardAt(x: number, w: number, b: number, y: number, B: number, H: number, O: number, diff: number): number {
+  return kernels().k.denseMseForward(x, w, b, y, B, H, O, diff);
 }
 
 /**
- * The gradients of scale·Σ diff² / 2 (scale = 2/n · dy): dx [B, H] into `dx` (zero-filled by the
- * caller), and dW [O, H], db [O], dy [B, O] (the labels'), returned.
+ * The gradients of scale·Σ diff² / 2 (scale = 2/n · dy) on kernel memory: dx [B, H] += the input's
+ * (float32; the caller zero-fills it), and dW [O, H], db [O] (float64: O·H·2 and O·2 floats) and
+ * dy [B, O] (the labels', float32) written.
  */
-export function denseMseBackward(diff: Float64Array, xv: Float32Array, wv: Float32Array, B: number, H: number, O: number, scale: number, dx: Float32Array): { dw: Float64Array; db: Float64Array; dyv: Float32Array } {
-  const dw = new Float64Array(O * H);
-  const db = new Float64Array(O);
-  const dyv = new Float32Array(B * O);
-  for (let r = 0; r < B; r++) {
-    for (let o = 0; o < O; o++) {
-      const g = diff[r * O + o] * scale;
-      dyv[r * O + o] = -g;
-      db[o] += g;
-      for (let h = 0; h < H; h++) {
-        dx[r * H + h] += g * wv[o * H + h];
-        dw[o * H + h] += g * xv[r * H + h];
-      }
-    }
-  }
-  return { dw, db, dyv };
+export function denseMseBackwardAt(diff: number, x: number, w: number, B: number, H: number, O: number, scale: number, dx: number, dw: number, db: number, dy: number): void {
+  kernels().k.denseMseBackward(diff, x, w, B, H, O, scale, dx, dw, db, dy);
 }
 
 export function denseMse(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, y: tf.Tensor): tf.Scalar {
@@ -55,17 +37,29 @@ export function denseMse(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, y: tf
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, wt, bt, yt] = args as tf.Tensor[];
     const backend = tf.backend();
-    // Copies: peek's views alias backend memory that the next tfjs op may reuse.
-    const xv = peek(backend, xt).slice();
-    const wv = peek(backend, wt).slice();
-    const { diff, sse } = denseMseForward(xv, wv, peek(backend, bt), peek(backend, yt), B, H, O);
+    const km = kernels();
+    km.beginScratch();
+    const px = km.put(peek(backend, xt)), pw = km.put(peek(backend, wt)), pb = km.put(peek(backend, bt)), py = km.put(peek(backend, yt));
+    const pdiff = km.scratch(2 * B * O);
+    const sse = denseMseForwardAt(px, pw, pb, py, B, H, O, pdiff);
+    // Copies for the backward pass: scratch is the next kernel call's.
+    const xv = km.read(px, B * H), wv = km.read(pw, O * H), diff = km.readF64(pdiff, B * O);
     const n = B * O;
     return {
       value: tf.scalar(sse / n),
       gradFunc: (dy: tf.Tensor) => {
-        const dx = new Float32Array(B * H);
-        const { dw, db, dyv } = denseMseBackward(diff, xv, wv, B, H, O, (2 / n) * dy.dataSync()[0], dx);
-        return [tf.tensor(dx, [B, H]), tf.tensor(Float32Array.from(dw), [O, H]), tf.tensor(Float32Array.from(db), [O]), tf.tensor(dyv, y.shape)];
+        const scale = (2 / n) * dy.dataSync()[0];
+        km.beginScratch();
+        const bx = km.put(xv), bw = km.put(wv), bdiff = km.scratch(2 * B * O);
+        const dx = km.zeros(B * H), dw = km.scratch(2 * O * H), db = km.scratch(2 * O), dyv = km.scratch(B * O);
+        km.f64(bdiff, B * O).set(diff);
+        denseMseBackwardAt(bdiff, bx, bw, B, H, O, scale, dx, dw, db, dyv);
+        return [
+          tf.tensor(km.read(dx, B * H), [B, H]),
+          tf.tensor(Float32Array.from(km.f64(dw, O * H)), [O, H]),
+          tf.tensor(Float32Array.from(km.f64(db, O)), [O]),
+          tf.tensor(km.read(dyv, B * O), y.shape),
+        ];
       },
     };
   });

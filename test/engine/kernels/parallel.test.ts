@@ -42,14 +42,24 @@ test('cuts: contiguous, as equal as possible, never empty', () => {
 
 test('split GEMM equals one-thread GEMM for 1–4 threads, split by columns and by rows, accumulating or not', () => {
   // [64, 300, 610]: by columns, 610 = 76 groups of 8 and 2 columns. [701, 200, 96]: by rows, 701 rows.
-  // [40, 520, 2100]: by columns, K past the 256-deep passes.
-  for (const [M, K, N] of [[64, 300, 610], [701, 200, 96], [40, 520, 2100]]) {
+  // [40, 520, 2100]: by columns, K past the 256-deep passes. [300, 1100, 40] by rows and
+  // [60, 2200, 64] by columns: a narrow B and a long K, summed in 64-deep passes (assembly/gemm.ts).
+  for (const [M, K, N] of [[64, 300, 610], [701, 200, 96], [40, 520, 2100], [300, 1100, 40], [60, 2200, 64]]) {
     km.beginScratch();
     const a = filled(M * K, (i) => Math.sin(i)), b = filled(K * N, (i) => Math.cos(0.3 * i));
     const c1 = filled(M * N, (i) => i % 7);
     const cs = pools.map(() => filled(M * N, (i) => i % 7));
     for (const acc of [false, true]) {
+      const before = km.read(c1, M * N);
       km.k.gemm(c1, N, a, K, 1, b, N, M, K, N, acc);
+      // The one-thread product itself, against float64 sums, at a few elements.
+      const av = km.f32(a, M * K), bv = km.f32(b, K * N), cv = km.f32(c1, M * N);
+      for (const e of [0, 1, (M * N) >> 1, M * N - 1]) {
+        const i = Math.floor(e / N), j = e % N;
+        let ref = acc ? before[e] : 0;
+        for (let k = 0; k < K; k++) ref += av[i * K + k] * bv[k * N + j];
+        assert.ok(Math.abs(cv[e] - ref) <= 1e-4 * Math.max(1, Math.abs(ref)), `[${M},${K}]x[${K},${N}] element ${e}: ${cv[e]} vs ${ref}`);
+      }
       pools.forEach((pool, t) => {
         pool.gemm(cs[t], N, a, K, 1, b, N, M, K, N, acc);
         same(c1, cs[t], M * N, `[${M},${K}]x[${K},${N}] accumulate=${acc} threads=${THREADS[t]}`);

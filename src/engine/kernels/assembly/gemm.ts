@@ -31,6 +31,17 @@ export function fp(p: usize, i: i32): usize {
 const PANEL: i32 = 128;
 /** Depth per pass: with K = 5,431 (a gradient through the output projection) one panel would be 2.8 MB. */
 const DEPTH: i32 = 256;
+/**
+ * Depth per pass of a product with a narrow B and a long inner side (a weight gradient xᵀ·dy over
+ * every row: lab 11-4's 16 × 3,535 × 40): each row block reads the same depth × width of B, which
+ * at this depth stays in L1 (10 KB there, against 40 KB at DEPTH); C is read and written once more
+ * per pass. Measured on that product: 119–158 µs against 172–186. Chosen by K and B's leading
+ * dimension, which a split into parts by rows or by columns leaves as they are, so every part
+ * sums in the passes one thread would (kernels/parallel.ts: bit for bit).
+ */
+const SHALLOW_DEPTH: i32 = 64;
+const SHALLOW_MAX_LDB: i32 = 64;
+const SHALLOW_MIN_K: i32 = 1024;
 
 export function gemm(
   c: usize, ldc: i32,
@@ -39,8 +50,9 @@ export function gemm(
   M: i32, K: i32, N: i32,
   accumulate: bool,
 ): void {
-  for (let k0 = 0; k0 < K; k0 += DEPTH) {
-    const depth = K - k0 < DEPTH ? K - k0 : DEPTH;
+  const step = ldb <= SHALLOW_MAX_LDB && K >= SHALLOW_MIN_K ? SHALLOW_DEPTH : DEPTH;
+  for (let k0 = 0; k0 < K; k0 += step) {
+    const depth = K - k0 < step ? K - k0 : step;
     const acc = accumulate || k0 > 0; // later passes add to the partial sums
     const ak = fp(a, k0 * sAk);
     const bk = fp(b, k0 * ldb);
@@ -217,6 +229,11 @@ export function addRowVector(y: usize, bias: usize, rows: i32, cols: i32): void 
     for (; j < C4; j += 4) v128.store(fp(yi, j), f32x4.add(v128.load(fp(yi, j)), v128.load(fp(bias, j))));
     for (; j < cols; j++) store<f32>(fp(yi, j), load<f32>(fp(yi, j)) + load<f32>(fp(bias, j)));
   }
+}
+
+/** dst[0..n) = 0: one memory.fill, where the host's TypedArray.fill on shared memory is ~8× slower. */
+export function zero(dst: usize, n: i32): void {
+  memory.fill(dst, 0, <usize>n << 2);
 }
 
 /** dst[0..n) = src[0..n). */

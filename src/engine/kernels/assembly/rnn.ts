@@ -6,8 +6,8 @@
 //   LSTM  i,f,g,o:  c' = f⊙c + i⊙g,  h' = o⊙tanh(c')
 //   GRU   r,z,n:    n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)),  h' = (1−z)⊙n + z⊙h
 // Weights come in PyTorch's layout (W_ih [G·H, I], W_hh [G·H, H]); the input projection for all
-// steps is one GEMM, each step's recurrent product is one GEMM over the live rows, and each weight
-// gradient is one GEMM over all rows at the end.
+// steps is one GEMM, each step's recurrent product is one GEMM over the live rows, and the weight
+// gradients are GEMMs over all rows at the end (the LSTM's, biases included, one).
 
 import { fp, gemm, transpose, colSum, addRowVector, copy } from './gemm';
 import { sigmoid4, tanh4, sigmoid1, tanh1, tanhTo } from './math';
@@ -30,28 +30,34 @@ function bsAt(bs: usize, t: i32): i32 {
 // LSTM
 
 /**
- * Forward, part 1: the input projection of every step. gates [N,4H] = x·W_ihᵀ + b_ih + b_hh, with
- * the i, f, o columns halved (see lstmSteps); leaves W_hhᵀ [H,4H], halved alike, at `whhT` for the
- * time loop. scratch: I·4H + 4H floats.
+ * Forward, part 1: the input projection of every step. Lays out xh [N, I+1+H], row n = [x_n | 1 |
+ * h_n], where h_n (the h row n starts from) is the time loop's to fill: the 1 folds the biases into
+ * the product, and the weight gradients are one product over xh (see lstmBackSteps). gates [N,4H] =
+ * [x | 1]·[W_ihᵀ; b_ih + b_hh], with the i, f, o columns halved (see lstmSteps); leaves W_hhᵀ
+ * [H,4H], halved alike, at `whhT` for the time loop. scratch: (I + 1)·4H floats.
  */
 export function lstmPrepare(
   N: i32, I: i32, H: i32,
-  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize,
+  x: usize, xh: usize, wih: usize, whh: usize, bih: usize, bhh: usize,
   gates: usize, whhT: usize, scratch: usize,
 ): void {
   const G = 4 * H;
-  const wihT = scratch;            // [I, 4H]
+  const S = I + 1 + H;
+  const wihT = scratch;            // [I + 1, 4H]: W_ihᵀ, then the biases' row
   const bsum = fp(wihT, I * G);    // [4H]  b_ih + b_hh
   transpose(wihT, wih, G, I);
   transpose(whhT, whh, G, H);
   for (let j = 0; j < G; j++) store<f32>(fp(bsum, j), load<f32>(fp(bih, j)) + load<f32>(fp(bhh, j)));
   // i, f, o pre-activations × ½, so one tanh pass serves all four gates
-  for (let k = 0; k < I; k++) scaleGatesIFO(fp(wihT, k * G), H);
+  for (let k = 0; k <= I; k++) scaleGatesIFO(fp(wihT, k * G), H);
   for (let k = 0; k < H; k++) scaleGatesIFO(fp(whhT, k * G), H);
-  scaleGatesIFO(bsum, H);
-  // gates = x · W_ihᵀ + b, all steps at once, on the host's GEMM   // [N, 4H]
-  pgemm(gates, G, x, I, 1, wihT, G, N, I, G, false);
-  addRowVector(gates, bsum, N, G);
+  for (let n = 0; n < N; n++) {
+    copyRow(fp(xh, n * S), fp(x, n * I), I);
+    store<f32>(fp(xh, n * S + I), 1);
+  }
+  // gates = [x | 1] · [W_ihᵀ; b], all steps at once, on the host's GEMM: the bias is the last
+  // term of each sum, so every gate is Σ x·w + b rounded as adding b after the product would.  [N, 4H]
+  pgemm(gates, G, xh, S, 1, wihT, G, N, I + 1, G, false);
 }
 
 /** The live rows of sequences [b0, b0 + w) at a step whose batch size is bt. */
@@ -64,7 +70,7 @@ function partRows(bt: i32, b0: i32, w: i32): i32 {
 /**
  * Forward, part 2: the time loop over sequences [b0, b0 + w) of the batch (the host runs parts on
  * several threads; a row's arithmetic is the same in any part). Outputs: gates (activated
- * i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H], hprev [N,H] (the h each row started from), hs [N,H],
+ * i,f,g,o), cs [N,H], tcs = tanh(cs) [N,H], xh's h columns (the h each row started from), hs [N,H],
  * hn/cn [B,H] at each sequence's last step.
  *
  * Activations run over each step's whole [bt, 4H] block in one vector pass rather than row by row
@@ -73,11 +79,13 @@ function partRows(bt: i32, b0: i32, w: i32): i32 {
  * biases up front (lstmPrepare). The per-row loop then maps t → ½ + ½t for i, f, o.
  */
 export function lstmSteps(
-  H: i32, T: i32, bs: usize, whhT: usize, h0: usize, c0: usize,
-  gates: usize, cs: usize, tcs: usize, hprev: usize, hs: usize, hn: usize, cn: usize,
+  I: i32, H: i32, T: i32, bs: usize, whhT: usize, h0: usize, c0: usize,
+  gates: usize, cs: usize, tcs: usize, xh: usize, hs: usize, hn: usize, cn: usize,
   b0: i32, w: i32,
 ): void {
   const G = 4 * H;
+  const S = I + 1 + H;
+  const hprev = fp(xh, I + 1); // row r's h at hprev + r·S
   const H4 = H & ~3;
   const half = f32x4.splat(0.5);
   let off = 0;
@@ -88,9 +96,10 @@ export function lstmSteps(
     const bEnd = b0 + n;
     if (n > 0) {
       const first = off + b0;
-      // h and c each live row starts from: the initial state at t = 0, else the previous step's rows
-      copy(fp(hprev, first * H), t == 0 ? fp(h0, b0 * H) : fp(hs, (prevOff + b0) * H), n * H);
-      gemm(fp(gates, first * G), G, fp(hprev, first * H), H, 1, whhT, G, n, H, G, true);
+      // h each live row starts from, into xh: the initial state at t = 0, else the previous step's rows
+      const from = t == 0 ? fp(h0, b0 * H) : fp(hs, (prevOff + b0) * H);
+      for (let b = 0; b < n; b++) copyRow(fp(hprev, (first + b) * S), fp(from, b * H), H);
+      gemm(fp(gates, first * G), G, fp(hprev, first * S), S, 1, whhT, G, n, H, G, true);
       tanhTo(fp(gates, first * G), fp(gates, first * G), n * G);
       for (let b = b0; b < bEnd; b++) {
         const r = off + b;
@@ -145,6 +154,17 @@ export function lstmSteps(
   }
 }
 
+/**
+ * dst[0..n) = src[0..n) for a short row (n of I or H floats), in vector moves: memory.copy is a
+ * call out of the module, which for a row of 10 floats costs more than the row.
+ */
+@inline
+function copyRow(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(fp(dst, j), v128.load(fp(src, j)));
+  for (; j < n; j++) store<f32>(fp(dst, j), load<f32>(fp(src, j)));
+}
+
 /** One row of gate columns [i | f | g | o], each H wide: halve i, f and o. */
 @inline
 function scaleGatesIFO(p: usize, H: i32): void {
@@ -156,7 +176,8 @@ function scaleGatesIFO(p: usize, H: i32): void {
  * Backward: the time loop over sequences [b0, b0 + w) (parts run on several threads, as in
  * lstmSteps). Inputs dhs [N,H] (gradient w.r.t. hs), dhn/dcn [B,H]. Outputs: dgates [N,4H]
  * (pre-activation gate gradients), dh0/dc0 [B,H]; dhState and dcState [B,H] are its working rows.
- * The weight gradients from dgates are the host's (lstmBackwardRun in kernels/rnnKernels.ts).
+ * The weight gradients from dgates are the host's (lstmBackwardRun in kernels/rnnKernels.ts): one
+ * product xhᵀ·dgates [I+1+H, 4H] over every row gives dW_ihᵀ, db (xh's column of ones) and dW_hhᵀ.
  */
 export function lstmBackSteps(
   N: i32, H: i32, T: i32, bs: usize, whh: usize, c0: usize,

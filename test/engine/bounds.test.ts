@@ -171,14 +171,16 @@ describe('bounds', () => {
   });
 
   // (With the course's SGD, lr 9.9 learns these four pairs since the course loss's gradient is the
-  // sum's; Adam's normalised steps at that rate do not.)
-  test('seq2seq --optimizer adam --lr 9.9 on the course pairs stops with DIVERGED, and --save leaves the existing model untouched', async () => {
+  // sum's; Adam's normalised steps at that rate do not with hidden 4. At the default hidden 16,
+  // whether they do is chaotic: a change of rounding (fused multiply-adds in tanh) turned a run
+  // that diverged into one that learned. Hidden 4 diverged for seeds 0–2, on both builds.)
+  test('seq2seq --optimizer adam --lr 9.9 --hidden 4 on the course pairs stops with DIVERGED, and --save leaves the existing model untouched', async () => {
     const model = path.join(tmp, 'good');
     const made = await cli(['seq2seq', COURSE, '--iterations', '50', '--quiet', '--save', model]);
     assert.equal(made.code, 0, made.stderr);
     const names = (await readdir(model)).sort();
     const before = await Promise.all(names.map((n) => readFile(path.join(model, n))));
-    const r = await cli(['seq2seq', COURSE, '--optimizer', 'adam', '--lr', '9.9', '--quiet', '--save', model]);
+    const r = await cli(['seq2seq', COURSE, '--optimizer', 'adam', '--lr', '9.9', '--hidden', '4', '--quiet', '--save', model]);
     const line = oneLineError(r, 'lr 9.9');
     assert.equal(r.code, 1);
     assert.match(line, /Training diverged: the median loss of the last 200 batches is [\d.]+ at epoch \d+, batch \d+ \(step \d+\), above 27\.1, .* Lower the learning rate \(now --lr 9\.9\), for example to --lr 0\.001, or turn on gradient clipping/);

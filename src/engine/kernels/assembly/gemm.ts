@@ -13,7 +13,7 @@
 
 /** acc + a·b: fused where the build has relaxed SIMD (ASC_FEATURE_RELAXED_SIMD is a compile-time constant). */
 @inline
-function madd(acc: v128, a: v128, b: v128): v128 {
+export function madd(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }

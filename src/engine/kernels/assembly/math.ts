@@ -1,4 +1,6 @@
 // Vectorised transcendental functions on f32x4 (WASM SIMD128).
+import { madd } from './gemm';
+
 // exp follows Cephes' expf (range reduction by ln2, degree-5 polynomial, 2^n by exponent bits),
 // accurate to ~1-2 ulp over the clamped range. tanh uses Cephes' odd polynomial for |x| < 0.625,
 // where 1 - 2/(e^2x + 1) would cancel, and the exp form elsewhere.
@@ -38,21 +40,23 @@ export function exp4(x0: v128): v128 {
 // tanh as Eigen computes it for float (generic_fast_tanh_float): an odd degree-13 over even
 // degree-6 rational approximation on [−7.905, 7.905], beyond which float tanh rounds to ±1.
 // About 23 vector ops with one division, accurate to a few ulp, and relatively accurate near 0
-// (unlike 1 − 2/(e^2x + 1), which cancels there).
+// (unlike 1 − 2/(e^2x + 1), which cancels there). Horner's steps are multiply-adds: fused in the
+// relaxed-SIMD build (ten fewer operations, each step rounded once), a multiply then an add in
+// SIMD128, as they always were there.
 @inline
 export function tanh4(x0: v128): v128 {
   const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
   const x2 = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(x2, f32x4.splat(-2.76076847742355e-16)), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-08));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-05));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-04));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-03));
+  let p = madd(f32x4.splat(2.00018790482477e-13), x2, f32x4.splat(-2.76076847742355e-16));
+  p = madd(f32x4.splat(-8.60467152213735e-11), p, x2);
+  p = madd(f32x4.splat(5.12229709037114e-08), p, x2);
+  p = madd(f32x4.splat(1.48572235717979e-05), p, x2);
+  p = madd(f32x4.splat(6.37261928875436e-04), p, x2);
+  p = madd(f32x4.splat(4.89352455891786e-03), p, x2);
   p = f32x4.mul(p, x);
-  let q = f32x4.add(f32x4.mul(x2, f32x4.splat(1.19825839466702e-06)), f32x4.splat(1.18534705686654e-04));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-03));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-03));
+  let q = madd(f32x4.splat(1.18534705686654e-04), x2, f32x4.splat(1.19825839466702e-06));
+  q = madd(f32x4.splat(2.26843463243900e-03), q, x2);
+  q = madd(f32x4.splat(4.89352518554385e-03), q, x2);
   return f32x4.div(p, q);
 }
 

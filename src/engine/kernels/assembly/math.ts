@@ -2,8 +2,7 @@
 import { madd } from './gemm';
 
 // exp follows Cephes' expf (range reduction by ln2, degree-5 polynomial, 2^n by exponent bits),
-// accurate to ~1-2 ulp over the clamped range. tanh uses Cephes' odd polynomial for |x| < 0.625,
-// where 1 - 2/(e^2x + 1) would cancel, and the exp form elsewhere.
+// accurate to ~1-2 ulp over the clamped range. tanh is Eigen's rational approximation (below).
 
 const LOG2E: f32 = 1.44269504088896341;
 const C1: f32 = 0.693359375;

@@ -17,7 +17,7 @@
  * scripts/setup-code-server.sh (cached under ~/.cache/rnn-lab).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { extensionLog, launch, repoRoot, runView, startForecast, waitFor, type Env } from '../test/e2e/harness';
@@ -113,7 +113,6 @@ async function activationTime(env: Env): Promise<number | null> {
 export async function measureLatency(): Promise<LatencyResult> {
   const vsix = vsixPath();
   const entry = codeServerEntry();
-  mkdirSync(join(repoRoot, '.e2e'), { recursive: true });
   log(`code-server + Chromium, ${vsix}`);
   const env = await launch({ vsix, entry });
   try {

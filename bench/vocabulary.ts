@@ -14,10 +14,10 @@
  *   node --import tsx bench/vocabulary.ts       prints the timings
  *   npm run bench -- --only vocabulary          the same, as rows of the bench table
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { findFrame, launch, paletteOnceRegistered, quickPick, repoRoot } from '../test/e2e/harness';
+import { findFrame, launch, paletteOnceRegistered, quickPick } from '../test/e2e/harness';
 import { codeServerEntry, vsixPath } from './latency';
 
 export const WORDS = 50_000;
@@ -112,7 +112,6 @@ export async function measureVocabulary(): Promise<VocabularyTimings> {
 }
 
 if (require.main === module) {
-  mkdirSync(join(repoRoot, '.e2e'), { recursive: true });
   measureVocabulary().then(
     (r) => console.log(JSON.stringify(r)),
     (e: unknown) => {

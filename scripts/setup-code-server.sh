@@ -42,7 +42,13 @@ cd "$DIR"
 
 if [ ! -f node_modules/code-server/package.json ]; then
   log "npm install code-server@$VERSION (scripts off: its postinstall needs GitHub)"
-  npm install --no-audit --no-fund --ignore-scripts "code-server@$VERSION" >&2
+  # npm 11 now and then fails this install with ENOTEMPTY while it moves folders into place (seen
+  # on a fresh machine); a second try from an empty node_modules has always passed.
+  if ! npm install --no-audit --no-fund --ignore-scripts "code-server@$VERSION" >&2; then
+    log "npm install failed; trying once more from an empty node_modules"
+    rm -rf node_modules package-lock.json
+    npm install --no-audit --no-fund --ignore-scripts "code-server@$VERSION" >&2
+  fi
 fi
 
 VS="$DIR/node_modules/code-server/lib/vscode"

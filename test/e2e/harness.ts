@@ -144,6 +144,7 @@ function installKoreanLanguagePack(entry: string, base: string, userData: string
 }
 
 export async function launch(opts: { vsix: string; entry: string; scratch?: string; locale?: 'ko' }): Promise<Env> {
+  if (!opts.scratch) mkdirSync(join(repoRoot, '.e2e'), { recursive: true });
   const base = opts.scratch ?? mkdtempSync(join(repoRoot, '.e2e', 'run-'));
   mkdirSync(base, { recursive: true });
   const userData = join(base, 'user-data');

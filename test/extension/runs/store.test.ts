@@ -4,7 +4,7 @@
 // deletion of one run only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, mkdir, writeFile, appendFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -295,6 +295,26 @@ test('a listing cache reads a folder again only when its files changed', () =>
     await writeFile(join(w.dir, 'metrics.jsonl'), 'oops\n');
     const damaged = (await listRuns(root, { cache }))[0];
     assert.ok(damaged.damaged && /line 1/.test(damaged.reason));
+  }));
+
+test("a listing with the cache sees a model saved into a run, lists a link to a run folder, and skips files and links to files", () =>
+  withRoot(async (root, data) => {
+    const cache = new Map();
+    const w = await RunWriter.create(root, start(data, 'a'));
+    await w.end({ status: 'done', headline: { rmse: 1, naiveRmse: 2 } });
+    await writeFile(join(root, 'notes.txt'), 'not a run');
+    await symlink(join(root, 'notes.txt'), join(root, 'link-to-file'));
+    const elsewhere = join(root, '..', 'elsewhere');
+    const other = await RunWriter.create(elsewhere, start(data, 'b'));
+    await other.end({ status: 'done', headline: { rmse: 4, naiveRmse: 2 } });
+    await symlink(other.dir, join(root, 'linked'));
+    for (const c of [cache, undefined]) {
+      const listed = (await listRuns(root, { cache: c })).map(ok);
+      assert.deepEqual(listed.map((e) => [e.id, e.hasModel]).sort(), [['a', false], ['b', false]]);
+    }
+    await mkdir(join(w.dir, 'model'));
+    const a = (await listRuns(root, { cache })).map(ok).find((e) => e.id === 'a');
+    assert.equal(a?.hasModel, true, 'the cached entry is read again once model/ is there');
   }));
 
 /** A run folder read whole, as a listing (its metrics dropped). */

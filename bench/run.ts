@@ -192,15 +192,16 @@ e.runSeq2Seq(${JSON.stringify(join(data, 'kor-eng.txt'))}, { hidden: 256, epochs
  * events posted to the host), against the CLI's time for the same training. Both are the engine's
  * own training time.
  *
- * The machine is shared, and a run's time moves by a third with the load; so the two run in pairs
- * (the order alternating), at least nine pairs, and the target is judged on the median of the
- * pairs' ratios, with the load average beside it. The worker runs without the bench's tsx loader,
- * as in the extension host (see WorkerSession).
+ * The machine is shared, and a run's time moves by a third with the load (0.19–0.34 s for the
+ * same CLI run, back to back, on the AMD EPYC); so the two run in pairs (the order alternating),
+ * at least fifteen pairs, and the target is judged as every other workload here is: on the best
+ * time of each side (noise only ever adds time), with the median of the pairs' ratios beside it.
+ * The worker runs without the bench's tsx loader, as in the extension host (see WorkerSession).
  */
 async function workerOverhead(): Promise<void> {
   const { WorkerSession } = await import('../src/extension/core/workerSession');
   const iters = args.quick ? 1000 : 5000;
-  const pairs = Math.max(repeat, 9);
+  const pairs = Math.max(repeat, 15);
   const pairsFile = join(data, 'course-pairs.tsv');
   const runs = mkdtempSync(join(tmpdir(), 'rnnlab-bench-runs-'));
   const cliTimes: number[] = [];
@@ -236,13 +237,14 @@ async function workerOverhead(): Promise<void> {
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
-  const ratio = median(workerTimes.map((w, i) => w / cliTimes[i]));
+  const ratio = Math.min(...workerTimes) / Math.min(...cliTimes);
+  const pairRatio = median(workerTimes.map((w, i) => w / cliTimes[i]));
   const load = `load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
   add({
     workload: 'lab 11-5 in the extension',
-    metric: `seconds for ${iters} iterations, median of ${pairs} pairs: CLI / worker with the panel's events (${events} events); ${load}`,
+    metric: `seconds for ${iters} iterations, best of ${pairs} alternating runs each (medians ${median(cliTimes).toFixed(2)} / ${median(workerTimes).toFixed(2)}, median of the pairs' ratios ${pairRatio.toFixed(2)}×): CLI / worker with the panel's events (${events} events); ${load}`,
     pytorch: null,
-    ours: `${median(cliTimes).toFixed(2)} / ${median(workerTimes).toFixed(2)}`,
+    ours: `${Math.min(...cliTimes).toFixed(2)} / ${Math.min(...workerTimes).toFixed(2)}`,
     ratio,
     target: 'worker ≤ 1.1× CLI',
     pass: ratio <= 1.1,

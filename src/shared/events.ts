@@ -24,6 +24,8 @@ export type TrainEvent<S = unknown> =
       type: 'epochEnd';
       /** From 1. */
       epoch: number;
+      /** Batches since the start at this epoch's end: its last batchEnd's step. */
+      step: number;
       loss: number;
       /** null when there is no validation split. */
       valLoss: number | null;

@@ -202,7 +202,7 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
       const loss = count > 0 ? sum / count : NaN;
       const valLoss = task.validationLoss ? (optimizer.writeBack(), task.validationLoss()) : null;
       history.push({ epoch: epoch + 1, loss, valLoss });
-      onEvent?.({ type: 'epochEnd', epoch: epoch + 1, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
+      onEvent?.({ type: 'epochEnd', epoch: epoch + 1, step, loss, valLoss, elapsedSeconds: (performance.now() - t0) / 1000 });
       const last = epoch === epochs - 1;
       if (sampleEvery > 0 && ((epoch + 1) % sampleEvery === 0 || last)) {
         optimizer.writeBack();

@@ -133,9 +133,6 @@ export class RunWriter<K extends RunKind = RunKind> {
   /** Appends in order, one at a time. */
   private writing: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
-  private batchesPerEpoch = 1;
-  /** The step of the last batchEnd (an epoch's line takes it: a course run's last report interval may be short). */
-  private lastStep: number | null = null;
   /**
    * The last epoch's line, written at the next flush: the task's measurements of that epoch (the
    * 'metrics' event the trainer sends right after its epochEnd, in the same turn) join it.
@@ -225,17 +222,13 @@ export class RunWriter<K extends RunKind = RunKind> {
   readonly onEvent = (e: TrainEvent): void => {
     switch (e.type) {
       case 'start':
-        this.batchesPerEpoch = e.batchesPerEpoch;
         if (this.run.backend !== e.backend) {
           this.run.backend = e.backend;
           this.queue(() => this.writeRunJson());
         }
         return;
-      case 'batchEnd':
-        this.lastStep = e.step;
-        return;
       case 'epochEnd': {
-        const line: MetricsLine = { step: this.lastStep ?? e.epoch * this.batchesPerEpoch, epoch: e.epoch, t: e.elapsedSeconds, loss: e.loss };
+        const line: MetricsLine = { step: e.step, epoch: e.epoch, t: e.elapsedSeconds, loss: e.loss };
         if (e.valLoss !== null) line.valLoss = e.valLoss;
         this.closeLine();
         this.openLine = line;

@@ -69,6 +69,7 @@ describe('trainer with direct steps', () => {
       const metrics: number[] = [];
       const samples: number[] = [];
       const atYield: { step: number; w: number }[] = [];
+      const epochSteps: number[] = [];
       await train(task, { epochs: 4, optimizer: { name: 'sgd', lr: 0.5 }, sampleEvery: 1, backend: 'wasm' }, {
         onEvent: (ev) => {
           if (ev.type === 'batchEnd') {
@@ -77,7 +78,10 @@ describe('trainer with direct steps', () => {
             const at = ev.step;
             setImmediate(() => atYield.push({ step: at, w: w.dataSync()[0] }));
           }
-          if (ev.type === 'epochEnd') valLosses.push(ev.valLoss);
+          if (ev.type === 'epochEnd') {
+            valLosses.push(ev.valLoss);
+            epochSteps.push(ev.step);
+          }
           if (ev.type === 'metrics') metrics.push(ev.values.w);
           if (ev.type === 'samples') samples.push(ev.samples[0]);
         },
@@ -87,6 +91,7 @@ describe('trainer with direct steps', () => {
       assert.deepEqual(losses, Array.from({ length: 12 }, (_, i) => after(i)));
       assert.deepEqual(valLosses, withValidation ? [after(3), after(6), after(9), after(12)] : [null, null, null, null]);
       assert.deepEqual(metrics, [after(3), after(6), after(9), after(12)]);
+      assert.deepEqual(epochSteps, [3, 6, 9, 12], "an epoch's end names its last batch's step");
       assert.deepEqual(samples, [after(3), after(6), after(9), after(12)]);
       // The slow step outlasts the yield interval, so the trainer yields right after it: the read
       // scheduled at that step runs then and sees w after it (the variables were last written at

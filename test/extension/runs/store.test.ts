@@ -53,8 +53,8 @@ test('a run is made at start (running, dataset hashed), its metrics appended, an
     assert.equal(first.dataset.sha256, createHash('sha256').update('a,b\n1,2\n').digest('hex'));
     assert.equal(first.dataset.path, data);
     w.onEvent({ type: 'start', backend: 'wasm', engine: 'WASM SIMD128, 2 threads; no native GEMM (turned off by RNN_LAB_NATIVE=off)', epochs: 3, batchesPerEpoch: 4, trainExamples: 10, validationExamples: 0 });
-    w.onEvent({ type: 'epochEnd', epoch: 1, loss: 0.5, valLoss: 0.6, elapsedSeconds: 0.1 });
-    w.onEvent({ type: 'epochEnd', epoch: 2, loss: 0.25, valLoss: null, elapsedSeconds: 0.2 });
+    w.onEvent({ type: 'epochEnd', epoch: 1, step: 4, loss: 0.5, valLoss: 0.6, elapsedSeconds: 0.1 });
+    w.onEvent({ type: 'epochEnd', epoch: 2, step: 8, loss: 0.25, valLoss: null, elapsedSeconds: 0.2 });
     await w.flush();
     const live = ok((await listRuns(root))[0]);
     assert.equal(live.run.status, 'running', 'the writer is alive');
@@ -77,17 +77,16 @@ test('a run is made at start (running, dataset hashed), its metrics appended, an
     assert.equal(done.hasModel, true);
   }));
 
-test("an epoch's measurements join its line, at the step of its last batch; only numbers, never the line's own fields", () =>
+test("an epoch's measurements join its line, at the step its epochEnd names; only numbers, never the line's own fields", () =>
   withRoot(async (root, data) => {
     const w = await RunWriter.create(root, { ...start(data), kind: 'seq2seq' as const });
     w.onEvent({ type: 'start', backend: 'wasm', engine: 'WASM', epochs: 3, batchesPerEpoch: 1000, trainExamples: 4, validationExamples: 4 });
     w.onEvent({ type: 'batchEnd', epoch: 1, batch: 1000, step: 1000, loss: 1.5 });
-    w.onEvent({ type: 'epochEnd', epoch: 1, loss: 2, valLoss: 2.5, elapsedSeconds: 1 });
+    w.onEvent({ type: 'epochEnd', epoch: 1, step: 1000, loss: 2, valLoss: 2.5, elapsedSeconds: 1 });
     w.onEvent({ type: 'metrics', epoch: 1, values: { tokenAccuracy: 0.25, exactMatch: 0, bleu: 0.125 } });
     w.onEvent({ type: 'samples', epoch: 1, samples: [] });
     // The last report interval of 2,500 iterations is 500 steps: its line is at step 2500, not 3000.
-    w.onEvent({ type: 'batchEnd', epoch: 3, batch: 500, step: 2500, loss: 0.5 });
-    w.onEvent({ type: 'epochEnd', epoch: 3, loss: 0.75, valLoss: null, elapsedSeconds: 3 });
+    w.onEvent({ type: 'epochEnd', epoch: 3, step: 2500, loss: 0.75, valLoss: null, elapsedSeconds: 3 });
     w.onEvent({ type: 'metrics', epoch: 3, values: { tokenAccuracy: 0.5, bleu: Number.NaN, step: 7, loss: 9 } });
     // A measurement of an epoch whose line is not the open one has no line to join.
     w.onEvent({ type: 'metrics', epoch: 2, values: { tokenAccuracy: 1 } });
@@ -106,7 +105,7 @@ test("a line flushed before its epoch's measurements is complete on disk without
   withRoot(async (root, data) => {
     const w = await RunWriter.create(root, start(data));
     w.onEvent({ type: 'start', backend: 'wasm', engine: 'WASM', epochs: 2, batchesPerEpoch: 2, trainExamples: 4, validationExamples: 0 });
-    w.onEvent({ type: 'epochEnd', epoch: 1, loss: 2, valLoss: null, elapsedSeconds: 1 });
+    w.onEvent({ type: 'epochEnd', epoch: 1, step: 2, loss: 2, valLoss: null, elapsedSeconds: 1 });
     await w.flush();
     assert.deepEqual(parseMetrics(await readFile(join(w.dir, 'metrics.jsonl'), 'utf8')), [{ step: 2, epoch: 1, t: 1, loss: 2 }]);
     w.onEvent({ type: 'metrics', epoch: 1, values: { tokenAccuracy: 0.5 } });

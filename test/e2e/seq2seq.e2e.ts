@@ -4,16 +4,18 @@
 /**
  * The seq2seq flow in a real VS Code (code-server + Chromium): the palette's Train Seq2Seq on the
  * course's four pairs with the course's preset, all four translations exact by the end, Try a
- * sentence and Translate… answering 파이토치는 매우 쉽다., a pair file of HTML payloads shown as
- * text in the form and the samples with nothing run, and the training panel following the light
- * and high-contrast themes with its plots and heatmap readable. Run with `npm run test:e2e`.
+ * sentence and Translate… answering 파이토치는 매우 쉽다.; the finished panel's step slider, log
+ * scale, unknown words named, Save model and Export CSV/JSON through the save dialog; a pair file
+ * of HTML payloads shown as text in the form and the samples with nothing run, and the training
+ * panel following the light and high-contrast themes with its plots and heatmap readable. Run
+ * with `npm run test:e2e`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, waitFor, type Env } from './harness';
+import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, typeInto, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -182,7 +184,7 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     assert.match(form.split, /measured on the training pairs/);
     assert.ok(COURSE.some(([s, t]) => form.example === `> ${s}\n= ${t}`), `a course pair: ${form.example}`);
     assert.deepEqual(form.values, ['16', 'sgd', '0.01', '5000', '1', '1', 'none', '10', '12', ''], "the course's preset");
-    console.log(`Vocabulary… button ${form.vocabularyButton ? 'shown (rnnLab.showVocabulary exists)' : 'hidden (no rnnLab.showVocabulary command)'}`);
+    assert.equal(form.vocabularyButton, true, 'the form offers Vocabulary…');
     await screenshot(page, 'seq2seq-setup');
 
     await setup.locator('#start').click();
@@ -234,6 +236,73 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     const tried = await waitFor(async () => revived.evaluate(() => document.getElementById('try-output')?.dataset.prediction ?? null), 60_000, 'Try a sentence gave no translation after the reload');
     assert.equal(tried, '파이토치는 매우 쉽다.', 'translated with the stored run’s model');
     assert.equal(await translateCommand(page), '파이토치는 매우 쉽다.');
+  });
+
+  test('the finished panel: the step slider reads earlier samples, log scale, words not in the vocabulary, Save model, Export CSV and JSON', { timeout: 240_000 }, async () => {
+    const { page, workspace } = env;
+    const run = await findFrame(page, 'body[data-phase="done"] #samples .sample');
+    const atSlider = (value: 'first' | 'last') =>
+      run.evaluate((v) => {
+        const slider = document.getElementById('step') as HTMLInputElement;
+        slider.value = v === 'first' ? slider.min : slider.max;
+        slider.dispatchEvent(new Event('input'));
+        return { label: document.getElementById('step-value')?.textContent ?? '', rows: document.querySelectorAll('#samples .sample').length };
+      }, value);
+    const first = await atSlider('first');
+    assert.match(first.label, /^samples at step 1000 \(1 of 5\)$/);
+    assert.equal(first.rows, 4, "step 1,000's four samples");
+    assert.match((await atSlider('last')).label, /^samples at step 5000 \(5 of 5\)$/);
+
+    const yType = () => run.evaluate(() => (document.getElementById('loss-plot') as HTMLElement & { layout?: { yaxis?: { type?: string } } }).layout?.yaxis?.type ?? '');
+    await run.locator('#log-scale').click();
+    await waitFor(async () => (await yType()) === 'log', 10_000, 'the loss axis did not turn logarithmic');
+    await run.locator('#log-scale').click();
+    await waitFor(async () => (await yType()) === 'linear', 10_000, 'the loss axis did not turn linear again');
+
+    // A word the course never saw is read as <UNK> and named; never an error.
+    await typeInto(page, run, 'try-input', 'pytorch is very hard.');
+    await run.locator('#try-go').click();
+    const unknown = await waitFor(async () => run.evaluate(() => document.getElementById('try-unknown')?.textContent?.match(/<UNK>.*/)?.[0] ?? null), 60_000, 'Try a sentence named no unknown word');
+    assert.match(unknown, /^<UNK>: hard/, 'Not in the vocabulary, read as <UNK>: hard');
+
+    // Save model: a translator folder under models/, through the save dialog.
+    const modelsDir = join(workspace, 'models');
+    const before = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
+    await run.locator('#save-model:not([disabled])').click();
+    await acceptProposal(page, /\/models\/course-pairs-seq2seq-[\d-]+$/);
+    const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
+    const saved = await waitFor(
+      async () => {
+        if (await createPrompt.isVisible()) {
+          await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
+          return null;
+        }
+        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n) && !n.startsWith('.'));
+        return added.length === 1 && existsSync(join(modelsDir, added[0], 'model.safetensors')) ? join(modelsDir, added[0]) : null;
+      },
+      30_000,
+      () => `no model folder under ${modelsDir} (has: ${existsSync(modelsDir) ? readdirSync(modelsDir).join(', ') : 'nothing'})`,
+    );
+    assert.equal((JSON.parse(readFileSync(join(saved, 'run.json'), 'utf8')) as { kind: string }).kind, 'seq2seq', 'the run it came from goes along');
+    await waitFor(async () => /models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'the panel does not say where the model went');
+
+    // Export: CSV and JSON through the host's save dialog, with the last step's four exact translations.
+    for (const format of ['csv', 'json'] as const) {
+      const file = join(workspace, `course-pairs-samples.${format}`);
+      await run.locator(`#export-${format}`).click();
+      await acceptProposal(page, new RegExp(`/course-pairs-samples\\.${format}$`));
+      const text = await waitFor(async () => (existsSync(file) ? readFileSync(file, 'utf8') : null), 30_000, `no ${file}`);
+      if (format === 'csv') {
+        const lines = text.trimEnd().split('\r\n');
+        assert.equal(lines[0], 'step,token_accuracy,exact_match,bleu,kind,source,reference,prediction,correct_tokens,reference_tokens');
+        for (const [source, target] of COURSE) assert.ok(lines.some((l) => l.startsWith('5000,1,1,1,') && l.includes(`,${source},${target},${target} <EOS>,`)), `the CSV has ${source} translated exactly at step 5000`);
+      } else {
+        const json = JSON.parse(text) as { metrics: { step: number; tokenAccuracy: number }[]; samples: { step: number; samples: unknown[] }[] };
+        assert.deepEqual(json.metrics.map((m) => m.step), [1000, 2000, 3000, 4000, 5000]);
+        assert.equal(json.metrics.at(-1)?.tokenAccuracy, 1);
+        assert.equal(json.samples.length, 5);
+      }
+    }
   });
 
   test('a pair file of HTML payloads shows them as text in the form and the samples; nothing runs', { timeout: 240_000 }, async () => {

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, screenshot, typeInto, waitFor, type Env } from './harness';
+import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteOnceRegistered, quickPick, reloadWindow, screenshot, typeInto, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -309,8 +309,8 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     const { page } = env;
     await clearNotifications(page);
     await closeAllEditors(page);
-    await paletteCommand(page, 'RNN Lab: Train Seq2Seq');
-    await quickPick(page, MARKUP_PAIRS);
+    // From the Explorer's context menu this time (the first test came from the palette).
+    await explorerCommand(page, MARKUP_PAIRS, 'Train Seq2Seq');
     const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
     const example = await setup.evaluate(() => document.getElementById('example')?.textContent ?? '');
     assert.ok(PAYLOADS.some(([s, t]) => example === `> ${s.toLowerCase()}\n= ${t.toLowerCase()}`), `the pair shows as text: ${example}`);

@@ -5,8 +5,10 @@
  * request, the number of epochs, and what to do with each event and with the answer.
  */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import type { TrainEvent } from '../../shared/events';
-import type { WorkerAnswer, WorkerAsk, WorkerRequestType } from '../../shared/workerProtocol';
+import type { RunStoreTarget, WorkerAnswer, WorkerAsk, WorkerRequestType } from '../../shared/workerProtocol';
+import { markRunStopped } from '../runs/store';
 import { Disposable } from './disposable';
 import { t } from './strings';
 import type { WorkerSession } from './workerSession';
@@ -26,7 +28,7 @@ export interface TrainingRun {
 
 export class TrainingSessions extends Disposable {
   private readonly status: vscode.StatusBarItem;
-  private current: { session: WorkerSession } | null = null;
+  private current: { session: WorkerSession; cancelled: boolean } | null = null;
 
   constructor(private readonly output: vscode.LogOutputChannel) {
     super();
@@ -48,6 +50,7 @@ export class TrainingSessions extends Disposable {
   cancel(): void {
     if (!this.current) return;
     this.output.info(t('Cancelling training…'));
+    this.current.cancelled = true;
     this.current.session.cancel();
   }
 
@@ -56,7 +59,7 @@ export class TrainingSessions extends Disposable {
    * disposes the session when it settles. Rejects with the worker's error (CANCELLED included).
    */
   async run<T extends WorkerRequestType>(session: WorkerSession, ask: WorkerAsk<T>, run: TrainingRun): Promise<WorkerAnswer<T>> {
-    const current = { session };
+    const current = { session, cancelled: false };
     this.current = current;
     const { epochs } = run;
     try {
@@ -101,6 +104,22 @@ export class TrainingSessions extends Disposable {
       session.dispose();
       if (this.current === current) this.current = null;
       this.status.hide();
+      const store = (ask as { store?: RunStoreTarget }).store;
+      if (store) void this.settleStoredRun(session, join(store.root, store.runId), current.cancelled);
+    }
+  }
+
+  /**
+   * Once the worker has stopped, its run cannot be training: a run.json still marked running (the
+   * thread died, or a cancel had to stop it mid-batch) is marked cancelled or interrupted now, so
+   * the Runs view says so at once, with the curve so far.
+   */
+  private async settleStoredRun(session: WorkerSession, dir: string, cancelled: boolean): Promise<void> {
+    await session.exit;
+    try {
+      if (await markRunStopped(dir, cancelled ? 'cancelled' : 'interrupted', 'The training worker stopped before the run ended.')) this.log(`Marked the run in ${dir} ${cancelled ? 'cancelled' : 'interrupted'}: its worker stopped first.`);
+    } catch (e) {
+      this.output.warn(`Could not mark the run in ${dir} as stopped: ${(e as Error).message}`);
     }
   }
 

@@ -32,6 +32,8 @@ export class WorkerSession {
   /** The engine's events of each request in flight that asked for them. */
   private readonly listeners = new Map<number, (e: TrainEvent) => void>();
   private exited = false;
+  /** Settles when the worker thread has stopped, however it stopped (its exit code). */
+  readonly exit: Promise<number>;
   private cancelTimer: NodeJS.Timeout | null = null;
 
   /**
@@ -45,6 +47,7 @@ export class WorkerSession {
     options: { execArgv?: string[] } = {},
   ) {
     this.worker = new Worker(workerPath, options.execArgv ? { execArgv: options.execArgv } : {});
+    this.exit = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('message', (m: WorkerToHost) => this.receive(m));
     this.worker.on('error', (e) => this.failAll({ ...internal(e.message, `Training worker failed: ${e.message}`), stack: e.stack }));
     this.worker.on('exit', (code) => {

@@ -600,6 +600,26 @@ export async function readRunResult<K extends keyof RunResults = 'forecast'>(dir
 }
 
 /**
+ * Ends a run whose writer stopped with its worker thread (a crash, or a cancel that had to stop
+ * the thread): run.json says so now, instead of once its heartbeat has been stale for STALE_MS.
+ * Only a run still marked running is touched (a writer that ended its run has said how), and its
+ * metrics so far stay as they are. True when it was marked.
+ */
+export async function markRunStopped(dir: string, status: 'interrupted' | 'cancelled', error: string, now = new Date()): Promise<boolean> {
+  let run: RunJson;
+  try {
+    run = parseRunJson(await readFile(join(dir, 'run.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (run.status !== 'running') return false;
+  const { owner: _owner, ...rest } = run;
+  await writeFileAtomic(join(dir, 'run.json'), JSON.stringify({ ...rest, status, endedAt: now.toISOString(), error }, null, 2));
+  await rm(join(dir, 'lock'), { force: true });
+  return true;
+}
+
+/**
  * Deletes one run's folder, and only a run's: a folder directly inside `root` that holds a
  * run.json or a first-release config.json. Anything else is refused, so a wrong argument can
  * never remove the user's other files.

@@ -9,7 +9,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkerError, WorkerSession } from '../../../src/extension/core/workerSession';
-import { readRun, runIdFor } from '../../../src/extension/runs/store';
+import { markRunStopped, readRun, runIdFor } from '../../../src/extension/runs/store';
 import type { ForecastOptions } from '../../../src/engine/forecast/types';
 import type { TrainEvent } from '../../../src/engine/train/events';
 
@@ -193,5 +193,28 @@ describe('WorkerSession with dist/worker.js', () => {
     } finally {
       s.dispose();
     }
+  });
+
+  test('a worker that stops mid-run leaves its run marked running; markRunStopped, once it has exited, says interrupted, with the curve so far', async () => {
+    const runsRoot = join(dir, 'runs-died');
+    const s = new WorkerSession(WORKER);
+    const ask = forecastMsg(csv, runsRoot, { ...OPTIONS, epochs: 100_000 });
+    let epochs = 0;
+    const answer = s.request(ask, (ev) => {
+      // The writer flushes every 0.5 s: stop the thread (as a crash would) once some epochs are on disk.
+      if (ev.type === 'epochEnd' && ++epochs === 1) setTimeout(() => s.dispose(), 1500);
+    });
+    assert.equal((await rejection(answer)).wire.message, 'Closed.', 'the request ends with the session');
+    assert.equal(typeof (await s.exit), 'number', 'exit settles with the exit code');
+    const runDir = join(runsRoot, ask.store.runId);
+    assert.equal((await readRun(runDir)).run.status, 'running', 'its writer died with it: run.json still says running');
+    assert.equal(await markRunStopped(runDir, 'interrupted', 'The training worker stopped before the run ended.'), true);
+    const after = await readRun(runDir);
+    assert.equal(after.run.status, 'interrupted');
+    assert.equal(after.run.error, 'The training worker stopped before the run ended.');
+    assert.ok(after.run.endedAt && after.run.owner === undefined);
+    assert.ok(after.metrics.length >= 1, 'the epochs written before the thread stopped are kept');
+    assert.equal(existsSync(join(runDir, 'lock')), false);
+    assert.equal(await markRunStopped(runDir, 'cancelled', 'again'), false, 'a run no longer running is left as it is');
   });
 });

@@ -137,8 +137,9 @@ function drawTable(v: CompareViewState): void {
     if (row.figure) tr.dataset.figure = 'true';
     if (row.differs) tr.classList.add('differs');
     // The label, with run.json's key beneath it (a hand-edited key has no label but itself).
-    const th = el('th', row.label);
+    const th = el('th');
     th.title = row.key;
+    th.append(el('span', row.label, 'row-label'));
     if (row.label !== row.key) th.append(el('small', row.key, 'muted row-key'));
     tr.append(th);
     for (const value of row.values) tr.append(el('td', value, row.figure ? 'num' : undefined));

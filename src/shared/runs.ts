@@ -38,6 +38,33 @@ export function statusWord(s: RunStatus, t: (message: string) => string): string
   }
 }
 
+/** A count as the extension writes it: 5,000. */
+const count = (n: number) => n.toLocaleString('en');
+
+/**
+ * How a run's training reads in the Runs tree, through the host's `t`: `progress` while it runs
+ * (its last metrics line), `logged` how many lines its metrics hold. A seq2seq run trained by
+ * iterations (the course's mode: run.json's config has `iterations` and no `epochs`) counts
+ * optimiser steps and logs a report every 1,000 of them; every other run counts epochs.
+ */
+export function trainingWords(
+  run: Pick<RunJson, 'kind' | 'status' | 'config'>,
+  last: MetricsLine | null | undefined,
+  points: number,
+  t: (message: string, ...args: (string | number)[]) => string,
+): { progress: string; logged: string } {
+  const { epochs, iterations } = run.config;
+  const byIterations = run.kind === 'seq2seq' && typeof epochs !== 'number' && typeof iterations === 'number' && Number.isFinite(iterations);
+  let progress = '';
+  if (run.status === 'running' && last) {
+    const loss = last.loss.toPrecision(4);
+    if (byIterations) progress = t('step {0}/{1} · loss {2}', count(last.step), count(iterations), loss);
+    else progress = t('epoch {0}/{1} · loss {2}', last.epoch, typeof epochs === 'number' && Number.isFinite(epochs) ? epochs : '?', loss);
+  }
+  const logged = !points ? '' : byIterations ? t('{0} reports logged', points) : t('{0} epochs logged', points);
+  return { progress, logged };
+}
+
 /** The figures a run is judged by, per kind (null: not measured, e.g. no test windows). */
 export interface RunHeadlines {
   /** Test RMSE of the model and of persistence ("tomorrow = today"), in the target's units. */

@@ -5,13 +5,14 @@
  * the runs' headline figures and options, with "differences only". The CSV export is the host's:
  * it reads every line from disk. The controls and the run folders are kept with setState, so a
  * reloaded panel comes back as it was. Run labels and config values are dataset text: plotlyText
- * in the chart, textContent in the table.
+ * in the chart, textContent in the table. The table's rows are named by the option tables' labels
+ * and the figures' names, each with its run.json key in small text (shared/compareTable.ts).
  */
-import { configRows, smoothEma, thinIndices } from '../shared/curves';
-import { statusWord } from '../shared/runs';
+import { compareRows } from '../shared/compareTable';
+import { smoothEma, thinIndices } from '../shared/curves';
 import type { CompareRun, CompareToHost, CompareViewState, HostToCompare } from '../shared/runsProtocol';
 import { byId, el, mountShell, onThemeChange, reportCspViolations, themeColors, vscodeApi } from './common';
-import { t } from './l10n';
+import { t, WORDS } from './l10n';
 import { plotlyText } from './plotlyText';
 
 const SHELL = `
@@ -118,10 +119,6 @@ function drawPlot(v: CompareViewState): void {
   div.dataset.traces = String(traces.length);
 }
 
-function fmtFigure(x: number | null | undefined): string {
-  return typeof x === 'number' ? x.toPrecision(4) : '—';
-}
-
 function drawTable(v: CompareViewState): void {
   const table = byId<HTMLTableElement>('configs');
   table.replaceChildren();
@@ -133,22 +130,18 @@ function drawTable(v: CompareViewState): void {
     head.append(th);
   }
   const body = table.createTBody();
-  const figures = [...new Set(runs.flatMap((r) => Object.keys(r.headline)))];
-  const rows = [
-    ...figures.map((key) => {
-      const values = runs.map((r) => fmtFigure(r.headline[key]));
-      return { key, values, differs: values.some((x) => x !== values[0]), figure: true };
-    }),
-    { key: t('status'), values: runs.map((r) => statusWord(r.status, t)), differs: new Set(runs.map((r) => r.status)).size > 1, figure: false },
-    ...configRows(runs.map((r) => r.config)).map((row) => ({ ...row, figure: false })),
-  ];
-  for (const row of rows) {
+  for (const row of compareRows(runs, WORDS)) {
     if (v.diffOnly && !row.differs && !row.figure) continue;
     const tr = body.insertRow();
     tr.dataset.key = row.key;
     if (row.figure) tr.dataset.figure = 'true';
     if (row.differs) tr.classList.add('differs');
-    tr.append(el('th', row.key));
+    // The label, with run.json's key beneath it (a hand-edited key has no label but itself).
+    const th = el('th');
+    th.title = row.key;
+    th.append(el('span', row.label, 'row-label'));
+    if (row.label !== row.key) th.append(el('small', row.key, 'muted row-key'));
+    tr.append(th);
     for (const value of row.values) tr.append(el('td', value, row.figure ? 'num' : undefined));
   }
 }

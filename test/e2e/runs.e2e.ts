@@ -187,6 +187,12 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     await waitFor(async () => (await compare.evaluate(() => document.getElementById('plot')?.dataset.traces)) === '4', 30_000, 'the overlay has 4 traces');
     const differing = await compare.locator('#configs tr.differs:not([data-figure])').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.key));
     assert.deepEqual(differing, ['seqLength'], 'the table marks seq_length as the difference');
+    // Rows are named as the form and the panels name them, each with its run.json key beneath.
+    const header = (key: string) => compare.locator(`#configs tr[data-key="${key}"] th`).evaluate((th) => [th.firstChild?.textContent, th.querySelector('.row-key')?.textContent]);
+    assert.deepEqual(await header('seqLength'), ['seq_length', 'seqLength']);
+    assert.deepEqual(await header('hidden'), ['Hidden size', 'hidden']);
+    assert.deepEqual(await header('rmse'), ['Test RMSE', 'rmse']);
+    assert.deepEqual(await header('naiveRmse'), ['Persistence RMSE', 'naiveRmse']);
     // Differences only: the options the runs share go.
     await compare.locator('#diff-only').click();
     await waitFor(async () => (await compare.locator('#configs tr[data-key="hidden"]').count()) === 0, 10_000, 'shared options hidden');

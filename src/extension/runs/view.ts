@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { statusWord as statusIn, type RunKind, type RunStatus } from '../../shared/runs';
+import { statusWord as statusIn, trainingWords, type RunKind, type RunStatus } from '../../shared/runs';
 import { settingValue } from '../../shared/options/settings';
 import { STORE_OPTIONS } from '../../shared/options/store';
 import { Disposable, disposeAll, type IDisposable } from '../core/disposable';
@@ -65,9 +65,8 @@ export class RunItem extends vscode.TreeItem {
     super(basename(r.dataset.path), vscode.TreeItemCollapsibleState.None);
     const when = new Date(r.startedAt).toLocaleString();
     const seconds = r.endedAt ? (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000 : r.status === 'running' ? (now - Date.parse(r.startedAt)) / 1000 : (run.last?.t ?? 0);
-    const epochs = Number(r.config.epochs);
-    const progress = r.status === 'running' && run.last ? t('epoch {0}/{1} · loss {2}', run.last.epoch, Number.isFinite(epochs) ? epochs : '?', run.last.loss.toPrecision(4)) : '';
-    const summary = r.status === 'done' ? (kind?.summary(run) ?? headlineWords(r.headline)) : run.points ? t('{0} epochs logged', run.points) : '';
+    const { progress, logged } = trainingWords(r, run.last, run.points, t);
+    const summary = r.status === 'done' ? (kind?.summary(run) ?? headlineWords(r.headline)) : logged;
     this.description = [r.status === 'done' ? '' : statusWord(r.status), progress, summary, when, durationWords(seconds)].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${r.dataset.path}\n`);

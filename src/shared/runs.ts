@@ -39,7 +39,8 @@ export function statusWord(s: RunStatus, t: (message: string) => string): string
 }
 
 /** A count as the extension writes it: 5,000. */
-const count = (n: number) => n.toLocaleString('en');
+/** A count with thousands separators (5,000), as every surface writes steps. */
+export const count = (n: number): string => n.toLocaleString('en');
 
 /**
  * How a run's training reads in the Runs tree, through the host's `t`: `progress` while it runs

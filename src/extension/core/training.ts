@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { TrainEvent } from '../../shared/events';
+import { count } from '../../shared/runs';
 import type { RunStoreTarget, WorkerAnswer, WorkerAsk, WorkerRequestType } from '../../shared/workerProtocol';
 import { markRunStopped } from '../runs/store';
 import { Disposable } from './disposable';
@@ -22,6 +23,8 @@ export interface TrainingRun {
   /** What is trained on, for the status bar's tooltip. */
   subject: string;
   epochs: number;
+  /** Trained by steps (seq2seq's iterations): the progress counts steps out of this, not epochs. */
+  steps?: number;
   /** The engine's events, after the session has logged and shown them. */
   onEvent(e: TrainEvent): void;
 }
@@ -67,15 +70,17 @@ export class TrainingSessions extends Disposable {
         token.onCancellationRequested(() => this.cancel());
         let lastUi = 0;
         let reported = 0;
-        let last: { epoch: number; loss: number } | null = null;
+        let last: { epoch: number; step: number; loss: number } | null = null;
         const refresh = (force: boolean) => {
           const now = Date.now();
           if (!last || (!force && now - lastUi < UI_REFRESH_MS)) return;
           lastUi = now;
-          const pct = epochs ? (100 * last.epoch) / epochs : 0;
-          progress.report({ message: t('epoch {0}/{1} · loss {2}', last.epoch, epochs, last.loss.toPrecision(4)), increment: pct - reported });
+          const [done, total] = run.steps ? [last.step, run.steps] : [last.epoch, epochs];
+          const pct = total ? (100 * done) / total : 0;
+          const loss = last.loss.toPrecision(4);
+          progress.report({ message: run.steps ? t('step {0}/{1} · loss {2}', count(done), count(total), loss) : t('epoch {0}/{1} · loss {2}', done, total, loss), increment: pct - reported });
           reported = pct;
-          this.status.text = `$(loading~spin) ${t('RNN Lab {0}/{1}', last.epoch, epochs)}`;
+          this.status.text = `$(loading~spin) ${t('RNN Lab {0}/{1}', run.steps ? count(done) : done, run.steps ? count(total) : total)}`;
           this.status.tooltip = t('Training on {0}: loss {1}. Click to show the run.', run.subject, last.loss.toPrecision(4));
         };
         this.status.text = `$(loading~spin) ${t('RNN Lab: starting')}`;
@@ -86,7 +91,7 @@ export class TrainingSessions extends Disposable {
               this.log(`Backend ${e.backend}, kernels ${e.engine}; ${e.trainExamples} training windows, ${e.validationExamples} validation windows, ${e.batchesPerEpoch} batch(es) per epoch`);
               break;
             case 'epochEnd':
-              last = { epoch: e.epoch, loss: e.loss };
+              last = { epoch: e.epoch, step: e.step, loss: e.loss };
               if (e.epoch === 1 || e.epoch % Math.max(1, Math.round(epochs / 10)) === 0) {
                 this.log(`epoch ${e.epoch}/${epochs} loss ${e.loss.toPrecision(5)}${e.valLoss === null ? '' : ` val ${e.valLoss.toPrecision(5)}`} (${e.elapsedSeconds.toFixed(1)} s)`);
               }

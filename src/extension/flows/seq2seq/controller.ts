@@ -193,7 +193,7 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
         }
       };
       const title = t('RNN Lab: training a translator on {0}', basename(file.fsPath));
-      this.training.run(session, { type: 'seq2seq.train', file: file.fsPath, fileName, options, store: { root: this.runsRootFor(file), runId } }, { title, subject: fileName, epochs: reports, onEvent }).then(
+      this.training.run(session, { type: 'seq2seq.train', file: file.fsPath, fileName, options, store: { root: this.runsRootFor(file), runId } }, { title, subject: fileName, epochs: reports, steps: v.epochs === null ? v.iterations : undefined, onEvent }).then(
         (outcome) => {
           const r = outcome.result;
           panel.setPhase({ kind: 'done', runDir: outcome.runDir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds });

@@ -147,7 +147,7 @@ function statusText(s: RunViewState): string {
     case 'cancelled':
       return t('Cancelled. Earlier runs are untouched.');
     case 'interrupted':
-      return t('Interrupted: the window reloaded while this run was training. Start it again from the CSV.');
+      return t('Interrupted: the window or its training worker stopped while this run trained. The run is kept in the Runs view with its curve so far; train it again to finish it.');
   }
 }
 

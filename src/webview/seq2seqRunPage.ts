@@ -141,7 +141,7 @@ function statusText(s: Seq2SeqRunState): string {
     case 'failed':
       return p.message;
     case 'cancelled':
-      return t('Training was cancelled; nothing was stored.');
+      return t('Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
     case 'interrupted':
       return t('Interrupted: the window or its training worker stopped while this run trained. The run is kept in the Runs view with its curve so far; train it again to finish it.');
     case 'running':

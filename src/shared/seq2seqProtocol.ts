@@ -8,7 +8,8 @@ import type { Reply } from './channel';
 import { appendBounded, thinRows } from './curves';
 import { ENGLISH_WORDS, SEQ2SEQ_OPTIONS, problemWith, type NamedSpec, type Words } from './options';
 import { ProtocolError, arr, bare, bool, int, nonNegInt, num, nullable, obj, onlyKeys, oneOf, parsePageMessage, runDir, str, type Obj, type PageBasics, type Starting } from './protocol';
-import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqSample, Translation } from './seq2seq';
+import type { MetricsLine, RunJson } from './runs';
+import type { Seq2SeqFileCheck, Seq2SeqOptions, Seq2SeqResult, Seq2SeqSample, Translation } from './seq2seq';
 
 // ---------------------------------------------------------------------------------------------
 // The setup form
@@ -171,8 +172,13 @@ export type Seq2SeqPhase =
   | { kind: 'done'; runDir: string | null; tokenAccuracy: number; exactMatch: number; bleu: number; trainSeconds: number }
   | { kind: 'failed'; message: string }
   | { kind: 'cancelled' }
-  /** The window reloaded while training ran: the worker died with the old extension host. */
-  | { kind: 'interrupted' };
+  /** The window reloaded, or the worker died, while training ran: the run stopped where it was. */
+  | { kind: 'interrupted' }
+  /**
+   * Opened from the Runs view while it trains somewhere this panel does not follow (another
+   * window, or this one after its training panel was closed): its curve as stored then.
+   */
+  | { kind: 'running' };
 
 /** Everything the training panel draws; also what it keeps in setState. */
 export interface Seq2SeqRunState {
@@ -333,6 +339,7 @@ function parsePhase(x: unknown): Seq2SeqPhase {
     case 'training':
     case 'cancelled':
     case 'interrupted':
+    case 'running':
       onlyKeys(o, ['kind']);
       return { kind: o.kind };
     case 'done':
@@ -358,6 +365,84 @@ export function storedSampleSets(sets: readonly { epoch: number; samples: unknow
     const step = stepOf.get(x.epoch);
     return step !== undefined && step < lastStep ? [{ step, samples: x.samples }] : [];
   });
+}
+
+/** A stored seq2seq run as its folder has it, for its reopened panel. */
+export interface StoredSeq2SeqRun {
+  runId: string;
+  /** The data file as the panel names it (relative to the workspace). */
+  fileName: string;
+  dir: string;
+  run: Pick<RunJson, 'status' | 'config' | 'error'>;
+  /** metrics.jsonl: a line per report, with the held-out figures of the reports that measured them. */
+  lines: readonly MetricsLine[];
+  /** samples.jsonl's sets (readRunSamples), unchecked. */
+  sampleSets: readonly { epoch: number; samples: unknown[] }[];
+  /** result.json: a done run's; null for a run that stopped before it (cancelled, failed, interrupted) or still trains. */
+  result: Seq2SeqResult | null;
+}
+
+/**
+ * The panel state of a stored run. A done run: its report curve and held-out metrics as
+ * metrics.jsonl has them, then the final measure (on every held-out pair) and samples from
+ * result.json. A run with no result (it stopped, or still trains): its curve, metrics and sample
+ * sets so far from metrics.jsonl and samples.jsonl, the totals from run.json's config, and its
+ * status as the phase; `failedMessage` words a failed run's stored error. The sample sets are
+ * checked as a page's state is: when they do not pass, the state keeps only the final set (none for
+ * a run without a result) and `samplesProblem` says why.
+ */
+export function storedSeq2SeqRunState(s: StoredSeq2SeqRun, failedMessage: (error: string | undefined) => string): { state: Seq2SeqRunState; samplesProblem: string | null } {
+  const { lines, result: r, run } = s;
+  const config = run.config;
+  // A done run without metrics lines (its metrics.jsonl emptied or lost): its curve is its result's history, a point per report.
+  const history = lines.length === 0 && r ? r.history : null;
+  const perReport = r && r.history.length > 0 ? r.steps / r.history.length : 0;
+  const curve = history ? history.map((h) => ({ step: Math.round(h.epoch * perReport), value: h.loss })) : lines.map((l) => ({ step: l.step, value: l.loss }));
+  const heldOut = history
+    ? history.filter((h) => h.valLoss !== null).map((h) => ({ step: Math.round(h.epoch * perReport), value: h.valLoss as number }))
+    : lines.flatMap((l) => (l.valLoss !== undefined ? [{ step: l.step, value: l.valLoss }] : []));
+  const last = lines.at(-1);
+  const lastStep = r ? r.steps : Number.POSITIVE_INFINITY;
+  // A done run's live figures were measured on a sample of the held-out pairs; its last point is the final measure on all of them.
+  const live = lines.flatMap((l) => (l.tokenAccuracy !== undefined && l.step < lastStep ? [{ step: l.step, tokenAccuracy: l.tokenAccuracy, exactMatch: l.exactMatch ?? 0, bleu: l.bleu ?? 0 }] : []));
+  const epochs = typeof config.epochs === 'number' ? config.epochs : null;
+  // By epochs the steps in all are the epochs times the batches of one, which the first report's line tells; by iterations, the iterations.
+  const first = lines[0];
+  const plannedSteps = epochs !== null ? (first && first.epoch > 0 ? Math.round((epochs * first.step) / first.epoch) : 0) : typeof config.iterations === 'number' ? config.iterations : 0;
+  const heldOutConfigured = (typeof config.testFraction === 'number' && config.testFraction > 0) || typeof config.testFile === 'string';
+  const phase: Seq2SeqPhase = r
+    ? { kind: 'done', runDir: s.dir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds }
+    : run.status === 'cancelled'
+      ? { kind: 'cancelled' }
+      : run.status === 'failed'
+        ? { kind: 'failed', message: failedMessage(run.error) }
+        : run.status === 'running'
+          ? { kind: 'running' }
+          : { kind: 'interrupted' };
+  const attention = r ? r.options.attention : config.attention;
+  const final = r ? [{ step: r.steps, samples: r.samples }] : [];
+  const state: Seq2SeqRunState = {
+    runId: s.runId,
+    fileName: s.fileName,
+    totalSteps: r ? r.steps : Math.max(plannedSteps, last?.step ?? 0),
+    courseMode: r ? r.options.epochs === undefined && r.options.batchSize === 1 : epochs === null && config.batchSize === 1,
+    measuredOn: r ? r.measuredOn : heldOut.length > 0 || heldOutConfigured ? 'test' : 'train',
+    attention: attention !== undefined && attention !== 'none',
+    step: r ? r.steps : (last?.step ?? 0),
+    elapsedSeconds: r ? r.trainSeconds : (last?.t ?? 0),
+    loss: curve,
+    reports: curve,
+    heldOut,
+    metrics: r ? [...live, { step: r.steps, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu }] : live,
+    samples: final,
+    phase,
+  };
+  try {
+    const earlier = storedSampleSets(s.sampleSets, lines, lastStep);
+    return { state: boundedSeq2SeqRunState(parseSeq2SeqRunState({ ...state, samples: [...earlier, ...final] })), samplesProblem: null };
+  } catch (e) {
+    return { state: boundedSeq2SeqRunState(state), samplesProblem: (e as Error).message };
+  }
 }
 
 /** Validates the state a training panel kept with setState (as untrusted as its messages). */

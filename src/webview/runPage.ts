@@ -145,9 +145,9 @@ function statusText(s: RunViewState): string {
     case 'failed':
       return t('Failed: {0}', s.phase.message);
     case 'cancelled':
-      return t('Cancelled. Earlier runs are untouched.');
+      return t('Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
     case 'interrupted':
-      return t('Interrupted: the window reloaded while this run was training. Start it again from the CSV.');
+      return t('Interrupted: the window or its training worker stopped while this run trained. The run is kept in the Runs view with its curve so far; train it again to finish it.');
   }
 }
 

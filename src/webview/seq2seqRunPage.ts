@@ -49,6 +49,7 @@ const SHELL = `
       <vscode-textfield id="try-input"></vscode-textfield>
       <vscode-button id="try-go"></vscode-button>
     </div>
+    <p id="try-unavailable" class="muted" hidden></p>
     <pre id="try-output" class="pair"></pre>
     <p id="try-unknown" class="muted"></p>
   </section>
@@ -140,9 +141,28 @@ function statusText(s: Seq2SeqRunState): string {
     case 'failed':
       return p.message;
     case 'cancelled':
-      return t('Training was cancelled; nothing was stored.');
+      return t('Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
     case 'interrupted':
-      return t('The window reloaded while this run trained, which stopped it. Train again to finish it.');
+      return t('Interrupted: the window or its training worker stopped while this run trained. The run is kept in the Runs view with its curve so far; train it again to finish it.');
+    case 'running':
+      return t('Still training, in another window or with its panel closed: shown is its curve as stored at step {0} of {1}. Open it again from the Runs view to see more.', s.step, s.totalSteps);
+  }
+}
+
+/** Why this panel has no model to save or translate with; null when it has one (a stored done run, or the run training here). */
+function noModelReason(s: Seq2SeqRunState): string | null {
+  const p = s.phase;
+  switch (p.kind) {
+    case 'training':
+      return null;
+    case 'done':
+      return p.runDir ? null : t('This run was not stored, so there is no model to save or translate with.');
+    case 'running':
+      return t('A model is stored only when the run finishes: open the run again from the Runs view once it is done to save it or try a sentence.');
+    case 'failed':
+    case 'cancelled':
+    case 'interrupted':
+      return t('This run stopped before it finished, so no model was stored: there is nothing to save or translate with. Re-run it from the Runs view to train one.');
   }
 }
 
@@ -247,9 +267,18 @@ function render(s: Seq2SeqRunState): void {
   byId('title').textContent = t('Seq2seq translator on {0}', s.fileName);
   byId('status').textContent = statusText(s);
   byId('timing').textContent = timingText(s);
-  const done = s.phase.kind === 'done';
   byId('cancel').hidden = s.phase.kind !== 'training';
-  byId('save-model').hidden = !(done && s.phase.kind === 'done' && s.phase.runDir);
+  // While it trains there is no model to save yet; after, a run without one says why.
+  const noModel = noModelReason(s);
+  const save = byId('save-model');
+  save.hidden = s.phase.kind === 'training';
+  save.toggleAttribute('disabled', noModel !== null);
+  save.title = noModel ?? '';
+  byId('try-input').toggleAttribute('disabled', noModel !== null);
+  byId('try-go').toggleAttribute('disabled', noModel !== null);
+  const unavailable = byId('try-unavailable');
+  unavailable.hidden = noModel === null;
+  unavailable.textContent = noModel ?? '';
   drawLoss(s);
   drawMetrics(s);
   drawSamples(s);
@@ -259,7 +288,7 @@ function render(s: Seq2SeqRunState): void {
 async function translate(): Promise<void> {
   const input = byId('try-input') as HTMLElement & { value: string };
   const sentence = input.value.trim();
-  if (!sentence) return;
+  if (!sentence || (state && noModelReason(state) !== null)) return;
   const out = byId('try-output');
   const unknown = byId('try-unknown');
   out.textContent = t('Translating…');

@@ -627,3 +627,23 @@ export function extensionLog(userDataDir: string): string | null {
   if (existsSync(logs)) walk(logs);
   return found.length ? found.map((p) => readFileSync(p, 'utf8')).join('\n') : null;
 }
+
+/** The Runs tree's rows, shown (the RNN Lab container opened from the activity bar). */
+export async function runRows(page: Page): Promise<Locator> {
+  const rows = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row');
+  const icon = page.locator('.activitybar .action-item .action-label[aria-label^="RNN Lab"]').first();
+  await waitFor(
+    async () => {
+      if (await page.locator('.pane-header[aria-label^="Runs"]').isVisible()) return true;
+      await icon.click({ timeout: 2000 });
+      return false;
+    },
+    60_000,
+    async () => {
+      await screenshot(page, 'failure-runs-view');
+      return 'the RNN Lab side bar did not open';
+    },
+    1000,
+  );
+  return rows;
+}

@@ -27,6 +27,7 @@ import {
   paletteCommand,
   quickPick,
   reloadWindow,
+  runRows,
   runView,
   screenshot,
   startForecast,
@@ -39,26 +40,6 @@ import {
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
-
-/** The Runs tree's rows, shown (the RNN Lab container opened from the activity bar). */
-async function runRows(page: Page): Promise<Locator> {
-  const rows = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row');
-  const icon = page.locator('.activitybar .action-item .action-label[aria-label^="RNN Lab"]').first();
-  await waitFor(
-    async () => {
-      if (await page.locator('.pane-header[aria-label^="Runs"]').isVisible()) return true;
-      await icon.click({ timeout: 2000 });
-      return false;
-    },
-    60_000,
-    async () => {
-      await screenshot(page, 'failure-runs-view');
-      return 'the RNN Lab side bar did not open';
-    },
-    1000,
-  );
-  return rows;
-}
 
 /** A run panel that was not on screen before `open` ran: its frame. */
 async function newRunPanel(page: Page, open: () => Promise<void>): Promise<Frame> {

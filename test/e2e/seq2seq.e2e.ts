@@ -6,8 +6,9 @@
  * course's four pairs with the course's preset, all four translations exact by the end, Try a
  * sentence and Translate… answering 파이토치는 매우 쉽다.; the finished panel's step slider, log
  * scale, unknown words named, Save model and Export CSV/JSON through the save dialog; a pair file
- * of HTML payloads shown as text in the form and the samples with nothing run, and the training
- * panel following the light and high-contrast themes with its plots and heatmap readable. Run
+ * of HTML payloads shown as text in the form and the samples with nothing run; the training panel
+ * following the light and high-contrast themes with its plots and heatmap readable; and a
+ * cancelled run kept by the run store and opened from the Runs tree with its curve so far. Run
  * with `npm run test:e2e`.
  */
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteOnceRegistered, quickPick, reloadWindow, screenshot, typeInto, waitFor, type Env } from './harness';
+import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, runRows, screenshot, typeInto, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -397,5 +398,71 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
         },
       );
     }
+  });
+
+  test('a cancelled run is kept: opened from the Runs tree, its panel shows its curve, metrics and samples so far and says it was cancelled; no model to save or try', { timeout: 300_000 }, async () => {
+    const { page } = env;
+    await closeAllEditors(page);
+    const runsDir = join(env.workspace, '.rnnlab', 'runs');
+    const folders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => !n.startsWith('.')) : []);
+    const known = folders();
+    await paletteCommand(page, 'RNN Lab: Train Seq2Seq');
+    await quickPick(page, 'course-pairs.tsv');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
+    // Far more steps than it will take: it is cancelled after its second report.
+    await typeInto(page, setup, 'f-iterations', '10000000');
+    await setup.locator('#start').click();
+    const live = await findFrame(page, 'body[data-phase="training"] #loss-plot', 60_000);
+    await waitFor(async () => Number(await live.evaluate(() => document.getElementById('metrics-plot')?.dataset.points ?? 0)) >= 2, 120_000, 'no second report');
+    await live.locator('#cancel').click();
+    const ended = await waitDone(live, 60_000);
+    assert.equal(ended.phase, 'cancelled', ended.status);
+    assert.equal(ended.status, 'Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
+    const id = folders().find((f) => !known.includes(f));
+    assert.ok(id, 'the cancelled run has its folder');
+    assert.equal(JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')).status, 'cancelled');
+    assert.equal(existsSync(join(runsDir, id, 'result.json')), false, 'a cancelled run has no result.json');
+    const lines = readFileSync(join(runsDir, id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; tokenAccuracy?: number });
+    const reports = lines.length;
+    assert.ok(reports >= 2, `${reports} reports stored`);
+    // (A cancel between a report and its measurement leaves that last line without figures.)
+    const measured = lines.filter((l) => l.tokenAccuracy !== undefined).length;
+    const sets = readFileSync(join(runsDir, id, 'samples.jsonl'), 'utf8').trim().split('\n').filter((l) => lines.some((m) => m.epoch === (JSON.parse(l) as { epoch: number }).epoch)).length;
+    await closeAllEditors(page);
+
+    // The Runs tree lists it as cancelled; a click opens its panel, restored from its folder.
+    const rows = await runRows(page);
+    const row = rows.filter({ hasText: 'cancelled' }).first();
+    await waitFor(async () => (await row.count()) === 1, 60_000, async () => `no cancelled run in ${JSON.stringify(await rows.allInnerTexts())}`);
+    await row.click();
+    const opened = await findFrame(page, 'body[data-phase="cancelled"] #loss-plot', 60_000);
+    const shown = await waitFor(
+      async () => {
+        const v = await opened.evaluate(() => ({
+          status: document.getElementById('status')?.textContent ?? '',
+          loss: Number(document.getElementById('loss-plot')?.dataset.points ?? 0),
+          metrics: Number(document.getElementById('metrics-plot')?.dataset.points ?? 0),
+          sampleSets: Number((document.getElementById('step') as HTMLInputElement).max) + 1,
+          samples: document.querySelectorAll('#samples .sample').length,
+          cancel: !(document.getElementById('cancel') as HTMLElement).hidden,
+          save: (document.getElementById('save-model') as HTMLElement).hasAttribute('disabled'),
+          tryGo: (document.getElementById('try-go') as HTMLElement).hasAttribute('disabled'),
+          why: (document.getElementById('try-unavailable') as HTMLElement).hidden ? '' : (document.getElementById('try-unavailable')?.textContent ?? ''),
+        }));
+        return v.loss > 0 ? v : null;
+      },
+      30_000,
+      'the reopened panel drew no curve',
+    );
+    assert.equal(shown.status, 'Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
+    assert.equal(shown.loss, reports, 'a point per stored report');
+    assert.equal(shown.metrics, measured, 'the held-out figures of every report');
+    assert.equal(shown.sampleSets, sets, 'a sample set per report on the slider');
+    assert.ok(shown.samples > 0, 'the last set’s samples are shown');
+    assert.equal(shown.cancel, false, 'nothing to cancel');
+    assert.equal(shown.save, true, 'Save model is unavailable');
+    assert.equal(shown.tryGo, true, 'Try a sentence is unavailable');
+    assert.match(shown.why, /stopped before it finished, so no model was stored/);
+    await closeAllEditors(page);
   });
 });

@@ -8,15 +8,13 @@ import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
 import { SEQ2SEQ_REPORT_EVERY, type Seq2SeqFileCheck, type Seq2SeqResult, type Translation } from '../../../shared/seq2seq';
 import {
-  boundedSeq2SeqRunState,
   courseLine,
   freshSeq2SeqRunState,
   initialSeq2SeqValues,
   seq2seqValuesFromRun,
   seq2seqFormProblems,
   seq2seqFormToOptions,
-  parseSeq2SeqRunState,
-  storedSampleSets,
+  storedSeq2SeqRunState,
   type Seq2SeqFormValues,
   type Seq2SeqRunState,
 } from '../../../shared/seq2seqProtocol';
@@ -238,48 +236,33 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   }
 
   /**
-   * Opens a stored seq2seq run (from the Runs tree): its report curve and held-out metrics as
-   * metrics.jsonl has them at their steps, the final metrics (on every held-out pair) and samples.
+   * Opens a stored seq2seq run (from the Runs tree), restored from its folder. A done run: its
+   * report curve and held-out metrics as metrics.jsonl has them at their steps, the final metrics
+   * (on every held-out pair) and samples. A run that stopped (cancelled, failed, interrupted) or
+   * still trains has no result.json: its curve, metrics and samples so far, and its status. The run
+   * this window trains shows its own panel instead, while that is open.
    */
   async openRun(listing: RunListing & { metrics?: MetricsLine[] }): Promise<void> {
     const dir = listing.dir;
     try {
-      const r = await readRunResult<'seq2seq'>(dir);
-      const lines = listing.metrics ?? (await readRun(dir)).metrics;
-      const perReport = r.history.length > 0 ? r.steps / r.history.length : 0;
-      const points = lines.length ? lines.map((l) => ({ step: l.step, value: l.loss })) : r.history.map((h) => ({ step: Math.round(h.epoch * perReport), value: h.loss }));
-      const heldOut = lines.length
-        ? lines.flatMap((l) => (l.valLoss !== undefined ? [{ step: l.step, value: l.valLoss }] : []))
-        : r.history.filter((h) => h.valLoss !== null).map((h) => ({ step: Math.round(h.epoch * perReport), value: h.valLoss as number }));
-      // The live figures were measured on a sample of the held-out pairs; the last point is the final measure on all of them.
-      const live = lines.flatMap((l) => (l.tokenAccuracy !== undefined && l.step < r.steps ? [{ step: l.step, tokenAccuracy: l.tokenAccuracy, exactMatch: l.exactMatch ?? 0, bleu: l.bleu ?? 0 }] : []));
-      const final = { step: r.steps, samples: r.samples };
-      const state: Seq2SeqRunState = {
-        runId: listing.id,
-        fileName: vscode.workspace.asRelativePath(listing.run.dataset.path, false),
-        totalSteps: r.steps,
-        courseMode: r.options.epochs === undefined && r.options.batchSize === 1,
-        measuredOn: r.measuredOn,
-        attention: r.options.attention !== 'none',
-        step: r.steps,
-        elapsedSeconds: r.trainSeconds,
-        loss: points,
-        reports: points,
-        heldOut,
-        metrics: [...live, { step: r.steps, ...r.test }],
-        samples: [final],
-        phase: { kind: 'done', runDir: dir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds },
-      };
-      // The earlier sample sets, for the step slider, checked as a page's state is; a damaged
-      // samples.jsonl leaves the final set alone (and says so in the log).
-      let withEarlier = state;
-      try {
-        const earlier = storedSampleSets(await readRunSamples(dir), lines, r.steps);
-        withEarlier = boundedSeq2SeqRunState(parseSeq2SeqRunState({ ...state, samples: [...earlier, final] }));
-      } catch (e) {
-        this.log(`${dir}: earlier samples not shown: ${errorText(e)}`);
+      // The folder as it is now (the tree's listing may be older than the run's last status).
+      const { run, metrics: lines } = listing.metrics ? { run: listing.run, metrics: listing.metrics } : await readRun(dir);
+      if (run.status === 'running' && this.active && !this.active.panel.isDisposed && this.active.panel.runState.runId === listing.id) {
+        this.active.panel.reveal();
+        return;
       }
-      this.openPanel(withEarlier);
+      const result = run.status === 'done' ? await readRunResult<'seq2seq'>(dir) : null;
+      // A damaged samples.jsonl leaves the samples out (and says so in the log), not the run.
+      const sampleSets = await readRunSamples(dir).catch((e: unknown) => {
+        this.log(`${dir}: earlier samples not shown: ${errorText(e)}`);
+        return [];
+      });
+      const { state, samplesProblem } = storedSeq2SeqRunState(
+        { runId: listing.id, fileName: vscode.workspace.asRelativePath(run.dataset.path, false), dir, run, lines, sampleSets, result },
+        (error) => t('Failed: {0} — the run is kept in the Runs view with its curve so far.', error ?? t('The run failed.')),
+      );
+      if (samplesProblem) this.log(`${dir}: earlier samples not shown: ${samplesProblem}`);
+      this.openPanel(state);
     } catch (e) {
       void vscode.window.showErrorMessage(t('RNN Lab: cannot open the run in {0}: {1}', dir, errorText(e)));
     }

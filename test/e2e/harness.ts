@@ -281,24 +281,30 @@ export async function explorerCommand(page: Page, fileName: string, title: strin
 /** Right-clicks `row` and picks `title` from its context menu (menus join a moment after their view shows, so it retries). */
 export async function contextMenuCommand(page: Page, row: Locator, title: string, timeoutMs: number, what: string): Promise<void> {
   const item = page.locator(`.context-view .action-label:has-text("${title}")`).first();
+  const menu = page.locator('.context-view .monaco-menu').first();
+  // Escape only while the menu is open: with the focus back on a tree, Escape clears its selection.
+  const closeMenu = async () => {
+    if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Escape');
+  };
   await waitFor(
     async () => {
       await row.click({ button: 'right' });
       try {
         await item.waitFor({ timeout: 1500 });
-        return true;
+        // The menu can close under the click (its view redrawn): then open it again.
+        await item.click({ timeout: 3000 });
       } catch {
-        await page.keyboard.press('Escape');
+        await closeMenu();
         return false;
       }
+      // A click right after the menu opens is sometimes swallowed; the hovered entry also takes Enter.
+      if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+      return true;
     },
     timeoutMs,
     what,
     500,
   );
-  // A click right after the menu opens is sometimes swallowed; the hovered entry also takes Enter.
-  await item.click();
-  if (await item.isVisible().catch(() => false)) await page.keyboard.press('Enter');
 }
 
 /** Error notifications currently shown. */
@@ -461,6 +467,33 @@ export async function acceptProposal(page: Page, re: RegExp): Promise<string> {
   );
   await page.keyboard.press('Enter');
   return proposed;
+}
+
+/**
+ * Save model's dialog: accepts the proposed `<workspace>/models/<name>` (matching `re`), says OK
+ * when the dialog offers to create models/, and waits for the one new folder there that holds
+ * `files` (the hidden folder the save writes first does not count). Its path.
+ */
+export async function saveModelThroughDialog(page: Page, workspace: string, re: RegExp, files: string[]): Promise<string> {
+  const modelsDir = join(workspace, 'models');
+  const listed = () => (existsSync(modelsDir) ? readdirSync(modelsDir) : []);
+  const before = listed();
+  await acceptProposal(page, re);
+  const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
+  return waitFor(
+    async () => {
+      if (await createPrompt.isVisible()) {
+        await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
+        return null;
+      }
+      const added = listed().filter((n) => !before.includes(n) && !n.startsWith('.'));
+      if (added.length !== 1) return null;
+      const dir = join(modelsDir, added[0]);
+      return files.every((f) => existsSync(join(dir, f))) ? dir : null;
+    },
+    30_000,
+    () => `no model folder under ${modelsDir} (has: ${listed().join(', ') || 'nothing'})`,
+  );
 }
 
 /** Closes every editor, webview panels included, so the next test starts from an empty editor area. */

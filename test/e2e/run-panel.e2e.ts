@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, errorNotifications, findFrame, inColorTheme, launch, luminance, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, inColorTheme, launch, luminance, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, saveModelThroughDialog, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -46,30 +46,11 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
   test('Save model writes a forecaster folder into the workspace', { timeout: 240_000 }, async () => {
     const { page, workspace } = env;
     const run = await shortRun();
-    const modelsDir = join(workspace, 'models');
-    const before = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
-
     await run.locator('#save-model:not([disabled])').click();
     // A save dialog (code-server: VS Code's own, a quick input holding the proposed path,
-    // <workspace>/models/stock_daily-lstm-<date>). Accept the proposal.
-    await acceptProposal(page, /\/models\/stock_daily-lstm-[\d-]+$/);
-
-    // models/ does not exist yet in a fresh workspace: the dialog asks to create it (OK).
-    const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
-    const saved = await waitFor(
-      async () => {
-        if (await createPrompt.isVisible()) {
-          await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
-          return null;
-        }
-        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n) && !n.startsWith('.')); // not the hidden folder the save writes first
-        if (added.length !== 1) return null;
-        const dir = join(modelsDir, added[0]);
-        return ['config.json', 'model.safetensors', 'scaler.json'].every((f) => existsSync(join(dir, f))) ? dir : null;
-      },
-      30_000,
-      () => `no model folder under ${modelsDir} (has: ${existsSync(modelsDir) ? readdirSync(modelsDir).join(', ') : 'nothing'})`,
-    );
+    // <workspace>/models/stock_daily-lstm-<date>); models/ does not exist yet in a fresh workspace,
+    // so the dialog asks to create it.
+    const saved = await saveModelThroughDialog(page, workspace, /\/models\/stock_daily-lstm-[\d-]+$/, ['config.json', 'model.safetensors', 'scaler.json']);
     assert.match(saved, /stock_daily-lstm-/);
     const config = JSON.parse(readFileSync(join(saved, 'config.json'), 'utf8')) as { kind: string; columns: string[]; target: number };
     assert.equal(config.kind, 'forecaster');

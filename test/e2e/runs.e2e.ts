@@ -174,6 +174,53 @@ describe('runs: tree, charts, compare, interrupted, delete', { skip: !vsix || !e
     assert.deepEqual(await header('hidden'), ['Hidden size', 'hidden']);
     assert.deepEqual(await header('rmse'), ['Test RMSE', 'rmse']);
     assert.deepEqual(await header('naiveRmse'), ['Persistence RMSE', 'naiveRmse']);
+    // The overlay's controls: smoothing 0 draws the raw curves alone; log y; x by wall time. Each
+    // is set again until the plot shows it: the panel may still be taking its first message, which
+    // sets the controls to the view the host keeps.
+    const plot = () =>
+      compare.evaluate(() => {
+        const d = document.getElementById('plot') as HTMLElement & { layout?: { xaxis?: { title?: { text?: string } }; yaxis?: { type?: string } }; data?: { x: number[] }[] };
+        const logY = (document.getElementById('log-y') as HTMLElement & { checked: boolean }).checked;
+        return { traces: d.dataset.traces, logY, yType: d.layout?.yaxis?.type, xTitle: d.layout?.xaxis?.title?.text, lastX: Math.max(...(d.data ?? []).map((tr) => tr.x.at(-1) ?? NaN)) };
+      });
+    const slide = (value: string) =>
+      compare.evaluate((v) => {
+        const slider = document.getElementById('smoothing') as HTMLInputElement;
+        slider.value = v;
+        slider.dispatchEvent(new Event('input'));
+      }, value);
+    const until = async (what: string, shown: (p: Awaited<ReturnType<typeof plot>>) => boolean, set: () => Promise<void>) => {
+      await waitFor(
+        async () => {
+          const p = await plot();
+          if (shown(p)) return p;
+          await set();
+          return null;
+        },
+        15_000,
+        async () => `${what}: ${JSON.stringify(await plot())}`,
+        500,
+      );
+      return plot();
+    };
+    await until('smoothing 0: the two raw curves, no faint copies', (p) => p.traces === '2', () => slide('0'));
+    await until('smoothing 0.6: each smoothed curve over its faint raw one', (p) => p.traces === '4', () => slide('0.6'));
+    // Log y from the keyboard: the checkbox takes focus and Space.
+    const byStep = await until('log y', (p) => p.yType === 'log', async () => {
+      if ((await plot()).logY) return;
+      await compare.locator('#log-y').focus();
+      await page.keyboard.press('Space');
+    });
+    assert.equal(byStep.xTitle, 'step');
+    const byTime = await until('x by wall time', (p) => p.xTitle === 'seconds since start' && p.yType === 'log', () =>
+      compare.evaluate(() => {
+        const select = document.getElementById('x-axis') as HTMLElement & { value: string };
+        select.value = 'time';
+        select.dispatchEvent(new Event('change'));
+      }),
+    );
+    // 40 epochs in seconds, against their steps (each run's last is step 40 or more).
+    assert.ok(byStep.lastX >= 40 && byTime.lastX > 0 && byTime.lastX < byStep.lastX, JSON.stringify({ byStep, byTime }));
     // Differences only: the options the runs share go.
     await compare.locator('#diff-only').click();
     await waitFor(async () => (await compare.locator('#configs tr[data-key="hidden"]').count()) === 0, 10_000, 'shared options hidden');

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, runRows, screenshot, typeInto, waitFor, type Env } from './harness';
+import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, runRows, saveModelThroughDialog, screenshot, typeInto, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -267,23 +267,8 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     assert.match(unknown, /^<UNK>: hard/, 'Not in the vocabulary, read as <UNK>: hard');
 
     // Save model: a translator folder under models/, through the save dialog.
-    const modelsDir = join(workspace, 'models');
-    const before = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
     await run.locator('#save-model:not([disabled])').click();
-    await acceptProposal(page, /\/models\/course-pairs-seq2seq-[\d-]+$/);
-    const createPrompt = page.locator('.quick-input-widget:has-text("Would you like to create it?")');
-    const saved = await waitFor(
-      async () => {
-        if (await createPrompt.isVisible()) {
-          await createPrompt.locator('.quick-input-action .monaco-button:has-text("OK")').click();
-          return null;
-        }
-        const added = (existsSync(modelsDir) ? readdirSync(modelsDir) : []).filter((n) => !before.includes(n) && !n.startsWith('.'));
-        return added.length === 1 && existsSync(join(modelsDir, added[0], 'model.safetensors')) ? join(modelsDir, added[0]) : null;
-      },
-      30_000,
-      () => `no model folder under ${modelsDir} (has: ${existsSync(modelsDir) ? readdirSync(modelsDir).join(', ') : 'nothing'})`,
-    );
+    const saved = await saveModelThroughDialog(page, workspace, /\/models\/course-pairs-seq2seq-[\d-]+$/, ['config.json', 'model.safetensors', 'run.json']);
     assert.equal((JSON.parse(readFileSync(join(saved, 'run.json'), 'utf8')) as { kind: string }).kind, 'seq2seq', 'the run it came from goes along');
     await waitFor(async () => /models\//.test((await run.locator('#status').textContent()) ?? ''), 30_000, 'the panel does not say where the model went');
 

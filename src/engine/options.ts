@@ -37,7 +37,15 @@ export function engineDefaults<T>(table: OptionTable): Readonly<T> {
  */
 export function resolveOptions<T extends object>(table: OptionTable, options: Partial<T>): T {
   const o: Record<string, unknown> = { ...engineDefaults<object>(table), ...stripUndefined(options) };
-  for (const [k, v] of Object.entries(o)) if (table[k]) checkOption(table[k], v);
+  for (const [k, v] of Object.entries(o)) {
+    if (!table[k]) continue;
+    checkOption(table[k], v);
+    // A whole number as a small integer: the table's defaults sit in a field V8 keeps as a boxed
+    // double (other defaults are fractions), and a boxed hidden size made every pointer the
+    // greedy decoder computed a double too; the training step, optimised for small integers,
+    // then lost its optimised code at the first report (measured with --trace-deopt).
+    if (table[k].type === 'int' && typeof v === 'number' && Math.abs(v) < 2 ** 30) o[k] = v | 0;
+  }
   if (o.backend === 'auto') delete o.backend;
   return o as T;
 }

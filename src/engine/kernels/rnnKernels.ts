@@ -251,6 +251,31 @@ export interface GruForwardBuffers {
   hn: number;
 }
 
+/** A GRU layer's four weights in kernel memory (byte pointers). */
+export interface GruWeights {
+  wih: number;
+  whh: number;
+  bih: number;
+  bhh: number;
+}
+
+/**
+ * A forward pass's buffers over N rows: the given input, weights and states, and fresh scratch
+ * for the gates and per-row outputs (inside the caller's scratch). Every caller of gruForwardRun
+ * builds its buffers through gruForward, so V8 sees one object shape there: the greedy decoder's
+ * own shape once cost the training step its optimised code at the first report (the deopt
+ * reached directStep and what it inlines).
+ */
+export function gruForwardScratch(x: number, w: GruWeights, h0: number, hn: number, N: number, H: number): GruForwardBuffers {
+  const km = kernels();
+  return gruForward(x, w, h0, km.scratch(N * 3 * H), km.scratch(N * H), km.scratch(N * H), km.scratch(N * H), hn);
+}
+
+/** The forward buffers as one object shape (see gruForwardScratch). */
+export function gruForward(x: number, w: GruWeights, h0: number, gates: number, ghn: number, hprev: number, hs: number, hn: number): GruForwardBuffers {
+  return { x, wih: w.wih, whh: w.whh, bih: w.bih, bhh: w.bhh, h0, gates, ghn, hprev, hs, hn };
+}
+
 /** Where a GRU layer's backward pass reads its output gradients and writes the others (dx 0: not wanted). */
 export interface GruBackwardBuffers {
   dhs: number;
@@ -328,7 +353,7 @@ function gruForwardKernel({ inputs, backend, attrs }: KernelArgs): TensorInfo[] 
   const pbih = km.put(peek(backend, bih)), pbhh = km.put(peek(backend, bhh)), ph0 = km.put(peek(backend, h0));
   const out = km.scratch((N + B) * H);
   const hn = out + N * H * 4;
-  gruForwardRun(N, I, H, batchSizes, { ...s, bih: pbih, bhh: pbhh, h0: ph0, hs: out, hn });
+  gruForwardRun(N, I, H, batchSizes, gruForward(s.x, { wih: s.wih, whh: s.whh, bih: pbih, bhh: pbhh }, ph0, s.gates, s.ghn, s.hprev, out, hn));
   return [finalOnly ? output(backend, [B, H], hn) : output(backend, [N + B, H], out)];
 }
 

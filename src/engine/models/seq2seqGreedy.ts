@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { kernels } from '../kernels/wasm';
 import { gemmPool } from '../kernels/parallel';
-import { gruForwardRun, zeros } from '../kernels/rnnKernels';
+import { gruForwardRun, gruForwardScratch, zeros } from '../kernels/rnnKernels';
 import { gatherRows, gruParams } from './seq2seqStep';
 import { EOS, SOS } from '../data/vocab';
 import type { Seq2Seq, Seq2SeqBatch } from './seq2seq';
@@ -72,7 +72,6 @@ export function greedyOnKernels(model: Seq2Seq, batch: Seq2SeqBatch, maxSteps: n
   const pool = gemmPool();
   const H = model.config.hidden;
   const V = model.config.targetVocab;
-  const G = 3 * H;
   const n = batch.size;
   const src = batch.sourceLayout;
 
@@ -100,19 +99,19 @@ export function greedyOnKernels(model: Seq2Seq, batch: Seq2SeqBatch, maxSteps: n
     const xs = km.scratch(Ns * H);
     gatherRows(xs, encoderEmbedding, batch.sourceIds, H);
     const h0 = zeros(n * H);
-    gruForwardRun(Ns, H, H, src.batchSizes, { x: xs, ...gru(0), h0, gates: km.scratch(Ns * G), ghn: km.scratch(Ns * H), hprev: km.scratch(Ns * H), hs: km.scratch(Ns * H), hn: h });
+    gruForwardRun(Ns, H, H, src.batchSizes, gruForwardScratch(xs, gru(0), h0, h, Ns, H));
 
     const record = greedySteps(n, maxSteps);
     let ids = new Int32Array(n).fill(SOS);
     const next = new Int32Array(n);
-    const one = [n];
+    const one = Int32Array.of(n); // typed, as every batchSizes the kernels see
     let running = n;
     for (let s = 0; s < maxSteps && running > 0; s++) {
       km.beginScratch();
       const x = km.scratch(n * H);
       gatherRows(x, decoderEmbedding, ids, H);
       const hn = km.scratch(n * H);
-      gruForwardRun(n, H, H, one, { x, ...gru(4), h0: h, gates: km.scratch(n * G), ghn: km.scratch(n * H), hprev: km.scratch(n * H), hs: km.scratch(n * H), hn });
+      gruForwardRun(n, H, H, one, gruForwardScratch(x, gru(4), h, hn, n, H));
       km.f32(h, n * H).set(km.f32(hn, n * H));
       const logits = km.scratch(n * V);
       pool.gemm(logits, V, hn, H, 1, pwt, V, n, H, V, false); // [n, V]

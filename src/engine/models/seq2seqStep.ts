@@ -16,7 +16,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { kernels } from '../kernels/wasm';
-import { zeros, gruBackwardRun, gruForwardRun, type GruForwardBuffers } from '../kernels/rnnKernels';
+import { zeros, gruBackwardRun, gruForwardRun, gruForwardScratch, type GruForwardBuffers } from '../kernels/rnnKernels';
 import { outputLayerRun } from '../kernels/projection';
 import { crossEntropyScale } from '../kernels/xent';
 import type { FlatParameters } from '../train/optimizers';
@@ -63,23 +63,11 @@ export function gruParams(rnn: RNN): { wih: tf.Variable; whh: tf.Variable; bih: 
   return { wih: v('weight_ih_l0'), whh: v('weight_hh_l0'), bih: v('bias_ih_l0'), bhh: v('bias_hh_l0') };
 }
 
-/** A one-layer GRU's forward buffers over N packed rows, its weights in the flat block. */
+/** A one-layer GRU's forward buffers over N packed rows of B sequences, its weights in the flat block. */
 function gruBuffers(rnn: RNN, flat: FlatParameters, x: number, h0: number, N: number, B: number, H: number): GruForwardBuffers {
-  const km = kernels();
   const w = gruParams(rnn);
-  return {
-    x,
-    wih: flat.param(w.wih),
-    whh: flat.param(w.whh),
-    bih: flat.param(w.bih),
-    bhh: flat.param(w.bhh),
-    h0,
-    gates: km.scratch(N * 3 * H),
-    ghn: km.scratch(N * H),
-    hprev: km.scratch(N * H),
-    hs: km.scratch(N * H),
-    hn: km.scratch(B * H),
-  };
+  const weights = { wih: flat.param(w.wih), whh: flat.param(w.whh), bih: flat.param(w.bih), bhh: flat.param(w.bhh) };
+  return gruForwardScratch(x, weights, h0, kernels().scratch(B * H), N, H);
 }
 
 function gruGradients(rnn: RNN, flat: FlatParameters) {

@@ -192,16 +192,19 @@ e.runSeq2Seq(${JSON.stringify(join(data, 'kor-eng.txt'))}, { hidden: 256, epochs
  * events posted to the host), against the CLI's time for the same training. Both are the engine's
  * own training time.
  *
- * The machine is shared, and a run's time moves by a third with the load (0.19–0.34 s for the
- * same CLI run, back to back, on the AMD EPYC); so the two run in pairs (the order alternating),
- * at least fifteen pairs, and the target is judged as every other workload here is: on the best
- * time of each side (noise only ever adds time), with the median of the pairs' ratios beside it.
+ * The machine is shared, and a run's time moves by a third with the load (0.16–0.34 s for the
+ * same CLI run, back to back, on the AMD EPYC); so the two run in pairs, the order alternating,
+ * and the target is judged on the median of the pairs' ratios: the two runs of a pair share the
+ * machine's load, and the median drops the pairs one side of which the load hit. Best times,
+ * beside it, were the judge before, and moved from 0.97× to 1.30× over three runs of 25 pairs on
+ * 2026-12-02 (one lucky CLI run decides them), while the median of the ratios stayed at
+ * 1.01–1.03×. At least 25 pairs.
  * The worker runs without the bench's tsx loader, as in the extension host (see WorkerSession).
  */
 async function workerOverhead(): Promise<void> {
   const { WorkerSession } = await import('../src/extension/core/workerSession');
   const iters = args.quick ? 1000 : 5000;
-  const pairs = Math.max(repeat, 15);
+  const pairs = Math.max(repeat, 25);
   const pairsFile = join(data, 'course-pairs.tsv');
   const runs = mkdtempSync(join(tmpdir(), 'rnnlab-bench-runs-'));
   const cliTimes: number[] = [];
@@ -237,14 +240,14 @@ async function workerOverhead(): Promise<void> {
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
-  const ratio = Math.min(...workerTimes) / Math.min(...cliTimes);
-  const pairRatio = median(workerTimes.map((w, i) => w / cliTimes[i]));
+  const bestRatio = Math.min(...workerTimes) / Math.min(...cliTimes);
+  const ratio = median(workerTimes.map((w, i) => w / cliTimes[i]));
   const load = `load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
   add({
     workload: 'lab 11-5 in the extension',
-    metric: `seconds for ${iters} iterations, best of ${pairs} alternating runs each (medians ${median(cliTimes).toFixed(2)} / ${median(workerTimes).toFixed(2)}, median of the pairs' ratios ${pairRatio.toFixed(2)}×): CLI / worker with the panel's events (${events} events); ${load}`,
+    metric: `median seconds for ${iters} iterations and the median of ${pairs} alternating pairs' ratios (best ${Math.min(...cliTimes).toFixed(2)} / ${Math.min(...workerTimes).toFixed(2)}, their ratio ${bestRatio.toFixed(2)}×): CLI / worker with the panel's events (${events} events); ${load}`,
     pytorch: null,
-    ours: `${Math.min(...cliTimes).toFixed(2)} / ${Math.min(...workerTimes).toFixed(2)}`,
+    ours: `${median(cliTimes).toFixed(2)} / ${median(workerTimes).toFixed(2)}`,
     ratio,
     target: 'worker ≤ 1.1× CLI',
     pass: ratio <= 1.1,

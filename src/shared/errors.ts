@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'DIVERGED'
   | 'CANCELLED'
   | 'BAD_MODEL'
+  /** Try a sentence reached the worker after its run's model was gone. */
+  | 'NO_MODEL'
   | 'BAD_SAVE_PATH'
   | 'BACKEND';
 

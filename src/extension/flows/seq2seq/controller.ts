@@ -41,7 +41,8 @@ const VOCABULARY_COMMAND = 'rnnLab.showVocabulary';
 
 export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   /** The panel of the run in progress and the session training it. */
-  private active: { panel: Seq2SeqRunPanel; session: WorkerSession } | null = null;
+  /** The run training now: its panel, its worker, and `settled`, which resolves once its panel shows how it ended. */
+  private active: { panel: Seq2SeqRunPanel; session: WorkerSession; settled: Promise<void> } | null = null;
   /** A worker that translates with saved models (Translate…, Try a sentence after training); started on first use. */
   private translation: WorkerSession | null = null;
   private lastSentence = 'pytorch is very easy.';
@@ -154,7 +155,8 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
     const panel = this.openPanel(state);
     await panel.whenReady(10_000);
     if (panel.isDisposed) throw new Error(t('The run panel was closed before training started.'));
-    this.active = { panel, session };
+    let settle = () => {};
+    this.active = { panel, session, settled: new Promise<void>((resolve) => (settle = resolve)) };
     let t0 = Date.now();
     return new Promise<void>((resolveStarted, rejectStarted) => {
       let started = false;
@@ -217,7 +219,7 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
           else showEngineError(this.output, errorText(e), e, file);
           panel.setPhase(cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) });
         },
-      );
+      ).finally(settle);
     });
   }
 
@@ -301,8 +303,15 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
   /** Try a sentence: the training worker's model while it trains, then the stored run's. */
   private readonly translateOnPanel = async (panel: Seq2SeqRunPanel, sentence: string): Promise<Translation> => {
     try {
-      if (this.active?.panel === panel && this.training.isRunning(this.active.session)) {
-        return (await this.active.session.request({ type: 'seq2seq.translate', sentences: [sentence] }))[0];
+      const active = this.active;
+      if (active?.panel === panel && this.training.isRunning(active.session)) {
+        try {
+          return (await active.session.request({ type: 'seq2seq.translate', sentences: [sentence] }))[0];
+        } catch (e) {
+          if (!(e instanceof WorkerError && e.wire.code === 'NO_MODEL')) throw e;
+          // The run ended between the sentence and the worker's answer: its stored model answers it.
+          await active.settled;
+        }
       }
       const phase = panel.runState.phase;
       if (phase.kind !== 'done' || !phase.runDir) throw new Error(t('This run has no model to translate with.'));

@@ -8,6 +8,7 @@
  * loss of the steps since the previous one; the last of an epoch is always forwarded before the
  * epoch's end, so the host knows the exact step of every report, metric and sample.
  */
+import { RnnLabError } from '../../../engine/errors';
 import type { Translator } from '../../../engine/seq2seq/run';
 import type { TrainEvent } from '../../../shared/events';
 import { startTrainingRun, trainAndStore } from '../../core/storeRun';
@@ -62,13 +63,14 @@ export const seq2seqHandlers: WorkerHandlers<'seq2seq.check' | 'seq2seq.train' |
         writer,
         ctx,
         () =>
+          // The live model goes with the end of training: trainAndStore disposes it once saved.
           runSeq2Seq(ask.file, ask.options, {
             onEvent: (e) => (writer.onEvent(e), forward(e)),
             signal: ctx.signal,
             displayName: ask.fileName,
             heldOutLoss: true,
             onTranslator: (t) => (live = t),
-          }),
+          }).finally(() => (live = null)),
         (result) => ({ headline: { tokenAccuracy: result.test.tokenAccuracy, bleu: result.test.bleu, exactMatch: result.test.exactMatch } }),
       );
     } finally {
@@ -89,7 +91,8 @@ export const seq2seqHandlers: WorkerHandlers<'seq2seq.check' | 'seq2seq.train' |
       }
       translator = await loaded.get(dir)!;
     }
-    if (!translator) throw new Error('No model is being trained in this session.');
+    // The host then waits for the run's end and asks its stored model (seq2seq/controller.ts).
+    if (!translator) throw new RnnLabError('NO_MODEL', 'No model is being trained in this session.');
     return translator.translate(ask.sentences);
   },
 };

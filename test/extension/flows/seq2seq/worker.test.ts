@@ -158,5 +158,6 @@ describe('seq2seq.train and seq2seq.translate in the worker', () => {
     // With no run in progress and no folder, there is nothing to translate with.
     const none = await rejection(session.request({ type: 'seq2seq.translate', sentences: ['hi'] }));
     assert.match(none.message, /No model is being trained/);
+    assert.equal(none.wire.code, 'NO_MODEL', "the code the panel's Try a sentence waits on, for the run's stored model");
   });
 });

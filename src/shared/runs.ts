@@ -14,6 +14,7 @@
  * Format 1 (the first release): `config.json` (LegacyRunConfig) and `result.json`, done runs only.
  */
 import type { ForecastOptions, ForecastResult } from './forecast';
+import { say, saidInEnglish, type Said } from './said';
 import type { Seq2SeqResult } from './seq2seq';
 
 export const RUN_FORMAT_VERSION = 2;
@@ -148,9 +149,15 @@ export interface RunResults {
   seq2seq: Seq2SeqResult;
 }
 
-/** A file of the store that cannot be read as what it should be: the reason, for the Runs tree. */
+/**
+ * A file of the store that cannot be read as what it should be: the reason, for the Runs tree, as
+ * words the host says in the display language (`said`); `message` is their English.
+ */
 export class RunFileError extends Error {
   override readonly name = 'RunFileError';
+  constructor(readonly said: Said) {
+    super(saidInEnglish(said));
+  }
 }
 
 type Obj = Record<string, unknown>;
@@ -158,7 +165,7 @@ const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-function need(ok: boolean, what: string): void {
+function need(ok: boolean, what: Said): void {
   if (!ok) throw new RunFileError(what);
 }
 
@@ -168,33 +175,33 @@ export function parseRunJson(text: string): RunJson {
   try {
     x = JSON.parse(text);
   } catch {
-    throw new RunFileError(text.trim() ? 'run.json is not valid JSON (half-written or edited by hand)' : 'run.json is empty');
+    throw new RunFileError(text.trim() ? say('run.json is not valid JSON (half-written or edited by hand)') : say('run.json is empty'));
   }
-  need(isObj(x), 'run.json does not hold an object');
+  need(isObj(x), say('run.json does not hold an object'));
   const o = x as Obj;
-  need(finite(o.formatVersion), 'run.json has no formatVersion');
-  need(o.formatVersion === RUN_FORMAT_VERSION, `run.json is format ${String(o.formatVersion)}; this RNN Lab reads format ${RUN_FORMAT_VERSION} (update RNN Lab)`);
-  need(typeof o.id === 'string' && o.id.length > 0, 'run.json has no id');
-  need((RUN_KINDS as readonly unknown[]).includes(o.kind), `run.json has an unknown kind ${JSON.stringify(o.kind)}`);
+  need(finite(o.formatVersion), say('run.json has no formatVersion'));
+  need(o.formatVersion === RUN_FORMAT_VERSION, say('run.json is format {0}; this RNN Lab reads format {1} (update RNN Lab)', String(o.formatVersion), RUN_FORMAT_VERSION));
+  need(typeof o.id === 'string' && o.id.length > 0, say('run.json has no id'));
+  need((RUN_KINDS as readonly unknown[]).includes(o.kind), say('run.json has an unknown kind {0}', String(JSON.stringify(o.kind))));
   const d = o.dataset;
-  need(isObj(d) && typeof d.path === 'string' && typeof d.sha256 === 'string', 'run.json: dataset must be {path, sha256}');
-  need(isObj(o.config), 'run.json: config must be an object');
-  need(finite(o.seed), 'run.json: seed must be a number');
-  need(typeof o.backend === 'string', 'run.json: backend must be a string');
+  need(isObj(d) && typeof d.path === 'string' && typeof d.sha256 === 'string', say('run.json: dataset must be {path, sha256}'));
+  need(isObj(o.config), say('run.json: config must be an object'));
+  need(finite(o.seed), say('run.json: seed must be a number'));
+  need(typeof o.backend === 'string', say('run.json: backend must be a string'));
   const v = o.versions;
-  need(isObj(v) && typeof v.rnnLab === 'string' && typeof v.tfjs === 'string', 'run.json: versions must be {rnnLab, tfjs}');
-  need((RUN_STATUSES as readonly unknown[]).includes(o.status), `run.json has an unknown status ${JSON.stringify(o.status)}`);
-  need(o.error === undefined || typeof o.error === 'string', 'run.json: error must be a string');
-  need(typeof o.startedAt === 'string' && ISO_TIME.test(o.startedAt), 'run.json: startedAt must be an ISO time');
-  need(o.endedAt === undefined || (typeof o.endedAt === 'string' && ISO_TIME.test(o.endedAt)), 'run.json: endedAt must be an ISO time');
-  need(isObj(o.headline) && Object.values(o.headline).every((h) => h === null || finite(h)), 'run.json: headline must hold numbers');
+  need(isObj(v) && typeof v.rnnLab === 'string' && typeof v.tfjs === 'string', say('run.json: versions must be {rnnLab, tfjs}'));
+  need((RUN_STATUSES as readonly unknown[]).includes(o.status), say('run.json has an unknown status {0}', String(JSON.stringify(o.status))));
+  need(o.error === undefined || typeof o.error === 'string', say('run.json: error must be a string'));
+  need(typeof o.startedAt === 'string' && ISO_TIME.test(o.startedAt), say('run.json: startedAt must be an ISO time'));
+  need(o.endedAt === undefined || (typeof o.endedAt === 'string' && ISO_TIME.test(o.endedAt)), say('run.json: endedAt must be an ISO time'));
+  need(isObj(o.headline) && Object.values(o.headline).every((h) => h === null || finite(h)), say('run.json: headline must hold numbers'));
   const w = o.owner;
-  need(w === undefined || (isObj(w) && Number.isInteger(w.pid)), 'run.json: owner must be {pid}');
+  need(w === undefined || (isObj(w) && Number.isInteger(w.pid)), say('run.json: owner must be {pid}'));
   const m = o.metricsSummary;
   need(
     m === undefined ||
       (isObj(m) && Number.isInteger(m.lines) && (m.lines as number) >= 0 && (m.last === null || isMetricsLine(m.last)) && Number.isInteger(m.size) && finite(m.mtimeMs)),
-    'run.json: metricsSummary must be {lines, last, size, mtimeMs}',
+    say('run.json: metricsSummary must be {lines, last, size, mtimeMs}'),
   );
   return o as unknown as RunJson;
 }
@@ -205,12 +212,12 @@ export function parseMetricsLine(line: string): MetricsLine {
   try {
     x = JSON.parse(line);
   } catch {
-    throw new RunFileError('not valid JSON');
+    throw new RunFileError(say('not valid JSON'));
   }
-  need(isObj(x), 'not an object');
+  need(isObj(x), say('not an object'));
   const o = x as Obj;
-  for (const k of ['step', 'epoch', 't', 'loss']) need(finite(o[k]), `${k} must be a number`);
-  for (const [k, v] of Object.entries(o)) need(finite(v), `${k} must be a number`);
+  for (const k of ['step', 'epoch', 't', 'loss']) need(finite(o[k]), say('{0} must be a number', k));
+  for (const [k, v] of Object.entries(o)) need(finite(v), say('{0} must be a number', k));
   return o as MetricsLine;
 }
 
@@ -261,7 +268,7 @@ export function parseMetrics(text: string): MetricsLine[] {
       out.push(parseMetricsLine(line));
     } catch (e) {
       if (i === lines.length - 1 && !complete) break;
-      throw new RunFileError(`metrics.jsonl line ${i + 1}: ${(e as Error).message}`);
+      throw new RunFileError(say('metrics.jsonl line {0}: {1}', i + 1, e instanceof RunFileError ? e.said : String((e as Error).message)));
     }
   }
   return out;

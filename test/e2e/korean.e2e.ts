@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeAllEditors, examples, explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, waitForPhase, type Env } from './harness';
 
@@ -108,6 +108,38 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
     const headers = await page.locator('.part.sidebar .pane-header .title').allInnerTexts();
     assert.ok(headers.some((h) => /^실행$/i.test(h.trim())), `the view is named 실행 (headers: ${headers.join(' / ')})`);
     assert.ok(headers.some((h) => /손실 곡선/.test(h)), `the charts view is named 손실 곡선 (headers: ${headers.join(' / ')})`);
+    // A damaged run folder is listed with its reason in Korean too (the run store's words, said by the host).
+    const broken = '2026-01-01T00-00-00-000Z';
+    mkdirSync(join(env.workspace, '.rnnlab', 'runs', broken), { recursive: true });
+    writeFileSync(join(env.workspace, '.rnnlab', 'runs', broken, 'run.json'), '{}');
+    const damagedRow = page.locator(`.pane-body .monaco-list-row[aria-label*="${broken}"]`).first();
+    await waitFor(
+      async () => {
+        if ((await damagedRow.count()) > 0) return true;
+        // The file watcher lags here: the view's own refresh action (shown while the view is hovered).
+        await row.hover();
+        await page.locator('.pane-header .action-label[aria-label^="실행 목록 새로 고침"]').first().click({ timeout: 2000 }).catch(() => undefined);
+        await page.waitForTimeout(500);
+        return (await damagedRow.count()) > 0;
+      },
+      30_000,
+      'the damaged run folder is not listed',
+    ).catch(async (e) => {
+      await screenshot(page, 'failure-damaged-run');
+      throw e;
+    });
+    assert.match(await damagedRow.innerText(), /손상됨: run\.json에 formatVersion이 없습니다/);
+    rmSync(join(env.workspace, '.rnnlab', 'runs', broken), { recursive: true });
+    await waitFor(
+      async () => {
+        await row.hover();
+        await page.locator('.pane-header .action-label[aria-label^="실행 목록 새로 고침"]').first().click({ timeout: 2000 }).catch(() => undefined);
+        await page.waitForTimeout(500);
+        return (await damagedRow.count()) === 0;
+      },
+      30_000,
+      'the removed folder is still listed',
+    );
     // For the README: the run panel and the Runs view, in Korean.
     await screenshot(page, 'forecast-korean');
   });

@@ -55,10 +55,10 @@ test('every t() of the host and the pages has a literal key, so none escapes thi
 test('the scan sees keys in any call form, and reports a key it cannot read', () => {
   const s = scanSource(
     'src/webview/x.ts',
-    "import { t } from './l10n';\nconst a = t('One {0}', n);\nconst b = vscode.l10n.t(\n  `Two`,\n);\nconst c = t(label);\nconst d = l10n.t(`x ${y}`);\nconst e = l10n.t`z`;\n",
+    "import { t } from './l10n';\nconst a = t('One {0}', n);\nconst b = vscode.l10n.t(\n  `Two`,\n);\nconst c = t(label);\nconst d = l10n.t(`x ${y}`);\nconst e = l10n.t`z`;\nconst f = say('Three {0}', say('Four'));\nconst g = say(reason);\n",
   );
-  assert.deepEqual([...s.keys.keys()], ['One {0}', 'Two']);
-  assert.equal(s.dynamic.length, 3);
+  assert.deepEqual([...s.keys.keys()], ['One {0}', 'Two', 'Three {0}', 'Four']);
+  assert.equal(s.dynamic.length, 4);
   assert.match(s.dynamic[0], /^src\/webview\/x\.ts:6: t\(label\)$/);
   // The translators may pass their caller's text on; the same call elsewhere may not.
   assert.deepEqual(scanSource('src/webview/l10n.ts', 'export function tableText(english: string) { return l10n.t(english); }').dynamic, []);

@@ -15,7 +15,7 @@ import { FORECAST_OPTIONS, PACKING_OPTIONS, SEQ2SEQ_OPTIONS, STORE_OPTIONS, TRAI
  * literal. Their callers are scanned (`t`), or their inputs are the tables' words (`tableText`).
  */
 export const TRANSLATORS: Readonly<Record<string, readonly string[]>> = {
-  'src/extension/core/strings.ts': ['t', 'tableText'],
+  'src/extension/core/strings.ts': ['t', 'said', 'tableText'],
   'src/webview/l10n.ts': ['t', 'tableText'],
 };
 
@@ -26,10 +26,10 @@ export interface KeyScan {
   dynamic: string[];
 }
 
-/** True when `node` calls a translator: `t(…)`, `l10n.t(…)` or `vscode.l10n.t(…)`. */
+/** True when `node` calls a translator, `t(…)`, `l10n.t(…)` or `vscode.l10n.t(…)`, or names words for one, `say(…)` (src/shared/said.ts). */
 function isTranslatorCall(node: ts.CallExpression): boolean {
   const f = node.expression;
-  if (ts.isIdentifier(f)) return f.text === 't';
+  if (ts.isIdentifier(f)) return f.text === 't' || f.text === 'say';
   return ts.isPropertyAccessExpression(f) && f.name.text === 't' && /(^|\.)l10n$/.test(f.expression.getText());
 }
 

@@ -10,9 +10,15 @@
  */
 import * as vscode from 'vscode';
 import type { Words } from '../../shared/options';
+import type { Said } from '../../shared/said';
 
 export function t(message: string, ...args: (string | number)[]): string {
   return vscode.l10n.t(message, ...args);
+}
+
+/** Words from code without a translator (src/shared/said.ts), in the display language; their keys are checked as `t`'s are. */
+export function said(s: Said): string {
+  return vscode.l10n.t(s.key, ...s.args.map((a) => (typeof a === 'object' ? said(a) : a)));
 }
 
 /** An option table's label, help or choice label, in the display language. */

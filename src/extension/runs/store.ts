@@ -18,6 +18,7 @@ import { appendFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFi
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { version as RNN_LAB_VERSION } from '../../../package.json';
 import type { TrainEvent } from '../../shared/events';
+import { say, type Said } from '../../shared/said';
 import type { ForecastResult } from '../../shared/forecast';
 import { STORE_OPTIONS } from '../../shared/options/store';
 import {
@@ -351,12 +352,12 @@ export interface RunListing {
   last: MetricsLine | null;
 }
 
-/** A folder of the runs folder that cannot be read as a run, and why. */
+/** A folder of the runs folder that cannot be read as a run, and why (`reason`: the words to say; the host says them in the display language). */
 export interface DamagedRun {
   damaged: true;
   id: string;
   dir: string;
-  reason: string;
+  reason: Said;
 }
 
 export type RunEntry = RunListing | DamagedRun;
@@ -401,12 +402,12 @@ async function readLegacy(dir: string): Promise<{ run: RunJson; points: MetricsL
   try {
     config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
   } catch {
-    throw new RunFileError('config.json is not valid JSON');
+    throw new RunFileError(say('config.json is not valid JSON'));
   }
   if (typeof config !== 'object' || config === null || config.version !== 1 || typeof config.id !== 'string' || typeof config.file !== 'string' || typeof config.createdAt !== 'string') {
-    throw new RunFileError('config.json is not a first-release run');
+    throw new RunFileError(say('config.json is not a first-release run'));
   }
-  if (config.kind !== 'forecast' && config.kind !== 'saved-model') throw new RunFileError(`config.json has an unknown kind ${JSON.stringify(config.kind)}`);
+  if (config.kind !== 'forecast' && config.kind !== 'saved-model') throw new RunFileError(say('config.json has an unknown kind {0}', String(JSON.stringify(config.kind))));
   let result: ForecastResult | null = null;
   try {
     result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'));
@@ -435,10 +436,10 @@ export async function readRunHead(dir: string, now = Date.now(), stats?: RunFile
   const hasModel = stats ? stats.model !== null : await exists(join(dir, 'model'));
   const runText = await readFile(join(dir, 'run.json'), 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
-    throw new RunFileError(`run.json cannot be read: ${e.code ?? e.message}`);
+    throw new RunFileError(say('run.json cannot be read: {0}', e.code ?? e.message));
   });
   if (runText === null) {
-    if (!(stats ? stats['config.json'] !== null : await exists(join(dir, 'config.json')))) throw new RunFileError('no run.json (a folder that is not a run, or one whose start was cut short)');
+    if (!(stats ? stats['config.json'] !== null : await exists(join(dir, 'config.json')))) throw new RunFileError(say('no run.json (a folder that is not a run, or one whose start was cut short)'));
     const { run, points } = await readLegacy(dir);
     return { run, legacy: true, hasModel, legacyPoints: points };
   }
@@ -518,7 +519,7 @@ async function listOne(dir: string, name: string, now: number, stats?: RunFileSt
   try {
     return await readRunListing(dir, now, stats);
   } catch (e) {
-    return { damaged: true, id: name, dir, reason: e instanceof RunFileError ? e.message : String((e as Error).message ?? e) };
+    return { damaged: true, id: name, dir, reason: e instanceof RunFileError ? e.said : say('cannot be read: {0}', String((e as Error).message ?? e)) };
   }
 }
 
@@ -564,7 +565,7 @@ export async function listRuns(root: string, options: { now?: number; cache?: Li
 export async function readRunSamples(dir: string): Promise<{ epoch: number; samples: unknown[] }[]> {
   const text = await readFile(join(dir, 'samples.jsonl'), 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return '';
-    throw new RunFileError(`samples.jsonl cannot be read: ${e.code ?? e.message}`);
+    throw new RunFileError(say('samples.jsonl cannot be read: {0}', e.code ?? e.message));
   });
   const lines = text.split('\n');
   const out: { epoch: number; samples: unknown[] }[] = [];
@@ -575,10 +576,10 @@ export async function readRunSamples(dir: string): Promise<{ epoch: number; samp
       x = JSON.parse(lines[i]);
     } catch {
       if (i === lines.length - 1) break; // cut short mid-append
-      throw new RunFileError(`samples.jsonl line ${i + 1}: not valid JSON`);
+      throw new RunFileError(say('samples.jsonl line {0}: not valid JSON', i + 1));
     }
     const o = x as { epoch?: unknown; samples?: unknown };
-    if (typeof o !== 'object' || o === null || !Number.isInteger(o.epoch) || !Array.isArray(o.samples)) throw new RunFileError(`samples.jsonl line ${i + 1}: not an { epoch, samples } set`);
+    if (typeof o !== 'object' || o === null || !Number.isInteger(o.epoch) || !Array.isArray(o.samples)) throw new RunFileError(say('samples.jsonl line {0}: not an { epoch, samples } set', i + 1));
     out.push({ epoch: o.epoch as number, samples: o.samples });
   }
   return out;
@@ -590,12 +591,12 @@ export async function readRunResult<K extends keyof RunResults = 'forecast'>(dir
   try {
     text = await readFile(join(dir, 'result.json'), 'utf8');
   } catch {
-    throw new RunFileError('the run has no result.json (it did not finish)');
+    throw new RunFileError(say('the run has no result.json (it did not finish)'));
   }
   try {
     return JSON.parse(text) as RunResults[K];
   } catch {
-    throw new RunFileError('result.json is not valid JSON');
+    throw new RunFileError(say('result.json is not valid JSON'));
   }
 }
 
@@ -627,9 +628,9 @@ export async function markRunStopped(dir: string, status: 'interrupted' | 'cance
 export async function deleteRun(root: string, dir: string): Promise<void> {
   const rel = relative(resolve(root), resolve(dir));
   if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel.includes('/') || rel.includes('\\')) {
-    throw new RunFileError(`${dir} is not a run folder of ${root}`);
+    throw new RunFileError(say('{0} is not a run folder of {1}', dir, root));
   }
-  if (!(await exists(join(dir, 'run.json'))) && !(await exists(join(dir, 'config.json')))) throw new RunFileError(`${dir} holds no run.json; not deleted`);
+  if (!(await exists(join(dir, 'run.json'))) && !(await exists(join(dir, 'config.json')))) throw new RunFileError(say('{0} holds no run.json; not deleted', dir));
   await rm(dir, { recursive: true });
 }
 

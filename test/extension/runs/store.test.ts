@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ForecastResult } from '../../../src/engine/forecast/types';
-import { deleteRun, listRuns, readRun, readRunListing, readRunResult, readRunSamples, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
+import { deleteRun, listRuns, readRun, readRunListing, readRunResult, readRunSamples, removeStaleTemps, runIdFor, runsRoot, RunWriter, STALE_MS, writeFileAtomic, type DamagedRun, type RunEntry, type RunListing } from '../../../src/extension/runs/store';
 import { parseMetrics, parseRunJson } from '../../../src/shared/runs';
+import { saidInEnglish } from '../../../src/shared/said';
 
 const result = {
   backend: 'cpu', trainSeconds: 1, finalLoss: 0.01, rows: 10, testWindows: 2, target: 'Close', features: ['Close'],
@@ -31,7 +32,7 @@ async function withRoot(f: (root: string, data: string) => Promise<void>) {
 
 const start = (data: string, id?: string) => ({ kind: 'forecast' as const, id, datasetPath: data, config: { seqLength: 7, epochs: 3 }, seed: 0, backend: 'auto', tfjsVersion: '4.22.0' });
 const ok = (e: RunEntry): RunListing => {
-  assert.equal(e.damaged, false, e.damaged ? e.reason : '');
+  assert.equal(e.damaged, false, e.damaged ? saidInEnglish(e.reason) : '');
   return e as RunListing;
 };
 
@@ -204,7 +205,7 @@ test('damaged folders are listed with their reason and never hide the other runs
     }
     await writeFile(join(root, 'stray.txt'), 'not a folder');
     const runs = await listRuns(root);
-    const reasons = Object.fromEntries(runs.filter((r) => r.damaged).map((r) => [r.id, (r as { reason: string }).reason]));
+    const reasons = Object.fromEntries(runs.filter((r) => r.damaged).map((r) => [r.id, saidInEnglish((r as DamagedRun).reason)]));
     assert.deepEqual(Object.keys(reasons).sort(), ['badline', 'edited', 'empty', 'half', 'newer']);
     assert.match(reasons.half, /not valid JSON/);
     assert.match(reasons.edited, /unknown status "finished"/);
@@ -228,7 +229,7 @@ test('runs of the first release (config.json + result.json) list as done runs, t
     assert.deepEqual([old.run.kind, old.run.status, old.run.dataset.path, old.run.headline, old.run.config.modelDir], ['saved-model', 'done', '/w/a.csv', { rmse: 10, naiveRmse: 7.97 }, '/w/m']);
     assert.deepEqual((await readRun(old.dir)).metrics.map((m) => [m.epoch, m.loss]), [[1, 0.5], [2, 0.25]]);
     const future = runs.find((r) => r.id === 'future')!;
-    assert.ok(future.damaged && /unknown kind "packing"/.test(future.reason));
+    assert.ok(future.damaged && /unknown kind "packing"/.test(saidInEnglish(future.reason)));
   }));
 
 test('run.json is replaced atomically: a failed write leaves the old file whole and no temporary behind', () =>
@@ -293,7 +294,7 @@ test('a listing cache reads a folder again only when its files changed', () =>
     assert.equal(again.run.headline.rmse, 3);
     await writeFile(join(w.dir, 'metrics.jsonl'), 'oops\n');
     const damaged = (await listRuns(root, { cache }))[0];
-    assert.ok(damaged.damaged && /line 1/.test(damaged.reason));
+    assert.ok(damaged.damaged && /line 1/.test(saidInEnglish(damaged.reason)));
   }));
 
 test("a listing with the cache sees a model saved into a run, lists a link to a run folder, and skips files and links to files", () =>
@@ -378,7 +379,9 @@ test('a metrics.jsonl edited or appended to after its run ended is read again: a
     await writeFile(file, lines.join('\n'));
     assert.equal((await stat(file)).size, Buffer.byteLength(text));
     const damaged = await listOnly(root, 'a');
-    assert.ok(damaged.damaged && damaged.reason === 'metrics.jsonl line 2: loss must be a number', JSON.stringify(damaged));
+    assert.ok(damaged.damaged && saidInEnglish(damaged.reason) === 'metrics.jsonl line 2: loss must be a number', JSON.stringify(damaged));
+    // The words as the host says them: the line's template, its number, the line's own reason within.
+    assert.deepEqual(damaged.reason, { key: 'metrics.jsonl line {0}: {1}', args: [2, { key: '{0} must be a number', args: ['loss'] }] });
     assert.ok((await listRuns(root, { cache }))[0].damaged, 'the cached listing too');
   }));
 
@@ -398,7 +401,7 @@ test('a run.json without a metrics summary (written before it existed) lists fro
 
     await writeFile(join(w.dir, 'run.json'), JSON.stringify({ ...older, metricsSummary: { lines: 'two' } }));
     const bad = await listOnly(root, 'a');
-    assert.ok(bad.damaged && bad.reason === 'run.json: metricsSummary must be {lines, last, size, mtimeMs}', JSON.stringify(bad));
+    assert.ok(bad.damaged && saidInEnglish(bad.reason) === 'run.json: metricsSummary must be {lines, last, size, mtimeMs}', JSON.stringify(bad));
   }));
 
 test('listing a missing folder gives no runs', async () => {

@@ -21,6 +21,7 @@ import { Rng } from './random';
 import { decodeText, forEachLine, isBlank } from './data/text';
 import { PACKING_OPTIONS } from '../shared/options/packing';
 import type { FileCost, PackedView, PackingColumn, PackingOptions, PackingShapes, PackingSplit, PackingView } from '../shared/packing';
+import { say } from '../shared/said';
 
 /** The course's lab 11-6 strings. */
 export const COURSE_STRINGS: readonly string[] = ['hello world', 'midnight', 'calculation', 'path', 'short circuit'];
@@ -96,7 +97,7 @@ export function courseCorpus(split: PackingSplit = 'chars'): Corpus {
  * a tab when a side is asked of a file that is not a pair file.
  */
 export function corpusFromText(input: Buffer | Uint8Array | string, file: string, split: PackingSplit, column: PackingColumn): Corpus {
-  const text = decodeText(input, file, 'text file');
+  const text = decodeText(input, file, say('text'));
   const texts: string[] = [];
   const lines: number[] = [];
   let blank = 0;

@@ -16,6 +16,7 @@ import { freeModelName, judgeModelFolder, saveSiblings } from '../shared/modelFo
 import { readInputFile } from './data/text';
 import { RnnLabError } from './errors';
 import { decodeSafetensors, encodeSafetensors, type Float32Tensor } from './safetensors';
+import { say } from '../shared/said';
 
 export const MODEL_FORMAT_VERSION = 2;
 /** Versions this build reads. */
@@ -64,7 +65,7 @@ function missing(path: string): RnnLabError {
 
 /** A model folder's file, through the one reader of user files (regular files only, bounded). */
 function readModelBytes(path: string): Promise<Buffer> {
-  return readInputFile(path, path, 'model folder', { code: 'BAD_MODEL', missing: missing(path) });
+  return readInputFile(path, path, say('model folder'), { code: 'BAD_MODEL', missing: missing(path) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  * another's text. Imports nothing outside src/shared, so the worker, the host and the webviews
  * can all take it.
  */
+import { fill, isSaid, type Said } from './said';
 
 export interface ErrorLocation {
   /** Path of the offending file, as the user gave it. */
@@ -52,8 +53,16 @@ export type Suggestion = Required<OptionRef>;
 
 /** Words with option references in them, as `text`…`` makes them. */
 export type Parts = readonly (string | OptionRef)[];
-/** Words, with or without option references. JSON-safe, so it crosses the worker boundary. */
-export type Text = string | Parts;
+/**
+ * Words, with or without option references: English (a string or `text`…`` parts), or words to be
+ * said in the reader's language (`say('Line {0} of {1} has no tab.', line, file)`, src/shared/said.ts),
+ * which the host says in the display language and the CLI in English. JSON-safe, so it crosses
+ * the worker boundary.
+ */
+export type Text = string | Parts | Said;
+
+/** How a surface says words made by `say`: the template (its key) and its arguments in words. The CLI's is English. */
+export type SayIn = (key: string, args: readonly (string | number)[]) => string;
 
 /** How one surface names an option: the CLI as a flag, the form as its field's label. */
 export type OptionNamer = (ref: OptionRef) => string;
@@ -82,8 +91,10 @@ export function text(strings: TemplateStringsArray, ...values: unknown[]): Parts
 }
 
 /** The words with every option named by `name`. */
-export function renderText(t: Text, name: OptionNamer): string {
-  return typeof t === 'string' ? t : t.map((p) => (typeof p === 'string' ? p : name(p))).join('');
+export function renderText(t: Text, name: OptionNamer, sayIn: SayIn = fill): string {
+  if (typeof t === 'string') return t;
+  if (isSaid(t)) return sayIn(t.key, t.args.map((a) => (typeof a !== 'object' ? a : isSaid(a) ? renderText(a, name, sayIn) : name(a))));
+  return t.map((p) => (typeof p === 'string' ? p : name(p))).join('');
 }
 
 /** An error's parts as they cross a boundary (the worker → host message carries these). */
@@ -94,7 +105,7 @@ export interface ErrorParts {
 }
 
 /** `file:line:col: message hint` on one line, the options named by `name`. */
-export function errorLine(e: ErrorParts, name: OptionNamer): string {
+export function errorLine(e: ErrorParts, name: OptionNamer, sayIn: SayIn = fill): string {
   const { file, line, column } = e.location;
   let where = '';
   if (file !== undefined) {
@@ -103,6 +114,6 @@ export function errorLine(e: ErrorParts, name: OptionNamer): string {
     if (line !== undefined && column !== undefined) where += `:${column}`;
     where += ': ';
   }
-  const hint = e.hint === undefined ? '' : renderText(e.hint, name);
-  return `${where}${renderText(e.message, name)}${hint ? ` ${hint}` : ''}`;
+  const hint = e.hint === undefined ? '' : renderText(e.hint, name, sayIn);
+  return `${where}${renderText(e.message, name, sayIn)}${hint ? ` ${hint}` : ''}`;
 }

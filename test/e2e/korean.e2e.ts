@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeAllEditors, examples, explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, examples, explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -166,6 +166,17 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
     const { page } = env;
     copyFileSync(join(examples, 'course-pairs.tsv'), join(env.workspace, 'course-pairs.tsv'));
     await closeAllEditors(page);
+
+    // A pair file with no tab: the engine's error, said in Korean in its notice, with its fix.
+    writeFileSync(join(env.workspace, 'no-tab.tsv'), 'i am hungry.\n');
+    await clearNotifications(page);
+    await paletteOnceRegistered(page, 'RNN Lab: Seq2Seq 학습');
+    await quickPick(page, 'no-tab.tsv');
+    const badError = await waitFor(async () => (await errorNotifications(page)).find((x) => x.includes('no-tab.tsv')) ?? null, 60_000, 'no error for a file without a tab');
+    assert.match(badError, /no-tab\.tsv의 1번째 줄에 탭이 없습니다: "i am hungry\."\. 각 줄은 소스 문장과 그 번역을 탭으로 구분해야 합니다\./);
+    assert.match(badError, /1번째 줄의 두 문장 사이에 공백이 아닌 탭을 넣거나, 그 줄을 지우세요\./);
+    await clearNotifications(page);
+
     await paletteOnceRegistered(page, 'RNN Lab: Seq2Seq 학습');
     await quickPick(page, 'course-pairs.tsv');
     const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);

@@ -15,7 +15,7 @@ import { FORECAST_OPTIONS, PACKING_OPTIONS, SEQ2SEQ_OPTIONS, STORE_OPTIONS, TRAI
  * literal. Their callers are scanned (`t`), or their inputs are the tables' words (`tableText`).
  */
 export const TRANSLATORS: Readonly<Record<string, readonly string[]>> = {
-  'src/extension/core/strings.ts': ['t', 'said', 'tableText'],
+  'src/extension/core/strings.ts': ['t', 'said', 'sayIn', 'tableText'],
   'src/webview/l10n.ts': ['t', 'tableText'],
 };
 
@@ -41,13 +41,13 @@ function enclosingFunction(node: ts.Node): string | null {
 }
 
 /** Scans one source text; `file` is its path from the repository root. */
-export function scanSource(file: string, source: string, into: KeyScan = { keys: new Map(), dynamic: [] }): KeyScan {
+export function scanSource(file: string, source: string, into: KeyScan = { keys: new Map(), dynamic: [] }, only?: readonly string[]): KeyScan {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const visit = (node: ts.Node): void => {
     if (ts.isTaggedTemplateExpression(node) && /(^|\.)l10n\.t$|^t$/.test(node.tag.getText(sf))) {
       into.dynamic.push(`${where(sf, node)}: ${node.getText(sf).slice(0, 80)} (a tagged template: write t('…', args))`);
     }
-    if (ts.isCallExpression(node) && isTranslatorCall(node)) {
+    if (ts.isCallExpression(node) && isTranslatorCall(node) && (!only || (ts.isIdentifier(node.expression) && only.includes(node.expression.text)))) {
       const arg = node.arguments[0];
       if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) {
         const list = into.keys.get(arg.text) ?? [];
@@ -76,12 +76,14 @@ function tsFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Every translator call of the host (src/extension), the pages (src/webview) and what they share (src/shared). */
+/** Every translator call of the host (src/extension), the pages (src/webview) and what they share (src/shared), and the engine's `say` words. */
 export function scanSources(root: string): KeyScan {
   const scan: KeyScan = { keys: new Map(), dynamic: [] };
   for (const dir of ['src/extension', 'src/webview', 'src/shared']) {
     for (const file of tsFiles(path.join(root, dir))) scanSource(path.relative(root, file).split(path.sep).join('/'), readFileSync(file, 'utf8'), scan);
   }
+  // The engine has no translator; its errors' words are `say('…')`, which the host says.
+  for (const file of tsFiles(path.join(root, 'src/engine'))) scanSource(path.relative(root, file).split(path.sep).join('/'), readFileSync(file, 'utf8'), scan, ['say']);
   return scan;
 }
 

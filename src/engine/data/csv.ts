@@ -18,6 +18,7 @@ import { detectDialect, readRows } from './csvRows';
 import { classifyColumns, columnNames, detectHeader, findColumn, findDateColumn, type IgnoredColumn } from './csvColumns';
 import { applyMissingPolicy, assembleTable, columnStats, resolveRowOrder } from './csvTable';
 import { columnList, decodeText, quoteValue, readInputFile } from './text';
+import { say } from '../../shared/said';
 
 export { parseNumber, isMissing, parseDate } from './csvCells';
 export { describeIgnored, type IgnoredColumn } from './csvColumns';
@@ -121,7 +122,7 @@ export function parseCsv(input: Buffer | Uint8Array | string, opts: CsvOptions):
 /** Reads a file and parses it with `parseCsv`. */
 export async function readCsvFile(path: string, opts: Omit<CsvOptions, 'file'> & { file?: string }): Promise<CsvTable> {
   const file = opts.file ?? path;
-  return parseCsv(await readInputFile(path, file, 'CSV file'), { ...opts, file });
+  return parseCsv(await readInputFile(path, file, say('CSV file')), { ...opts, file });
 }
 
 /**

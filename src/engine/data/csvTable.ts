@@ -4,12 +4,13 @@
  * the per-column stats the setup form shows. No cell text is read here.
  */
 import { opt, RnnLabError, text as words, type ErrorAbout, type Text } from '../errors';
+import type { Parts } from '../../shared/errors';
 import type { CellRef, ColumnAcc } from './csvRows';
 import type { ColumnStats, CsvTable } from './csv';
 import type { MissingPolicy, RowOrder } from './policy';
 import { quoteValue } from './text';
 
-export function missingError(file: string, line: number, c: number, name: string, value: string, detail: Text, hint: Text, about: ErrorAbout): RnnLabError {
+export function missingError(file: string, line: number, c: number, name: string, value: string, detail: string | Parts, hint: Text, about: ErrorAbout): RnnLabError {
   const what = value.trim() === '' ? 'is empty' : `is ${quoteValue(value.trim())}`;
   const message = words`The cell on line ${line}, column ${c + 1} (${quoteValue(name)}) of ${file} ${what}: a missing value. `;
   return new RnnLabError('MISSING_VALUE', [...message, ...(typeof detail === 'string' ? [detail] : detail)], hint, { file, line, column: c + 1 }, about);

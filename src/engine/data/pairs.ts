@@ -10,7 +10,8 @@
  */
 import { RnnLabError } from '../errors';
 import { checkOption } from '../options';
-import { opt, text as words } from '../../shared/errors';
+import { opt } from '../../shared/errors';
+import { say } from '../../shared/said';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import { decodeText, forEachLine, quoteValue, readInputFile } from './text';
 
@@ -62,7 +63,7 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
   checkOption(SEQ2SEQ_OPTIONS.sourceMaxLength, srcMax);
   checkOption(SEQ2SEQ_OPTIONS.targetMaxLength, tgtMax);
   const split = opts.splitPunctuation ?? false;
-  const text = decodeText(input, file, 'sentence pairs');
+  const text = decodeText(input, file, say('sentence pairs'));
   const pairs: SentencePair[] = [];
   let total = 0;
   // The pair that needs the smallest raise of the limits, for the NO_PAIRS hint.
@@ -78,8 +79,8 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
     if (parts.length < 2) {
       throw new RnnLabError(
         'BAD_PAIRS',
-        `Line ${line} of ${file} has no tab: ${quoteValue(raw.trim())}. Each line must be a source sentence and its translation separated by a tab.`,
-        `Put a tab (not spaces) between the two sentences on line ${line}, or delete the line.`,
+        say('Line {0} of {1} has no tab: {2}. Each line must be a source sentence and its translation separated by a tab.', line, file, quoteValue(raw.trim())),
+        say('Put a tab (not spaces) between the two sentences on line {0}, or delete the line.', line),
         { file, line },
       );
     }
@@ -92,11 +93,11 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
       [aCol, bCol] = [bCol, aCol];
     }
     if (a.trim() === '' || b.trim() === '') {
-      const which = a.trim() === '' ? (opts.reverse ? 'target (first column)' : 'source (first column)') : opts.reverse ? 'source (second column)' : 'target (second column)';
+      const which = a.trim() === '' ? (opts.reverse ? say('target (first column)') : say('source (first column)')) : opts.reverse ? say('source (second column)') : say('target (second column)');
       throw new RnnLabError(
         'BAD_PAIRS',
-        `Line ${line} of ${file} has an empty ${which}.`,
-        `Write both sentences on line ${line}, separated by one tab, or delete the line.`,
+        say('Line {0} of {1} has an empty {2}.', line, file, which),
+        say('Write both sentences on line {0}, separated by one tab, or delete the line.', line),
         { file, line, column: a.trim() === '' ? aCol : bCol },
       );
     }
@@ -109,13 +110,22 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
   });
 
   if (total === 0) {
-    throw new RnnLabError('EMPTY_FILE', `${file} has no sentence pairs: every line is blank or only tabs and spaces.`, `Write one pair per line in ${file}: a sentence, a tab, its translation.`, { file });
+    throw new RnnLabError('EMPTY_FILE', say('{0} has no sentence pairs: every line is blank or only tabs and spaces.', file), say('Write one pair per line in {0}: a sentence, a tab, its translation.', file), { file });
   }
   if (pairs.length === 0) {
     throw new RnnLabError(
       'NO_PAIRS',
-      `None of the ${total} pairs in ${file} is short enough: a pair is kept when its source has fewer than ${srcMax} words and its target fewer than ${tgtMax}. The shortest pair (line ${easiest.line}) has ${easiest.source} source and ${easiest.target} target words.`,
-      words`Raise the limits, e.g. ${opt('sourceMaxLength', Math.max(srcMax, easiest.source + 1))} ${opt('targetMaxLength', Math.max(tgtMax, easiest.target + 1))}, or use a file with shorter sentences.`,
+      say(
+        'None of the {0} pairs in {1} is short enough: a pair is kept when its source has fewer than {2} words and its target fewer than {3}. The shortest pair (line {4}) has {5} source and {6} target words.',
+        total,
+        file,
+        srcMax,
+        tgtMax,
+        easiest.line,
+        easiest.source,
+        easiest.target,
+      ),
+      say('Raise the limits, e.g. {0} {1}, or use a file with shorter sentences.', opt('sourceMaxLength', Math.max(srcMax, easiest.source + 1)), opt('targetMaxLength', Math.max(tgtMax, easiest.target + 1))),
       { file },
       { suggest: { option: 'sourceMaxLength', value: Math.max(srcMax, easiest.source + 1) } },
     );
@@ -126,5 +136,5 @@ export function parsePairs(input: Buffer | Uint8Array | string, opts: PairsOptio
 /** Reads a file and parses it with `parsePairs`. */
 export async function readPairsFile(path: string, opts: Omit<PairsOptions, 'file'> & { file?: string }): Promise<PairsResult> {
   const file = opts.file ?? path;
-  return parsePairs(await readInputFile(path, file, 'sentence-pair file'), { ...opts, file });
+  return parsePairs(await readInputFile(path, file, say('sentence-pair file')), { ...opts, file });
 }

@@ -6,6 +6,7 @@
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { RnnLabError, type ErrorCode } from '../errors';
+import { say, type Said } from '../../shared/said';
 export { columnLabel, columnList, quoteValue } from '../../shared/quote';
 
 /**
@@ -53,7 +54,7 @@ const LATIN1_HINT_BYTES = new Set([0xe0, 0xe1, 0xe2, 0xe4, 0xe7, 0xe8, 0xe9, 0xe
  * decoded (only the BOM is stripped). Throws NOT_UTF8 naming the line and column of the first bad
  * byte, and EMPTY_FILE when nothing but whitespace is left.
  */
-export function decodeText(input: Buffer | Uint8Array | string, file: string, what = 'file'): string {
+export function decodeText(input: Buffer | Uint8Array | string, file: string, what: Said = say('data')): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -70,8 +71,8 @@ export function decodeText(input: Buffer | Uint8Array | string, file: string, wh
   if (text.trim() === '') {
     throw new RnnLabError(
       'EMPTY_FILE',
-      `${file} is empty: it has no ${what === 'file' ? 'data' : what}.`,
-      `Choose a file with data in it, or check that ${file} was saved.`,
+      say('{0} is empty: it has no {1}.', file, what),
+      say('Choose a file with data in it, or check that {0} was saved.', file),
       { file },
     );
   }
@@ -95,11 +96,11 @@ function nulError(text: string, at: number, file: string): RnnLabError {
   const column = [...text.slice(lineStart, at)].length + 1;
   const sample = text.slice(0, 4096);
   const nuls = sample.length - sample.replaceAll('\0', '').length;
-  const why = nuls * 4 >= sample.length ? 'the file looks saved as UTF-16' : 'the file is binary or damaged there';
+  const why = nuls * 4 >= sample.length ? say('the file looks saved as UTF-16') : say('the file is binary or damaged there');
   return new RnnLabError(
     'NOT_UTF8',
-    `${file} has a NUL byte (0x00) at line ${line}, column ${column}: ${why}, not UTF-8 text.`,
-    `Save the file as UTF-8 text (in VS Code: "Save with Encoding" → UTF-8), or remove the NUL bytes.`,
+    say('{0} has a NUL byte (0x00) at line {1}, column {2}: {3}, not UTF-8 text.', file, line, column, why),
+    say('Save the file as UTF-8 text (in VS Code: "Save with Encoding" → UTF-8), or remove the NUL bytes.'),
     { file, line, column },
   );
 }
@@ -121,11 +122,12 @@ function notUtf8Error(bytes: Uint8Array, file: string): RnnLabError {
   const column = [...prefix].length + 1;
   const b = bytes[at] ?? 0;
   const hex = `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  const latin1 = LATIN1_HINT_BYTES.has(b) ? ` (in Latin-1/Windows-1252 that byte is '${String.fromCharCode(b)}', so the file was probably saved in that encoding)` : '';
   return new RnnLabError(
     'NOT_UTF8',
-    `${file} is not valid UTF-8: byte ${hex} at line ${line}, column ${column}${latin1}.`,
-    `Save the file as UTF-8 (in VS Code: "Save with Encoding" → UTF-8; in Excel: Save As → "CSV UTF-8") and try again.`,
+    LATIN1_HINT_BYTES.has(b)
+      ? say("{0} is not valid UTF-8: byte {1} at line {2}, column {3} (in Latin-1/Windows-1252 that byte is '{4}', so the file was probably saved in that encoding).", file, hex, line, column, String.fromCharCode(b))
+      : say('{0} is not valid UTF-8: byte {1} at line {2}, column {3}.', file, hex, line, column),
+    say('Save the file as UTF-8 (in VS Code: "Save with Encoding" → UTF-8; in Excel: Save As → "CSV UTF-8") and try again.'),
     { file, line, column },
   );
 }
@@ -165,13 +167,13 @@ export function countChar(text: string, code: number, from: number, to: number):
 export const MAX_INPUT_BYTES = 1 << 30;
 
 /** What a path that is not a regular file is, in words, for the message. */
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+function kindOf(st: Stats): Said {
+  if (st.isDirectory()) return say('a folder');
+  if (st.isFIFO()) return say('a named pipe (FIFO)');
+  if (st.isCharacterDevice()) return say('a character device');
+  if (st.isBlockDevice()) return say('a block device');
+  if (st.isSocket()) return say('a socket');
+  return say('a special file');
 }
 
 export interface ReadInputOptions {
@@ -191,21 +193,21 @@ export interface ReadInputOptions {
  * blocking and checked on the open handle, so what is checked is what is read, and the read stops
  * at the size the check saw even if the file grows meanwhile.
  */
-export async function readInputFile(path: string, file: string, what: string, options: ReadInputOptions = {}): Promise<Buffer> {
+export async function readInputFile(path: string, file: string, what: Said, options: ReadInputOptions = {}): Promise<Buffer> {
   const code = options.code ?? 'BAD_OPTION';
-  const hint = `Check the path to the ${what}.`;
+  const hint = say('Check the path to the {0}.', what);
   const cannot = (e: unknown): RnnLabError => {
     const errno = (e as NodeJS.ErrnoException).code;
     if (errno === 'ENOENT' && options.missing) return options.missing;
     return new RnnLabError(
       code,
-      errno === 'ENOENT' ? `${file} does not exist.` : errno === 'EISDIR' ? `${file} is a folder, not a file.` : `${file} cannot be read (${errno ?? String(e)}).`,
+      errno === 'ENOENT' ? say('{0} does not exist.', file) : errno === 'EISDIR' ? say('{0} is a folder, not a file.', file) : say('{0} cannot be read ({1}).', file, errno ?? String(e)),
       hint,
       { file },
     );
   };
   const notRegular = (st: Stats) =>
-    new RnnLabError(code, `${file} is ${kindOf(st)}, not a regular file: RNN Lab reads only regular files.`, `Save the ${what} to a file and give its path.`, { file });
+    new RnnLabError(code, say('{0} is {1}, not a regular file: RNN Lab reads only regular files.', file, kindOf(st)), say('Save the {0} to a file and give its path.', what), { file });
   let handle: FileHandle;
   try {
     handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
@@ -225,8 +227,8 @@ export async function readInputFile(path: string, file: string, what: string, op
     if (st.size > MAX_INPUT_BYTES) {
       throw new RnnLabError(
         'FILE_TOO_LARGE',
-        `${file} is ${(st.size / (1 << 30)).toFixed(1)} GiB; RNN Lab reads files of up to ${MAX_INPUT_BYTES / (1 << 30)} GiB.`,
-        `Use a shorter extract of the ${what} (for example its last rows).`,
+        say('{0} is {1} GiB; RNN Lab reads files of up to {2} GiB.', file, (st.size / (1 << 30)).toFixed(1), MAX_INPUT_BYTES / (1 << 30)),
+        say('Use a shorter extract of the {0} (for example its last rows).', what),
         { file },
       );
     }

@@ -6,14 +6,14 @@
 import { errorLine } from '../../shared/errors';
 import { formOptionNamer } from '../formLabels';
 import { RunFileError } from '../../shared/runs';
-import { said, WORDS } from './strings';
+import { said, sayIn, WORDS } from './strings';
 import { WorkerError } from './workerSession';
 
 /** How the notices and the form name an option inside an error: by its translated label, setting, or plainly. */
 const FORM_NAMER = formOptionNamer(WORDS);
 
 export function errorText(e: unknown): string {
-  if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER);
+  if (e instanceof WorkerError && e.wire.parts) return errorLine(e.wire.parts, FORM_NAMER, sayIn);
   if (e instanceof RunFileError) return said(e.said);
   return e instanceof Error ? e.message : String(e);
 }

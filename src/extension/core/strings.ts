@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import type { Words } from '../../shared/options';
-import type { Said } from '../../shared/said';
+import { isSaid, type Said } from '../../shared/said';
 
 export function t(message: string, ...args: (string | number)[]): string {
   return vscode.l10n.t(message, ...args);
@@ -18,7 +18,12 @@ export function t(message: string, ...args: (string | number)[]): string {
 
 /** Words from code without a translator (src/shared/said.ts), in the display language; their keys are checked as `t`'s are. */
 export function said(s: Said): string {
-  return vscode.l10n.t(s.key, ...s.args.map((a) => (typeof a === 'object' ? said(a) : a)));
+  return sayIn(s.key, s.args.map((a) => (isSaid(a) ? said(a) : typeof a === 'object' ? a.option : a)));
+}
+
+/** A template of said words (its key), its arguments already in words, in the display language. */
+export function sayIn(key: string, args: readonly (string | number)[]): string {
+  return vscode.l10n.t(key, ...args);
 }
 
 /** An option table's label, help or choice label, in the display language. */

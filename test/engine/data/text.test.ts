@@ -7,6 +7,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeText, readInputFile } from '../../../src/engine/data/text';
+import { say } from '../../../src/shared/said';
 import { expectError, expectErrorAsync } from './helpers';
 
 test('a FIFO without a writer, /dev/zero through a symlink and a folder are refused at once, naming what they are', async () => {
@@ -16,18 +17,18 @@ test('a FIFO without a writer, /dev/zero through a symlink and a folder are refu
     execFileSync('mkfifo', [fifo]);
     const zero = join(dir, 'zero.csv');
     await symlink('/dev/zero', zero);
-    const e1 = await expectErrorAsync(() => readInputFile(fifo, 'pipe.csv', 'CSV file'), 'BAD_OPTION');
+    const e1 = await expectErrorAsync(() => readInputFile(fifo, 'pipe.csv', say('CSV file')), 'BAD_OPTION');
     assert.match(e1.message, /pipe\.csv is a named pipe \(FIFO\), not a regular file/);
-    const e2 = await expectErrorAsync(() => readInputFile(zero, 'zero.csv', 'CSV file'), 'BAD_OPTION');
+    const e2 = await expectErrorAsync(() => readInputFile(zero, 'zero.csv', say('CSV file')), 'BAD_OPTION');
     assert.match(e2.message, /zero\.csv is a character device/);
-    const e3 = await expectErrorAsync(() => readInputFile(dir, 'the folder', 'CSV file'), 'BAD_OPTION');
+    const e3 = await expectErrorAsync(() => readInputFile(dir, 'the folder', say('CSV file')), 'BAD_OPTION');
     assert.match(e3.message, /the folder is a folder/);
-    const e4 = await expectErrorAsync(() => readInputFile(join(dir, 'nope.csv'), 'nope.csv', 'CSV file'), 'BAD_OPTION');
+    const e4 = await expectErrorAsync(() => readInputFile(join(dir, 'nope.csv'), 'nope.csv', say('CSV file')), 'BAD_OPTION');
     assert.match(e4.message, /nope\.csv does not exist/);
     const real = join(dir, 'real.csv');
     await writeFile(real, 'a\n1\n');
     await symlink(real, join(dir, 'link.csv'));
-    assert.equal((await readInputFile(join(dir, 'link.csv'), 'link.csv', 'CSV file')).toString(), 'a\n1\n', 'a symlink to a regular file is read');
+    assert.equal((await readInputFile(join(dir, 'link.csv'), 'link.csv', say('CSV file'))).toString(), 'a\n1\n', 'a symlink to a regular file is read');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

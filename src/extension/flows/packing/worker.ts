@@ -9,6 +9,7 @@ import { initBackend } from '../../../engine/backend';
 import { readInputFile } from '../../../engine/data/text';
 import { corpusFromText, courseCorpus, inspectPacking, type Corpus } from '../../../engine/packingInspector';
 import type { WorkerHandlers } from '../../core/workerHandlers';
+import { say } from '../../../shared/said';
 
 /** The last file read, and how its size and time stamp stood then. */
 let cached: { key: string; corpus: Corpus } | null = null;
@@ -27,7 +28,7 @@ export const packingHandlers: WorkerHandlers<'inspectPacking'> = {
     const key = JSON.stringify([path, split, column, st?.size, st?.mtimeMs]);
     if (cached?.key !== key) {
       cached = null;
-      const bytes = await readInputFile(path, ask.fileName, 'text file');
+      const bytes = await readInputFile(path, ask.fileName, say('text file'));
       cached = { key, corpus: corpusFromText(bytes, ask.fileName, split, column) };
     }
     return inspectPacking(cached.corpus, ask.options);

@@ -112,8 +112,8 @@ export function corpusFromText(input: Buffer | Uint8Array | string, file: string
         }
         throw new RnnLabError(
           'BAD_PAIRS',
-          `line ${n} has no tab, so it has no ${column} side.`,
-          'Choose the whole line as the sequence for a plain text file, or separate source and target with a tab.',
+          column === 'source' ? say('line {0} has no tab, so it has no source side.', n) : say('line {0} has no tab, so it has no target side.', n),
+          say('Choose the whole line as the sequence for a plain text file, or separate source and target with a tab.'),
           { file, line: n },
         );
       }
@@ -128,7 +128,8 @@ export function corpusFromText(input: Buffer | Uint8Array | string, file: string
     lines.push(n);
   });
   if (texts.length === 0) {
-    throw new RnnLabError('EMPTY_FILE', `every ${column === 'line' ? 'line' : `${column} side`} is blank: there is no sequence to pack.`, 'Pick a file with one sequence per line.', { file });
+    const blankSay = column === 'line' ? say('every line is blank: there is no sequence to pack.') : column === 'source' ? say('every source side is blank: there is no sequence to pack.') : say('every target side is blank: there is no sequence to pack.');
+    throw new RnnLabError('EMPTY_FILE', blankSay, say('Pick a file with one sequence per line.'), { file });
   }
   return makeCorpus(file, false, split, column, texts, lines, blank);
 }

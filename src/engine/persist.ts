@@ -16,7 +16,7 @@ import { freeModelName, judgeModelFolder, saveSiblings } from '../shared/modelFo
 import { readInputFile } from './data/text';
 import { RnnLabError } from './errors';
 import { decodeSafetensors, encodeSafetensors, type Float32Tensor } from './safetensors';
-import { say } from '../shared/said';
+import { say, type Said } from '../shared/said';
 
 export const MODEL_FORMAT_VERSION = 2;
 /** Versions this build reads. */
@@ -53,14 +53,14 @@ export function isWeightData(data: unknown, size: number): data is ArrayLike<num
 }
 
 /** The hint for a model folder from a newer RNN Lab, or undefined when `version` is not newer. */
-export function newerHint(version: unknown): string | undefined {
+export function newerHint(version: unknown): Said | undefined {
   return typeof version === 'number' && version > MODEL_FORMAT_VERSION
-    ? `It was saved by a newer RNN Lab (model format ${version}; this one reads up to ${MODEL_FORMAT_VERSION}): update RNN Lab.`
+    ? say('It was saved by a newer RNN Lab (model format {0}; this one reads up to {1}): update RNN Lab.', version, MODEL_FORMAT_VERSION)
     : undefined;
 }
 
 function missing(path: string): RnnLabError {
-  return new RnnLabError('BAD_MODEL', `${path} is missing.`, 'Point to a folder made by `rnn-lab … --save DIR` or the Save model button.', { file: path });
+  return new RnnLabError('BAD_MODEL', say('{0} is missing.', path), say('Point to a folder made by `rnn-lab … --save DIR` or the Save model button.'), { file: path });
 }
 
 /** A model folder's file, through the one reader of user files (regular files only, bounded). */
@@ -106,12 +106,12 @@ function saveFailed(shownAs: string, e: unknown): RnnLabError {
   if (e instanceof RnnLabError) return e;
   const code = errnoOf(e);
   const why =
-    code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
-    code === 'EROFS' ? 'the file system is read-only' :
-    code === 'ENOSPC' ? 'the disk is full' :
-    code === 'ENAMETOOLONG' ? 'the path is too long' :
-    (e as Error)?.message ?? String(e);
-  return new RnnLabError('BAD_SAVE_PATH', `Cannot save the model to ${shownAs}: ${why}.`, 'Choose a folder you can write to.', { file: shownAs });
+    code === 'EACCES' || code === 'EPERM' ? say('permission denied') :
+    code === 'EROFS' ? say('the file system is read-only') :
+    code === 'ENOSPC' ? say('the disk is full') :
+    code === 'ENAMETOOLONG' ? say('the path is too long') :
+    ((e as Error)?.message ?? String(e));
+  return new RnnLabError('BAD_SAVE_PATH', say('Cannot save the model to {0}: {1}.', shownAs, why), say('Choose a folder you can write to.'), { file: shownAs });
 }
 
 /** What a save into a path will do: create it, or replace an RNN Lab model (or an empty folder) there. */
@@ -203,7 +203,7 @@ async function lockSave(abs: string, shownAs: string): Promise<() => Promise<voi
       continue;
     }
     if (Date.now() > deadline) {
-      throw new RnnLabError('BAD_SAVE_PATH', `Another save into ${shownAs} has been under way for over ${LOCK_WAIT_MS / 1000} s.`, `Wait for it to finish, or save to another path. (If no RNN Lab is running, delete ${lock}.)`, { file: shownAs });
+      throw new RnnLabError('BAD_SAVE_PATH', say('Another save into {0} has been under way for over {1} s.', shownAs, LOCK_WAIT_MS / 1000), say('Wait for it to finish, or save to another path. (If no RNN Lab is running, delete {0}.)', lock), { file: shownAs });
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -327,6 +327,6 @@ export async function readModelFile<T>(dir: string, name: string): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new RnnLabError('BAD_MODEL', `${path} is not valid JSON.`, 'Save the model again.', { file: path });
+    throw new RnnLabError('BAD_MODEL', say('{0} is not valid JSON.', path), say('Save the model again.'), { file: path });
   }
 }

@@ -11,6 +11,7 @@ import type { ModelSpec, SavedBase } from '../models/folder';
 import type { Field } from '../schema';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { ForecastOptions } from './types';
+import { say } from '../../shared/said';
 
 export const SCALER_FILE = 'scaler.json';
 
@@ -49,8 +50,8 @@ function readOptions(f: Field): SavedForecaster['options'] {
 
 export const FORECASTER: ModelSpec<SavedForecaster, { scaler: MinMaxScaler }, Forecaster> = {
   kind: 'forecaster',
-  noun: 'a forecaster',
-  origin: 'Forecast with LSTM (or `rnn-lab forecast … --save DIR`)',
+  noun: say('a forecaster'),
+  origin: say('Forecast with LSTM (or `rnn-lab forecast … --save DIR`)'),
   dataFiles: [SCALER_FILE],
   validate(config, data) {
     const model = readSizes(config.get('model'));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { RnnLabError } from '../errors';
 import { encodeWeights, MODEL_FORMAT_VERSION, newerHint, READABLE_MODEL_VERSIONS, readModelFile, readWeights, WEIGHTS_FILE, writeModelDir, type StateDict } from '../persist';
 import { Field } from '../schema';
+import { say, type Said } from '../../shared/said';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -32,9 +33,9 @@ export interface ModelSpec<S extends SavedBase, D, M extends Weighted> {
   /** config.json's `kind`. */
   kind: S['kind'];
   /** "a forecaster", for "… does not hold a forecaster model". */
-  noun: string;
+  noun: Said;
   /** Where such folders come from, for the hint. */
-  origin: string;
+  origin: Said;
   /** The JSON data files saved beside config.json and the weights. */
   dataFiles: readonly string[];
   /**
@@ -67,8 +68,8 @@ export async function loadModel<S extends SavedBase, D, M extends Weighted>(dir:
   if (kind !== spec.kind || !READABLE_MODEL_VERSIONS.includes(version as number)) {
     throw new RnnLabError(
       'BAD_MODEL',
-      `${dir} does not hold ${spec.noun} model (its config.json says kind ${JSON.stringify(kind) ?? 'nothing'}, version ${JSON.stringify(version) ?? 'nothing'}).`,
-      newerHint(version) ?? `Choose a folder saved by ${spec.origin}.`,
+      say('{0} does not hold {1} model (its config.json says kind {2}, version {3}).', dir, spec.noun, JSON.stringify(kind) ?? 'nothing', JSON.stringify(version) ?? 'nothing'),
+      newerHint(version) ?? say('Choose a folder saved by {0}.', spec.origin),
       { file: root.file },
     );
   }
@@ -81,7 +82,7 @@ export async function loadModel<S extends SavedBase, D, M extends Weighted>(dir:
     model.loadStateDict(weights);
   } catch (e) {
     model.dispose();
-    throw new RnnLabError('BAD_MODEL', `${weightsFile} does not fit the model in ${root.file}: ${(e as Error).message}.`, 'Save the model again.', { file: weightsFile });
+    throw new RnnLabError('BAD_MODEL', say('{0} does not fit the model in {1}: {2}.', weightsFile, root.file, (e as Error).message), say('Save the model again.'), { file: weightsFile });
   }
   return { saved: checked.saved, data: checked.data, model };
 }

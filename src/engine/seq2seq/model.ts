@@ -12,6 +12,7 @@ import type { ModelSpec, SavedBase } from '../models/folder';
 import type { Field } from '../schema';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import type { Seq2SeqOptions } from './types';
+import { say } from '../../shared/said';
 
 export const SOURCE_VOCAB_FILE = 'source_vocab.json';
 export const TARGET_VOCAB_FILE = 'target_vocab.json';
@@ -51,8 +52,8 @@ function readVocab(f: Field, size: number, sizeField: string): Vocab {
 
 export const TRANSLATOR: ModelSpec<SavedTranslator, { sourceVocab: Vocab; targetVocab: Vocab }, Seq2Seq> = {
   kind: 'seq2seq',
-  noun: 'a seq2seq',
-  origin: '`rnn-lab seq2seq … --save DIR`',
+  noun: say('a seq2seq'),
+  origin: say('`rnn-lab seq2seq … --save DIR`'),
   dataFiles: [SOURCE_VOCAB_FILE, TARGET_VOCAB_FILE],
   validate(config, data) {
     const model = readSizes(config.get('model'));

@@ -28,7 +28,8 @@ import { loadModel, saveModel } from '../models/folder';
 import { fitsMemory, gib, largestFitting, modelBytes, seq2seqBatchBytes, seq2seqParams } from '../models/budget';
 import { SOURCE_VOCAB_FILE, TARGET_VOCAB_FILE, TRANSLATOR, type SavedTranslator } from './model';
 import { badOption, resolveOptions } from '../options';
-import { opt, text } from '../../shared/errors';
+import { opt } from '../../shared/errors';
+import { say } from '../../shared/said';
 import { SEQ2SEQ_OPTIONS } from '../../shared/options/seq2seq';
 import {
   AUTO_TEST_MIN_PAIRS,
@@ -80,13 +81,16 @@ function checkMemory(name: string, o: Seq2SeqOptions, c: Seq2SeqConfig, trainPai
   const hidden = largestFitting(o.hidden - 1, (h) => fits({ ...c, hidden: h }, pairs));
   const [hint, suggest] =
     bs > 0
-      ? [text`Use smaller batches: ${opt('batchSize', bs)} pairs fit.`, { option: 'batchSize', value: bs }]
+      ? [say('Use smaller batches: {0} pairs fit.', opt('batchSize', bs)), { option: 'batchSize', value: bs }]
       : hidden > 0
-        ? [text`Use a smaller hidden size: ${opt('hidden', hidden)} fits.`, { option: 'hidden', value: hidden }]
-        : [text`Use fewer words: a higher ${opt('minCount')}, or shorter pairs (${opt('targetMaxLength')}).`, undefined];
+        ? [say('Use a smaller hidden size: {0} fits.', opt('hidden', hidden)), { option: 'hidden', value: hidden }]
+        : [say('Use fewer words: a higher {0}, or shorter pairs ({1}).', opt('minCount'), opt('targetMaxLength')), undefined];
+  const sizes = [o.hidden, c.sourceVocab, c.targetVocab, pairs].map((n) => n.toLocaleString('en')).concat([gib(model + batch), gib(model), gib(batch)]);
   throw new RnnLabError(
     'BAD_OPTION',
-    `A translator with hidden size ${o.hidden.toLocaleString('en')} and vocabularies of ${c.sourceVocab.toLocaleString('en')} and ${c.targetVocab.toLocaleString('en')} words, trained on batches of ${pairs.toLocaleString('en')} pair${pairs > 1 ? 's' : ''}, would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)}).`,
+    pairs > 1
+      ? say('A translator with hidden size {0} and vocabularies of {1} and {2} words, trained on batches of {3} pairs, would need about {4} (weights and optimiser {5}, batch {6}).', ...sizes)
+      : say('A translator with hidden size {0} and vocabularies of {1} and {2} words, trained on batches of {3} pair, would need about {4} (weights and optimiser {5}, batch {6}).', ...sizes),
     hint,
     { file: name },
     { suggest },
@@ -128,8 +132,8 @@ export function prepareSeq2SeqData(pairs: SentencePair[], o: Seq2SeqOptions, hel
   const nTest = roundHalfEven(pairs.length * fraction);
   if (fraction > 0 && (nTest < 1 || nTest >= pairs.length)) {
     throw badOption(
-      text`${opt('testFraction', fraction)} of ${pairs.length} pairs leaves ${nTest} test and ${pairs.length - nTest} training pairs.`,
-      text`Use ${opt('testFraction', 0)} to measure on the training pairs (as the course does), or a file with more pairs.`,
+      say('{0} of {1} pairs leaves {2} test and {3} training pairs.', opt('testFraction', fraction), pairs.length, nTest, pairs.length - nTest),
+      say('Use {0} to measure on the training pairs (as the course does), or a file with more pairs.', opt('testFraction', 0)),
       { option: 'testFraction', suggest: { option: 'testFraction', value: 0 } },
     );
   }
@@ -173,8 +177,10 @@ function splitByHeldOut(
   const missing = [...wanted.values()].reduce((a, b) => a + b, 0);
   if (missing > 0 || train.length === 0) {
     throw badOption(
-      `${missing} of the ${heldOut.pairs.length} pairs in ${heldOut.file} are not among the training file's pairs${train.length === 0 ? ', and no training pairs would remain' : ''}.`,
-      'The test file must hold pairs taken from the training file (after the same length filters).',
+      train.length === 0
+        ? say("{0} of the {1} pairs in {2} are not among the training file's pairs, and no training pairs would remain.", missing, heldOut.pairs.length, heldOut.file)
+        : say("{0} of the {1} pairs in {2} are not among the training file's pairs.", missing, heldOut.pairs.length, heldOut.file),
+      say('The test file must hold pairs taken from the training file (after the same length filters).'),
     );
   }
   return {
@@ -352,7 +358,7 @@ export class Translator {
   translate(sentences: readonly string[]): Translation[] {
     const words = sentences.map((s) => normalizeSentence(s, this.splitPunctuation).filter((w) => w !== ''));
     words.forEach((w, i) => {
-      if (w.length === 0) throw badOption(`Nothing to translate in sentence ${i + 1} ("${sentences[i]}").`, 'Give a sentence with at least one word.');
+      if (w.length === 0) throw badOption(say('Nothing to translate in sentence {0} ("{1}").', i + 1, sentences[i]), say('Give a sentence with at least one word.'));
     });
     const r = decodeAll(this.model, words.map((w) => this.sourceVocab.encode(w)), this.maxDecodeSteps);
     return words.map((w, i) => {

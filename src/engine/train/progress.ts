@@ -5,6 +5,7 @@
  * emits `progress` events once the loop has run for more than a second.
  */
 import { RnnLabError } from '../errors';
+import { say } from '../../shared/said';
 import type { RunControl, TrainEvent } from './events';
 
 /** Yield to the event loop at most this often (as the trainer does). */
@@ -35,6 +36,6 @@ export class LoopProgress {
       await new Promise<void>((r) => setImmediate(r));
       this.lastYield = performance.now();
     }
-    if (this.control.signal?.aborted) throw new RnnLabError('CANCELLED', `${this.task === 'forecast' ? 'Forecasting' : 'Translating'} was cancelled.`);
+    if (this.control.signal?.aborted) throw new RnnLabError('CANCELLED', this.task === 'forecast' ? say('Forecasting was cancelled.') : say('Translating was cancelled.'));
   }
 }

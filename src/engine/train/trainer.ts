@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RnnLabError } from '../errors';
 import { checkOption } from '../options';
-import { opt, text } from '../../shared/errors';
+import { opt } from '../../shared/errors';
+import { say } from '../../shared/said';
 import { TRAINER_OPTIONS } from '../../shared/options/trainer';
 import { FusedOptimizer, type FlatParameters, type OptimizerConfig } from './optimizers';
 import type { RunControl } from './events';
@@ -100,7 +101,7 @@ export function divergenceWindow(totalBatches: number): number {
 }
 
 function cancelled(): RnnLabError {
-  return new RnnLabError('CANCELLED', 'Training was cancelled.', undefined);
+  return new RnnLabError('CANCELLED', say('Training was cancelled.'), undefined);
 }
 
 export async function train<B, S = never>(task: TrainTask<B, S>, config: TrainerConfig, control: RunControl<S> = {}): Promise<TrainSummary> {
@@ -161,17 +162,17 @@ export async function train<B, S = never>(task: TrainTask<B, S>, config: Trainer
         }
         if (!Number.isFinite(loss) || diverged) {
           if (grads) tf.dispose(grads);
-          const at = `at epoch ${epoch + 1}, batch ${batchIndex + 1} (step ${step + 1})`;
+          const at = say('at epoch {0}, batch {1} (step {2})', epoch + 1, batchIndex + 1, step + 1);
           const { lr } = config.optimizer;
           const usual = config.usualLr !== undefined && config.usualLr < lr ? config.usualLr : undefined;
           throw new RnnLabError(
             diverged ? 'DIVERGED' : 'NON_FINITE_LOSS',
             diverged
-              ? `Training diverged: the median loss of the last ${window} batches is ${lossText(median(recent))} ${at}, above ${lossText(task.divergenceLoss!)}, far above an untrained model's.`
-              : `The loss became ${loss} ${at}.`,
+              ? say("Training diverged: the median loss of the last {0} batches is {1} {2}, above {3}, far above an untrained model's.", window, lossText(median(recent)), at, lossText(task.divergenceLoss!))
+              : say('The loss became {0} {1}.', String(loss), at),
             usual !== undefined
-              ? text`Lower the learning rate (now ${opt('lr', lr)}), for example to ${opt('lr', usual)}, or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`
-              : text`Lower the learning rate (now ${opt('lr', lr)}) or turn on gradient clipping (e.g. ${opt('clipNorm', 1)}).`,
+              ? say('Lower the learning rate (now {0}), for example to {1}, or turn on gradient clipping (e.g. {2}).', opt('lr', lr), opt('lr', usual), opt('clipNorm', 1))
+              : say('Lower the learning rate (now {0}) or turn on gradient clipping (e.g. {1}).', opt('lr', lr), opt('clipNorm', 1)),
             {},
             { suggest: { option: 'lr', value: usual ?? lr / 10 } },
           );

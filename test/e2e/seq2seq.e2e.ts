@@ -385,7 +385,7 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     }
   });
 
-  test('a cancelled run is kept: opened from the Runs tree, its panel shows its curve, metrics and samples so far and says it was cancelled; no model to save or try', { timeout: 300_000 }, async () => {
+  test('a run whose panel was closed opens live from the Runs tree; cancelled, it is kept: opened from the Runs tree, its panel shows its curve, metrics and samples so far and says it was cancelled; no model to save or try', { timeout: 300_000 }, async () => {
     const { page } = env;
     await closeAllEditors(page);
     const runsDir = join(env.workspace, '.rnnlab', 'runs');
@@ -394,13 +394,24 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     await paletteCommand(page, 'RNN Lab: Train Seq2Seq');
     await quickPick(page, 'course-pairs.tsv');
     const setup = await findFrame(page, 'body[data-ready="true"] #f-iterations', 60_000);
-    // Far more steps than it will take: it is cancelled after its second report.
+    // Far more steps than it will take: it is cancelled after its second report. A hidden size of 256
+    // slows the steps, so the reports (one per 1,000 steps) stay few while the panel is closed and reopened.
     await typeInto(page, setup, 'f-iterations', '10000000');
+    await typeInto(page, setup, 'f-hidden', '256');
     await setup.locator('#start').click();
     const live = await findFrame(page, 'body[data-phase="training"] #loss-plot', 60_000);
     await waitFor(async () => Number(await live.evaluate(() => document.getElementById('metrics-plot')?.dataset.points ?? 0)) >= 2, 120_000, 'no second report');
-    await live.locator('#cancel').click();
-    const ended = await waitDone(live, 60_000);
+    // Closed while it trains, the run's panel opens again from the Runs tree and goes on from where it was.
+    await closeAllEditors(page);
+    const runningRow = (await runRows(page)).filter({ hasText: 'running' }).first();
+    await waitFor(async () => (await runningRow.count()) === 1, 60_000, 'no running run in the Runs tree');
+    await runningRow.click();
+    const reopened = await findFrame(page, 'body[data-phase="training"] #loss-plot', 60_000);
+    const reportsOf = async () => Number(await reopened.evaluate(() => document.getElementById('metrics-plot')?.dataset.points ?? 0));
+    const at = await waitFor(async () => ((await reportsOf()) >= 2 ? reportsOf() : null), 30_000, 'the reopened panel lacks the reports so far');
+    await waitFor(async () => (await reportsOf()) > at, 120_000, 'the reopened panel does not follow the run');
+    await reopened.locator('#cancel').click();
+    const ended = await waitDone(reopened, 60_000);
     assert.equal(ended.phase, 'cancelled', ended.status);
     assert.equal(ended.status, 'Cancelled. The run is kept in the Runs view as cancelled, with its curve so far.');
     const id = folders().find((f) => !known.includes(f));

@@ -39,10 +39,16 @@ import { Seq2SeqSetupPanel } from './setupPanel';
 /** The vocabulary panel (flows/seq2seq/vocabulary.ts): `{ file, options }` from the form, `{ runId }` from a run; the buttons show when the command is registered. */
 const VOCABULARY_COMMAND = 'rnnLab.showVocabulary';
 
+/** The run this window is training (see Seq2SeqController.active). */
+interface Active {
+  panel: Seq2SeqRunPanel;
+  session: WorkerSession;
+  settled: Promise<void>;
+}
+
 export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
-  /** The panel of the run in progress and the session training it. */
   /** The run training now: its panel, its worker, and `settled`, which resolves once its panel shows how it ended. */
-  private active: { panel: Seq2SeqRunPanel; session: WorkerSession; settled: Promise<void> } | null = null;
+  private active: Active | null = null;
   /** A worker that translates with saved models (Translate…, Try a sentence after training); started on first use. */
   private translation: WorkerSession | null = null;
   private lastSentence = 'pytorch is very easy.';
@@ -156,7 +162,9 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
     await panel.whenReady(10_000);
     if (panel.isDisposed) throw new Error(t('The run panel was closed before training started.'));
     let settle = () => {};
-    this.active = { panel, session, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    // The run's panel is active.panel: one reopened from the Runs tree after this one was closed takes its place.
+    const active: Active = { panel, session, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    this.active = active;
     let t0 = Date.now();
     return new Promise<void>((resolveStarted, rejectStarted) => {
       let started = false;
@@ -166,27 +174,27 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
             t0 = Date.now();
             started = true;
             resolveStarted();
-            panel.update((s) => {
+            active.panel.update((s) => {
               if (v.epochs !== null) s.totalSteps = e.epochs * e.batchesPerEpoch;
               s.measuredOn = e.validationExamples > 0 ? 'test' : 'train';
             });
             return;
           case 'batchEnd':
-            panel.add({ step: e.step, elapsedSeconds: (Date.now() - t0) / 1000, loss: [{ step: e.step, value: e.loss }] });
+            active.panel.add({ step: e.step, elapsedSeconds: (Date.now() - t0) / 1000, loss: [{ step: e.step, value: e.loss }] });
             return;
           case 'epochEnd': {
-            const step = panel.runState.step;
-            panel.add({ elapsedSeconds: e.elapsedSeconds, reports: [{ step, value: e.loss }], heldOut: e.valLoss !== null ? [{ step, value: e.valLoss }] : undefined });
-            if (panel.runState.courseMode) this.log(courseLine(step, panel.runState.totalSteps, e.loss));
+            const step = active.panel.runState.step;
+            active.panel.add({ elapsedSeconds: e.elapsedSeconds, reports: [{ step, value: e.loss }], heldOut: e.valLoss !== null ? [{ step, value: e.valLoss }] : undefined });
+            if (active.panel.runState.courseMode) this.log(courseLine(step, active.panel.runState.totalSteps, e.loss));
             return;
           }
           case 'metrics': {
             const m = e.values;
-            panel.add({ metrics: [{ step: panel.runState.step, tokenAccuracy: m.tokenAccuracy ?? 0, exactMatch: m.exactMatch ?? 0, bleu: m.bleu ?? 0 }] });
+            active.panel.add({ metrics: [{ step: active.panel.runState.step, tokenAccuracy: m.tokenAccuracy ?? 0, exactMatch: m.exactMatch ?? 0, bleu: m.bleu ?? 0 }] });
             return;
           }
           case 'samples':
-            panel.add({ samples: [{ step: panel.runState.step, samples: e.samples as Seq2SeqResult['samples'] }] });
+            active.panel.add({ samples: [{ step: active.panel.runState.step, samples: e.samples as Seq2SeqResult['samples'] }] });
             return;
           case 'end':
             return;
@@ -196,28 +204,28 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
       this.training.run(session, { type: 'seq2seq.train', file: file.fsPath, fileName, options, store: { root: this.runsRootFor(file), runId } }, { title, subject: fileName, epochs: reports, steps: v.epochs === null ? v.iterations : undefined, onEvent }).then(
         (outcome) => {
           const r = outcome.result;
-          panel.setPhase({ kind: 'done', runDir: outcome.runDir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds });
+          active.panel.setPhase({ kind: 'done', runDir: outcome.runDir, tokenAccuracy: r.test.tokenAccuracy, exactMatch: r.test.exactMatch, bleu: r.test.bleu, trainSeconds: r.trainSeconds });
           this.log(`${r.measuredOn === 'test' ? 'Held-out' : 'Training-pair'} token accuracy ${(100 * r.test.tokenAccuracy).toFixed(1)}%, exact match ${(100 * r.test.exactMatch).toFixed(1)}%, BLEU-4 ${(100 * r.test.bleu).toFixed(1)} (${r.trainSeconds.toFixed(1)} s)`);
           if (outcome.runDir) {
             this.log(`Saved run in ${outcome.runDir}`);
-            panel.update((s) => (s.runId = basename(outcome.runDir as string)));
+            active.panel.update((s) => (s.runId = basename(outcome.runDir as string)));
           }
           if (outcome.saveError) void vscode.window.showWarningMessage(t('RNN Lab: the run finished but could not be saved: {0}', outcome.saveError));
           this.runsView.refresh();
-          if (this.active?.panel === panel) this.active = null;
+          if (this.active === active) this.active = null;
         },
         (e: unknown) => {
           const cancelled = e instanceof WorkerError && e.wire.code === 'CANCELLED';
-          if (this.active?.panel === panel) this.active = null;
+          if (this.active === active) this.active = null;
           if (!started) {
             // Failed before training began: the setup form shows why.
-            panel.dispose();
+            active.panel.dispose();
             rejectStarted(new FormError(errorText(e), e instanceof WorkerError ? e.wire.option : undefined));
             return;
           }
           if (cancelled) this.log('Training cancelled; earlier runs are untouched.');
           else showEngineError(this.output, errorText(e), e, file);
-          panel.setPhase(cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) });
+          active.panel.setPhase(cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) });
         },
       ).finally(settle);
     });
@@ -249,8 +257,10 @@ export class Seq2SeqFlow extends FlowBase<Seq2SeqRunPanel, Seq2SeqSetupPanel> {
     try {
       // The folder as it is now (the tree's listing may be older than the run's last status).
       const { run, metrics: lines } = listing.metrics ? { run: listing.run, metrics: listing.metrics } : await readRun(dir);
-      if (run.status === 'running' && this.active && !this.active.panel.isDisposed && this.active.panel.runState.runId === listing.id) {
-        this.active.panel.reveal();
+      if (run.status === 'running' && this.active && this.active.panel.runState.runId === listing.id) {
+        // The run this window trains: its panel, or a new one that goes on from the closed one's state.
+        if (this.active.panel.isDisposed) this.active.panel = this.openPanel(this.active.panel.runState);
+        else this.active.panel.reveal();
         return;
       }
       const result = run.status === 'done' ? await readRunResult<'seq2seq'>(dir) : null;

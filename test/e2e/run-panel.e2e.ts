@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { clearNotifications, closeAllEditors, errorNotifications, findFrame, inColorTheme, launch, luminance, paletteCommand, quickPick, acceptProposal, reloadWindow, runView, saveModelThroughDialog, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
+import { clearNotifications, closeAllEditors, errorNotifications, findFrame, inColorTheme, launch, luminance, paletteCommand, quickPick, acceptProposal, reloadWindow, runRows, runView, saveModelThroughDialog, screenshot, startForecast, treeSnapshot, waitFor, waitForPhase, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -212,7 +212,7 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.ok(Number(await revived.evaluate(() => document.getElementById('forecast-plot')?.dataset.points)) > 0, 'prediction plot redrawn');
   });
 
-  test('Cancel ends the run as cancelled and leaves earlier runs untouched', { timeout: 300_000 }, async () => {
+  test('a run whose panel was closed opens live from the Runs tree; Cancel ends it as cancelled and leaves earlier runs untouched', { timeout: 300_000 }, async () => {
     const { page, workspace } = env;
     await shortRun();
     const runsDir = join(workspace, '.rnnlab', 'runs');
@@ -220,11 +220,20 @@ describe('run panel in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX
     assert.ok(Object.keys(snapshot).some((k) => k.endsWith('/run.json')), 'an earlier run is saved');
 
     // Long enough that it cannot finish by itself while the test looks.
-    const run = await startForecast(page, 'stock_daily.csv', { epochs: 5000, batchSize: 16 });
+    const first = await startForecast(page, 'stock_daily.csv', { epochs: 5000, batchSize: 16 });
     await waitFor(async () => {
-      const v = await runView(run);
+      const v = await runView(first);
       return v.phase === 'training' && v.points > 0;
     }, 120_000, 'training did not start');
+
+    // Closed while it trains, the run's panel opens again from the Runs tree and goes on from where it was.
+    await closeAllEditors(page);
+    const runningRow = (await runRows(page)).filter({ hasText: 'running' }).first();
+    await waitFor(async () => (await runningRow.count()) === 1, 60_000, 'no running run in the Runs tree');
+    await runningRow.click();
+    const run = await findFrame(page, 'body[data-phase="training"] #loss-plot', 60_000);
+    const at = await waitFor(async () => ((await runView(run)).points || null), 30_000, 'the reopened panel lacks the epochs so far');
+    await waitFor(async () => (await runView(run)).points > at, 60_000, 'the reopened panel does not follow the run');
 
     await paletteCommand(page, 'RNN Lab: Cancel Training');
     const end = await waitForPhase(run, ['done', 'failed', 'cancelled', 'interrupted'], 60_000);

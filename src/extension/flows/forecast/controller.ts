@@ -26,6 +26,8 @@ import { FormError, SetupPanel } from './setupPanel';
 export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
   /** The run panel of the run in progress, once it is open. */
   private activePanel: RunPanel | null = null;
+  /** While a run trains: opens a new panel for it, from the state of its closed one, and sends it the rest of the run. */
+  private reopenActive: ((state: RunViewState) => void) | null = null;
 
   constructor(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, runsView: RunsView, training: TrainingSessions) {
     super(context, output, runsView, training, { run: RunPanel.viewType, setup: SetupPanel.viewType });
@@ -148,6 +150,14 @@ export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
   ): Promise<void> {
     let panel = preOpened;
     this.activePanel = panel;
+    const reopen = (state: RunViewState) => {
+      panel = this.openPanel(state);
+      this.activePanel = panel;
+    };
+    this.reopenActive = reopen;
+    const done = () => {
+      if (this.reopenActive === reopen) this.reopenActive = null;
+    };
     const epochs = initial.phase.kind === 'training' ? initial.phase.epochs : 0;
     return new Promise<void>((resolveStarted, rejectStarted) => {
       let started = false;
@@ -176,6 +186,7 @@ export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
           if (outcome.saveError) void vscode.window.showWarningMessage(t('RNN Lab: the run finished but could not be saved: {0}', outcome.saveError));
           this.runsView.refresh();
           if (this.activePanel === p) this.activePanel = null;
+          done();
         },
         (e: unknown) => {
           const cancelled = e instanceof WorkerError && e.wire.code === 'CANCELLED';
@@ -188,6 +199,7 @@ export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
           }
           if (panel) panel.setState({ ...panel.runState, phase: cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) } });
           if (this.activePanel === panel || !panel) this.activePanel = null;
+          done();
           if (!started) rejectStarted(new Error(errorText(e)));
         },
       );
@@ -241,8 +253,11 @@ export class ForecastFlow extends FlowBase<RunPanel, SetupPanel> {
           return;
         }
         case 'running': {
-          if (this.activePanel && !this.activePanel.isDisposed && this.activePanel.runState.runId === run.id) this.activePanel.reveal();
-          else this.openPanel({ ...base, history, phase: { kind: 'training', epochs: Number(run.config.epochs) || 0, backend: run.backend } });
+          // The run this window trains: its panel, or a new one that goes on from the closed one's state.
+          if (this.activePanel && this.activePanel.runState.runId === run.id && (!this.activePanel.isDisposed || this.reopenActive)) {
+            if (this.activePanel.isDisposed) this.reopenActive?.(this.activePanel.runState);
+            else this.activePanel.reveal();
+          } else this.openPanel({ ...base, history, phase: { kind: 'training', epochs: Number(run.config.epochs) || 0, backend: run.backend } });
           return;
         }
         case 'cancelled':

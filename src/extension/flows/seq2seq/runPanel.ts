@@ -22,6 +22,7 @@ import {
   type Seq2SeqRunToHost,
 } from '../../../shared/seq2seqProtocol';
 import { t } from '../../core/strings';
+import { Coalescer } from '../../core/coalescer';
 import { WebviewPanelBase } from '../../core/webviewPanel';
 
 /** What the page asks of the flow (everything but the handshake and the requests). */
@@ -38,11 +39,8 @@ const FLUSH_MS = 100;
 
 export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqRunToHost> {
   static readonly viewType = 'rnnLab.seq2seqRun';
-  private flushTimer: NodeJS.Timeout | null = null;
-  /** What training added since the last message; null when the page has it all. */
-  private pending: Seq2SeqRunDelta | null = null;
-  /** The next message sends the whole state (a change that is not an addition). */
-  private whole = false;
+  /** Training's news to the page, at most once per FLUSH_MS. */
+  private readonly outbox: Coalescer<Seq2SeqRunDelta>;
   private hasVocabulary = false;
   private state: Seq2SeqRunState;
 
@@ -57,7 +55,12 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   ) {
     super(panel, extensionUri, { page: 'seq2seqRunPage', documentTitle: t('RNN Lab seq2seq run'), name: 'seq2seq training panel', parse: parseSeq2SeqRunMessage, requests: SEQ2SEQ_RUN_REQUESTS }, log);
     this.state = boundedSeq2SeqRunState(state);
-    this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
+    this.outbox = new Coalescer(FLUSH_MS, mergeSeq2SeqDeltas, {
+      ready: () => this.isReady && !this.isDisposed,
+      whole: () => this.post({ type: 'state', state: this.state, vocabulary: this.hasVocabulary }),
+      delta: (delta) => this.post({ type: 'delta', runId: this.state.runId, delta }),
+    });
+    this._register({ dispose: () => this.outbox.cancel() });
   }
 
   get runState(): Seq2SeqRunState {
@@ -67,28 +70,21 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   /** Changes the state; the page is sent the whole state within FLUSH_MS. */
   update(change: (s: Seq2SeqRunState) => void): void {
     change(this.state);
-    this.whole = true;
-    this.schedule();
+    this.outbox.replace();
   }
 
   /** Training's news: applied to the state now, sent to the page (only it) within FLUSH_MS. */
   add(delta: Seq2SeqRunDelta): void {
     applySeq2SeqDelta(this.state, delta);
     // A page not loaded yet is sent the whole state when it is.
-    if (!this.isReady) return;
-    this.pending = this.pending ? mergeSeq2SeqDeltas(this.pending, delta) : delta;
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.isReady) this.flushTimer ??= setTimeout(() => this.flushNow(), FLUSH_MS);
+    this.outbox.add(delta);
   }
 
   /** A new phase is sent at once. */
   setPhase(phase: Seq2SeqPhase): void {
     this.state.phase = phase;
-    this.whole = true;
-    this.flushNow();
+    this.outbox.replace();
+    this.outbox.flush();
   }
 
   notice(message: string): void {
@@ -98,8 +94,7 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   protected onReady(): void {
     void this.vocabulary().then((has) => {
       this.hasVocabulary = has;
-      this.pending = null;
-      this.whole = false;
+      this.outbox.reset();
       this.post({ type: 'state', state: this.state, vocabulary: has });
     });
   }
@@ -111,16 +106,6 @@ export class Seq2SeqRunPanel extends WebviewPanelBase<HostToSeq2SeqRun, Seq2SeqR
   protected override onRequest(m: Seq2SeqRunToHost): Promise<Translation> {
     if (m.type !== 'translate') throw new Error(`${m.type} is not answered here`);
     return this.handlers.translate(this, m.sentence);
-  }
-
-  private flushNow(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.isReady) return;
-    if (this.whole) this.post({ type: 'state', state: this.state, vocabulary: this.hasVocabulary });
-    else if (this.pending) this.post({ type: 'delta', runId: this.state.runId, delta: this.pending });
-    this.pending = null;
-    this.whole = false;
   }
 }
 

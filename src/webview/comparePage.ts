@@ -52,6 +52,10 @@ const xAxis = byId('x-axis');
 const logY = byId('log-y');
 const diffOnly = byId('diff-only');
 
+// The controls wait for the runs: a click before them would be lost when their view arrives.
+const controls = [smoothing, xAxis, logY, diffOnly, byId('export-csv')];
+for (const c of controls) c.toggleAttribute('disabled', true);
+
 byId('smoothing-label').textContent = t('Smoothing');
 logY.textContent = t('Log scale');
 diffOnly.textContent = t('Differences only');
@@ -164,6 +168,7 @@ window.addEventListener('message', (e: MessageEvent<HostToCompare | { type: 'rep
   problems.textContent = m.problems.join('\n');
   problems.hidden = m.problems.length === 0;
   draw();
+  for (const c of controls) c.toggleAttribute('disabled', false);
 });
 
 smoothing.addEventListener('input', () => {

@@ -132,15 +132,15 @@ export async function readCsvFile(path: string, opts: Omit<CsvOptions, 'file'> &
 export function columnIndex(table: CsvTable, name: string): number {
   const i = findColumn(table.columns, name);
   if (i >= 0) return i;
-  const why = table.ignoredColumns.includes(name)
-    ? ` ${quoteValue(name)} is a text column, which is not used.`
-    : table.dateColumn === name
-      ? ` ${quoteValue(name)} is the date column.`
-      : '';
+  const [file, quoted, list] = [table.file, quoteValue(name), columnList(table.columns)];
   throw new RnnLabError(
     'UNKNOWN_COLUMN',
-    `${table.file} has no numeric column named ${quoteValue(name)}.${why} Numeric columns: ${columnList(table.columns)}.`,
-    `Use one of: ${columnList(table.columns)}.`,
+    table.ignoredColumns.includes(name)
+      ? say('{0} has no numeric column named {1}. {1} is a text column, which is not used. Numeric columns: {2}.', file, quoted, list)
+      : table.dateColumn === name
+        ? say('{0} has no numeric column named {1}. {1} is the date column. Numeric columns: {2}.', file, quoted, list)
+        : say('{0} has no numeric column named {1}. Numeric columns: {2}.', file, quoted, list),
+    say('Use one of: {0}.', list),
     { file: table.file, line: table.headerLine ?? undefined },
   );
 }

@@ -5,7 +5,8 @@
  * Every phase takes the rows phase's accumulators and returns a plain value or throws an
  * RnnLabError naming the cell; none of them reads the text again.
  */
-import { opt, RnnLabError, text as words } from '../errors';
+import { opt, RnnLabError } from '../errors';
+import { say, saidInEnglish, type Said } from '../../shared/said';
 import { cellKind, looksLikeDate, NUMBER_RE, type CellFormat } from './csvCells';
 import type { DateFormat } from './policy';
 import { badCsv, DELIMITERS, delimiterName, type CellRef, type ColumnAcc, type CsvRows } from './csvRows';
@@ -26,15 +27,28 @@ export interface IgnoredColumn {
 
 /** One line for the UI and the CLI: why the column is not used. */
 export function describeIgnored(ig: IgnoredColumn): string {
+  return saidInEnglish(ignoredWords(ig));
+}
+
+/** `n number` or `n numbers`, as words. */
+function numbersWords(n: number): Said {
+  return n === 1 ? say('{0} number', n) : say('{0} numbers', n);
+}
+
+/** Why the column is not used, as words to be said (an error quotes it; `describeIgnored` is its English). */
+export function ignoredWords(ig: IgnoredColumn): Said {
+  const label = columnLabel(ig.column);
   switch (ig.reason) {
     case 'empty':
-      return `${columnLabel(ig.column)}: every cell is empty`;
+      return say('{0}: every cell is empty', label);
     case 'dates':
-      return `${columnLabel(ig.column)}: dates (another column orders the rows)`;
+      return say('{0}: dates (another column orders the rows)', label);
     case 'text':
-      return `${columnLabel(ig.column)}: text`;
+      return say('{0}: text', label);
     case 'mostly-text':
-      return `${columnLabel(ig.column)}: mostly text (${ig.numbers} number${ig.numbers === 1 ? '' : 's'}, ${ig.textCells} text cells${ig.firstText ? `, the first ${quoteValue(ig.firstText.value)} on line ${ig.firstText.line}` : ''})`;
+      return ig.firstText
+        ? say('{0}: mostly text ({1}, {2}, the first {3} on line {4})', label, numbersWords(ig.numbers), say('{0} text cells', ig.textCells), quoteValue(ig.firstText.value), ig.firstText.line)
+        : say('{0}: mostly text ({1}, {2})', label, numbersWords(ig.numbers), say('{0} text cells', ig.textCells));
   }
 }
 
@@ -76,7 +90,7 @@ export function detectHeader(rows: CsvRows, format: CellFormat, file: string): b
   const kinds = first.map((s) => cellKind(s, format));
   if (count === 1) {
     if (kinds.every((k) => k === 'text' || k === 'date') && kinds.some((k) => k === 'text')) {
-      throw new RnnLabError('EMPTY_FILE', `${file} has a header (line ${firstLine}) but no data rows.`, `Add data rows below the header in ${file}.`, { file, line: firstLine });
+      throw new RnnLabError('EMPTY_FILE', say('{0} has a header (line {1}) but no data rows.', file, firstLine), say('Add data rows below the header in {0}.', file), { file, line: firstLine });
     }
     return false;
   }
@@ -148,8 +162,6 @@ export interface DateColumn {
   timestamps: Float64Array | null;
 }
 
-const DATE_HINT = 'Write dates as 2017-01-03 (or 2017-01-03 10:00, or 1/3/2017)';
-
 /** Mostly dates, with some cells that are not: a date column with mistakes, not a text column. */
 function mostlyDates(a: ColumnAcc): boolean {
   return a.firstNonDate !== null && a.dates >= 2 && a.dates > a.nonDates;
@@ -168,8 +180,8 @@ export function findDateColumn(accs: readonly ColumnAcc[], names: readonly strin
     if (index < 0) {
       throw new RnnLabError(
         'UNKNOWN_COLUMN',
-        `${file} has no column named ${quoteValue(o.dateColumn)}. Columns: ${columnList(names)}.`,
-        `Pass one of those names as the date column, or leave it out to detect dates automatically.`,
+        say('{0} has no column named {1}. Columns: {2}.', file, quoteValue(o.dateColumn), columnList(names)),
+        say('Pass one of those names as the date column, or leave it out to detect dates automatically.'),
         { file, line: o.headerLine ?? undefined },
       );
     }
@@ -179,8 +191,8 @@ export function findDateColumn(accs: readonly ColumnAcc[], names: readonly strin
       throw badCsv(
         file,
         bad?.line,
-        bad ? `Cell ${quoteValue(bad.value)} in date column ${quoteValue(names[index])} is not a date.` : `Date column ${quoteValue(names[index])} has no dates.`,
-        `${DATE_HINT}, or choose another date column.`,
+        bad ? say('Cell {0} in date column {1} is not a date.', quoteValue(bad.value), quoteValue(names[index])) : say('Date column {0} has no dates.', quoteValue(names[index])),
+        say('Write dates as 2017-01-03 (or 2017-01-03 10:00, or 1/3/2017), or choose another date column.'),
         index + 1,
       );
     }
@@ -193,8 +205,10 @@ export function findDateColumn(accs: readonly ColumnAcc[], names: readonly strin
       throw badCsv(
         file,
         bad.line,
-        `Cell ${quoteValue(bad.value)} on line ${bad.line}, column ${index + 1} (${quoteValue(names[index])}) of ${file} is not ${looksLikeDate(bad.value) ? 'a valid date (there is no such day)' : 'a date'}, though ${a.dates} other cells of the column are dates.`,
-        `Fix the date on line ${bad.line} or delete the row. ${DATE_HINT}.`,
+        looksLikeDate(bad.value)
+          ? say('Cell {0} on line {1}, column {2} ({3}) of {4} is not a valid date (there is no such day), though {5} other cells of the column are dates.', quoteValue(bad.value), bad.line, index + 1, quoteValue(names[index]), file, a.dates)
+          : say('Cell {0} on line {1}, column {2} ({3}) of {4} is not a date, though {5} other cells of the column are dates.', quoteValue(bad.value), bad.line, index + 1, quoteValue(names[index]), file, a.dates),
+        say('Fix the date on line {0} or delete the row. Write dates as 2017-01-03 (or 2017-01-03 10:00, or 1/3/2017).', bad.line),
         index + 1,
       );
     }
@@ -211,25 +225,25 @@ export function findDateColumn(accs: readonly ColumnAcc[], names: readonly strin
 export function resolveDateOrder(a: ColumnAcc, name: string, o: Pick<DateColumnOptions, 'file' | 'dateFormat'>): Float64Array {
   const { file } = o;
   const col = quoteValue(name);
-  const contradiction = (ref: CellRef, reading: string, other: string) =>
+  const contradiction = (ref: CellRef, reading: Said, other: Said) =>
     badCsv(
       file,
       ref.line,
-      `Date ${quoteValue(ref.value)} on line ${ref.line} in column ${col} of ${file} can only be read ${reading}, but ${other}.`,
-      `Write every date of the column the same way (2017-01-03 is never ambiguous).`,
+      say('Date {0} on line {1} in column {2} of {3} can only be read {4}, but {5}.', quoteValue(ref.value), ref.line, col, file, reading, other),
+      say('Write every date of the column the same way (2017-01-03 is never ambiguous).'),
     );
-  const dayFirstMsg = (ref: CellRef) => `line ${ref.line} (${quoteValue(ref.value)}) is day-first`;
-  const monthFirstMsg = (ref: CellRef) => `line ${ref.line} (${quoteValue(ref.value)}) is month-first`;
+  const dayFirstMsg = (ref: CellRef) => say('line {0} ({1}) is day-first', ref.line, quoteValue(ref.value));
+  const monthFirstMsg = (ref: CellRef) => say('line {0} ({1}) is month-first', ref.line, quoteValue(ref.value));
   let order: 'day-first' | 'month-first';
   if (o.dateFormat === 'day-first') {
-    if (a.forcedMonthFirst) throw contradiction(a.forcedMonthFirst, 'month-first (its second number is above 12)', 'the date format is day-first');
+    if (a.forcedMonthFirst) throw contradiction(a.forcedMonthFirst, say('month-first (its second number is above 12)'), say('the date format is day-first'));
     order = 'day-first';
   } else if (o.dateFormat === 'month-first') {
-    if (a.forcedDayFirst) throw contradiction(a.forcedDayFirst, 'day-first (its first number is above 12)', 'the date format is month-first');
+    if (a.forcedDayFirst) throw contradiction(a.forcedDayFirst, say('day-first (its first number is above 12)'), say('the date format is month-first'));
     order = 'month-first';
   } else if (a.forcedDayFirst && a.forcedMonthFirst) {
     const [later, earlier, msg] = a.forcedDayFirst.line > a.forcedMonthFirst.line ? [a.forcedDayFirst, a.forcedMonthFirst, monthFirstMsg] : [a.forcedMonthFirst, a.forcedDayFirst, dayFirstMsg];
-    throw contradiction(later, later === a.forcedDayFirst ? 'day-first' : 'month-first', msg(earlier));
+    throw contradiction(later, later === a.forcedDayFirst ? say('day-first') : say('month-first'), msg(earlier));
   } else if (a.forcedDayFirst) order = 'day-first';
   else if (a.forcedMonthFirst || !a.eitherWay) order = 'month-first';
   else {
@@ -237,8 +251,8 @@ export function resolveDateOrder(a: ColumnAcc, name: string, o: Pick<DateColumnO
     throw badCsv(
       file,
       ref.line,
-      `The dates in column ${col} of ${file} are ambiguous: ${quoteValue(ref.value)} on line ${ref.line} reads as day/month or month/day, and no date in the column has a number above 12 to tell.`,
-      words`Say which: ${opt('dateFormat', 'day-first')} (31/12/2020) or ${opt('dateFormat', 'month-first')} (12/31/2020).`,
+      say('The dates in column {0} of {1} are ambiguous: {2} on line {3} reads as day/month or month/day, and no date in the column has a number above 12 to tell.', col, file, quoteValue(ref.value), ref.line),
+      say('Say which: {0} (31/12/2020) or {1} (12/31/2020).', opt('dateFormat', 'day-first'), opt('dateFormat', 'month-first')),
       undefined,
       { option: 'dateFormat' },
     );
@@ -267,8 +281,10 @@ export function classifyColumns(accs: readonly ColumnAcc[], names: readonly stri
       const ref = a.firstDecimalComma as CellRef;
       throw new RnnLabError(
         'NON_NUMERIC_CELL',
-        `Cell ${quoteValue(ref.value)} on line ${ref.line}, column ${c + 1} (${quoteValue(names[c])}) of ${file} is a number with a decimal comma (${a.decimalComma} cell${a.decimalComma === 1 ? '' : 's'} of the column are).`,
-        words`Pass ${opt('decimalComma', true)} to read ${ref.value.trim()} as ${ref.value.trim().replaceAll('.', '').replace(',', '.')}, or save the file with decimal points.`,
+        a.decimalComma === 1
+          ? say('Cell {0} on line {1}, column {2} ({3}) of {4} is a number with a decimal comma ({5} cell of the column are).', quoteValue(ref.value), ref.line, c + 1, quoteValue(names[c]), file, a.decimalComma)
+          : say('Cell {0} on line {1}, column {2} ({3}) of {4} is a number with a decimal comma ({5} cells of the column are).', quoteValue(ref.value), ref.line, c + 1, quoteValue(names[c]), file, a.decimalComma),
+        say('Pass {0} to read {1} as {2}, or save the file with decimal points.', opt('decimalComma', true), ref.value.trim(), ref.value.trim().replaceAll('.', '').replace(',', '.')),
         { file, line: ref.line, column: c + 1 },
         { suggest: { option: 'decimalComma', value: true } },
       );
@@ -285,18 +301,27 @@ export function classifyColumns(accs: readonly ColumnAcc[], names: readonly stri
     const a = accs[c];
     throw new RnnLabError(
       'NON_NUMERIC_CELL',
-      `Cell ${quoteValue(ref.value)} on line ${ref.line}, column ${c + 1} (${quoteValue(names[c])}) of ${file} is not a number (the column has ${a.numeric} number${a.numeric === 1 ? '' : 's'} and ${a.text} text cell${a.text === 1 ? '' : 's'}).`,
+      say(
+        'Cell {0} on line {1}, column {2} ({3}) of {4} is not a number (the column has {5} and {6}).',
+        quoteValue(ref.value),
+        ref.line,
+        c + 1,
+        quoteValue(names[c]),
+        file,
+        numbersWords(a.numeric),
+        a.text === 1 ? say('{0} text cell', a.text) : say('{0} text cells', a.text),
+      ),
       a.formatted > 0
-        ? `Write the numbers in column ${quoteValue(names[c])} plainly, like 1234.5 (no thousands separators, currency or percent signs: in a spreadsheet, use the General number format), or remove the column.`
-        : `Fix or remove the cell on line ${ref.line}, or exclude column ${quoteValue(names[c])} from the file. Numbers must be plain, like 1234.5 or 1.2e3 (no thousands separators or currency signs).`,
+        ? say('Write the numbers in column {0} plainly, like 1234.5 (no thousands separators, currency or percent signs: in a spreadsheet, use the General number format), or remove the column.', quoteValue(names[c]))
+        : say('Fix or remove the cell on line {0}, or exclude column {1} from the file. Numbers must be plain, like 1234.5 or 1.2e3 (no thousands separators or currency signs).', ref.line, quoteValue(names[c])),
       { file, line: ref.line, column: c + 1 },
     );
   }
   if (numeric.length === 0) {
     throw new RnnLabError(
       'NO_NUMERIC_COLUMN',
-      `${file} has no numeric column: ${names.map((n, c) => `${columnLabel(n)} (${c === dateCol ? 'dates' : accs[c].text > 0 ? 'text' : 'empty'})`).join(', ')}.`,
-      `The forecaster needs at least one column of plain numbers (like 1234.5). Check the delimiter (detected: ${delimiterName(delimiter)}) and that numbers have no thousands separators or currency signs.`,
+      say('{0} has no numeric column: {1}.', file, names.map((n, c) => `${columnLabel(n)} (${c === dateCol ? 'dates' : accs[c].text > 0 ? 'text' : 'empty'})`).join(', ')),
+      say('The forecaster needs at least one column of plain numbers (like 1234.5). Check the delimiter (detected: {0}) and that numbers have no thousands separators or currency signs.', delimiterName(delimiter)),
       { file, line: ignored.find((ig) => ig.firstText)?.firstText?.line },
     );
   }

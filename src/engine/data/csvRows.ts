@@ -12,6 +12,7 @@ import Papa from 'papaparse';
 import { RnnLabError, type ErrorAbout, type Text } from '../errors';
 import { FORMATTED_NUMBER_RE, isDecimalComma, MISSING_RE, NUMBER_RE, parseNumber, readDate, type CellFormat } from './csvCells';
 import { countChar } from './text';
+import { say, type Said } from '../../shared/said';
 
 export const DELIMITERS = [';', '\t', ','];
 
@@ -20,8 +21,8 @@ export interface Dialect {
   linebreak: '\n' | '\r' | '\r\n';
 }
 
-export function delimiterName(d: string): string {
-  return d === '\t' ? 'tab' : d === ';' ? 'semicolon' : 'comma';
+export function delimiterName(d: string): Said {
+  return d === '\t' ? say('tab') : d === ';' ? say('semicolon') : say('comma');
 }
 
 export function badCsv(file: string, line: number | undefined, message: Text, hint: Text, column?: number, about?: ErrorAbout): RnnLabError {
@@ -210,8 +211,8 @@ export function readRows(text: string, dialect: Dialect, file: string, format: C
         const e = res.errors[0];
         failure =
           e.code === 'MissingQuotes'
-            ? badCsv(file, rowLine, `A quoted field that starts on line ${rowLine} is never closed.`, 'Add the closing double quote ("), or remove the opening one.')
-            : badCsv(file, rowLine, `Line ${rowLine} cannot be read as CSV: ${e.message}.`, 'Check the quotes on that line: a quote inside a quoted field must be doubled ("").');
+            ? badCsv(file, rowLine, say('A quoted field that starts on line {0} is never closed.', rowLine), say('Add the closing double quote ("), or remove the opening one.'))
+            : badCsv(file, rowLine, say('Line {0} cannot be read as CSV: {1}.', rowLine, e.message), say('Check the quotes on that line: a quote inside a quoted field must be doubled ("").'));
         parser.abort();
         return;
       }
@@ -235,8 +236,10 @@ export function readRows(text: string, dialect: Dialect, file: string, format: C
           failure = badCsv(
             file,
             rowLine,
-            `Line ${rowLine} has ${row.length} field${row.length === 1 ? '' : 's'} but line ${firstLine} has ${nCols} (${delimiterName(delimiter)}-separated).`,
-            `Give every row the same number of fields, or comment the line out with '#'.`,
+            row.length === 1
+              ? say('Line {0} has {1} field but line {2} has {3} ({4}-separated).', rowLine, row.length, firstLine, nCols, delimiterName(delimiter))
+              : say('Line {0} has {1} fields but line {2} has {3} ({4}-separated).', rowLine, row.length, firstLine, nCols, delimiterName(delimiter)),
+            say("Give every row the same number of fields, or comment the line out with '#'."),
           );
           parser.abort();
           return;
@@ -256,7 +259,7 @@ export function readRows(text: string, dialect: Dialect, file: string, format: C
   });
   if (failure) throw failure;
   if (first === null) {
-    throw new RnnLabError('EMPTY_FILE', `${file} has no data rows, only comments or blank lines.`, `Add data rows below the comments in ${file}.`, { file });
+    throw new RnnLabError('EMPTY_FILE', say('{0} has no data rows, only comments or blank lines.', file), say('Add data rows below the comments in {0}.', file), { file });
   }
   return { dialect, first, firstLine, lastComment, accs, lines, count };
 }

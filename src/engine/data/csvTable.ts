@@ -3,20 +3,23 @@
  * the row order (from the dates), the table itself (row-major, forward-filled in time order) and
  * the per-column stats the setup form shows. No cell text is read here.
  */
-import { opt, RnnLabError, text as words, type ErrorAbout, type Text } from '../errors';
-import type { Parts } from '../../shared/errors';
+import { opt, RnnLabError, type ErrorAbout, type Text } from '../errors';
+import { say, type Said } from '../../shared/said';
 import type { CellRef, ColumnAcc } from './csvRows';
 import type { ColumnStats, CsvTable } from './csv';
 import type { MissingPolicy, RowOrder } from './policy';
 import { quoteValue } from './text';
 
-export function missingError(file: string, line: number, c: number, name: string, value: string, detail: string | Parts, hint: Text, about: ErrorAbout): RnnLabError {
-  const what = value.trim() === '' ? 'is empty' : `is ${quoteValue(value.trim())}`;
-  const message = words`The cell on line ${line}, column ${c + 1} (${quoteValue(name)}) of ${file} ${what}: a missing value. `;
-  return new RnnLabError('MISSING_VALUE', [...message, ...(typeof detail === 'string' ? [detail] : detail)], hint, { file, line, column: c + 1 }, about);
+/** MISSING_VALUE for the cell on `line`, column `c` (0-based): one sentence naming it, then `detail`, a sentence of its own. */
+export function missingError(file: string, line: number, c: number, name: string, value: string, detail: Said, hint: Text, about: ErrorAbout): RnnLabError {
+  const message =
+    value.trim() === ''
+      ? say('The cell on line {0}, column {1} ({2}) of {3} is empty: a missing value. {4}', line, c + 1, quoteValue(name), file, detail)
+      : say('The cell on line {0}, column {1} ({2}) of {3} is {4}: a missing value. {5}', line, c + 1, quoteValue(name), file, quoteValue(value.trim()), detail);
+  return new RnnLabError('MISSING_VALUE', message, hint, { file, line, column: c + 1 }, about);
 }
 
-const FIRST_ROW_FFILL = words`It is in the first row (in time order), so ${opt('missing', 'ffill')} has no earlier value to copy.`;
+const FIRST_ROW_FFILL = say('It is in the first row (in time order), so {0} has no earlier value to copy.', opt('missing', 'ffill'));
 
 /** The columns the table keeps: their values per slot, and where they are in the file. */
 export interface KeptColumns {
@@ -41,14 +44,23 @@ export function applyMissingPolicy(kept: KeptColumns, names: readonly string[], 
     if (worst) {
       const { c, ref } = worst as { c: number; ref: CellRef };
       const total = kept.accs.reduce((k, a) => k + a.missing, 0);
-      throw missingError(file, ref.line, c, names[c], ref.value, `${total} missing value${total === 1 ? '' : 's'} in all.`, words`Fill in the cell, or use ${opt('missing', 'drop')} (drop rows with missing values) or ${opt('missing', 'ffill')} (copy the previous row\u2019s value).`, { suggest: { option: 'missing', value: 'drop' } });
+      throw missingError(
+        file,
+        ref.line,
+        c,
+        names[c],
+        ref.value,
+        total === 1 ? say('{0} missing value in all.', total) : say('{0} missing values in all.', total),
+        say('Fill in the cell, or use {0} (drop rows with missing values) or {1} (copy the previous row\u2019s value).', opt('missing', 'drop'), opt('missing', 'ffill')),
+        { suggest: { option: 'missing', value: 'drop' } },
+      );
     }
   }
   const order = new Int32Array(count - start);
   let n = 0;
   for (let r = start; r < count; r++) if (policy !== 'drop' || kept.values.every((v) => !Number.isNaN(v[r]))) order[n++] = r;
   if (n === 0) {
-    throw new RnnLabError('MISSING_VALUE', words`Every row of ${file} has a missing value, so ${opt('missing', 'drop')} leaves no rows.`, words`Use ${opt('missing', 'ffill')}, or fill in the missing cells.`, { file }, { suggest: { option: 'missing', value: 'ffill' } });
+    throw new RnnLabError('MISSING_VALUE', say('Every row of {0} has a missing value, so {1} leaves no rows.', file, opt('missing', 'drop')), say('Use {0}, or fill in the missing cells.', opt('missing', 'ffill')), { file }, { suggest: { option: 'missing', value: 'ffill' } });
   }
   return order.subarray(0, n);
 }
@@ -94,8 +106,10 @@ export function resolveRowOrder(
     else if (orderOpt === 'auto' && firstBad) {
       throw new RnnLabError(
         'BAD_CSV',
-        `The dates in column ${quoteValue(where.name)} are not in order: line ${firstBad.line} goes ${dir > 0 ? 'back' : 'forward'} in time after line ${firstBad.prevLine}.`,
-        words`Sort the file by date (oldest or newest first), or pass ${opt('order', 'as-is')} to use the rows as they are.`,
+        dir > 0
+          ? say('The dates in column {0} are not in order: line {1} goes back in time after line {2}.', quoteValue(where.name), firstBad.line, firstBad.prevLine)
+          : say('The dates in column {0} are not in order: line {1} goes forward in time after line {2}.', quoteValue(where.name), firstBad.line, firstBad.prevLine),
+        say('Sort the file by date (oldest or newest first), or pass {0} to use the rows as they are.', opt('order', 'as-is')),
         { file: where.file, line: firstBad.line, column: where.column },
         { suggest: { option: 'order', value: 'as-is' } },
       );
@@ -130,8 +144,17 @@ export function assembleTable(
   }
   let filledCells = 0;
   if (policy === 'ffill') {
-    const firstRow = (c: number, what: string) =>
-      missingError(file, outLines[0], c, names[c], '', FIRST_ROW_FFILL, words`Fill in the ${what}, or use ${opt('missing', 'drop')}.`, { suggest: { option: 'missing', value: 'drop' } });
+    const firstRow = (c: number, what: 'cell' | 'date') =>
+      missingError(
+        file,
+        outLines[0],
+        c,
+        names[c],
+        '',
+        FIRST_ROW_FFILL,
+        what === 'cell' ? say('Fill in the cell, or use {0}.', opt('missing', 'drop')) : say('Fill in the date, or use {0}.', opt('missing', 'drop')),
+        { suggest: { option: 'missing', value: 'drop' } },
+      );
     for (let j = 0; j < C; j++) {
       for (let i = 0; i < n; i++) {
         if (!Number.isNaN(data[i * C + j])) continue;

@@ -12,8 +12,15 @@
  * which carries no information and would otherwise turn into zeros (or NaN) silently.
  */
 import { RnnLabError } from '../errors';
-import { opt, text } from '../../shared/errors';
+import { opt } from '../../shared/errors';
+import { say, type Said } from '../../shared/said';
 import { Field } from '../schema';
+
+/** A column's name, quoted, for a message; `column 3` (quoted too) when the scaler has no names. */
+function quotedName(columns: readonly string[] | undefined, c: number): string | Said {
+  const name = columns?.[c];
+  return name === undefined ? say('"column {0}"', c + 1) : JSON.stringify(name);
+}
 
 /** Scaled values beyond ±this many training ranges are refused (see transform). */
 export const SCALED_LIMIT = 1e12;
@@ -43,7 +50,13 @@ export class MinMaxScaler {
     const rows = Math.floor(data.length / cols);
     if (rowEnd > rows) rowEnd = rows;
     if (rowEnd < 1) {
-      throw new RnnLabError('TOO_FEW_ROWS', `No training rows to fit the scaler on${file ? ` (${file})` : ''}.`, text`Use a larger ${opt('trainFraction')} or a file with more rows.`, { file }, { option: 'trainFraction' });
+      throw new RnnLabError(
+        'TOO_FEW_ROWS',
+        file ? say('No training rows to fit the scaler on ({0}).', file) : say('No training rows to fit the scaler on.'),
+        say('Use a larger {0} or a file with more rows.', opt('trainFraction')),
+        { file },
+        { option: 'trainFraction' },
+      );
     }
     const min = new Float64Array(cols).fill(Infinity);
     const max = new Float64Array(cols).fill(-Infinity);
@@ -57,20 +70,24 @@ export class MinMaxScaler {
     }
     for (let c = 0; c < cols; c++) {
       if (!Number.isFinite(max[c] - min[c])) {
-        const name = columns?.[c] ?? `column ${c + 1}`;
+        const name = quotedName(columns, c);
         throw new RnnLabError(
           'NON_NUMERIC_CELL',
-          `Column ${JSON.stringify(name)}${file ? ` of ${file}` : ''} spans ${min[c]} to ${max[c]} in the training rows, a range wider than float64 holds.`,
-          `Rescale ${JSON.stringify(name)} (for example divide it by 1e300), or leave it out of the features (--features).`,
+          file
+            ? say('Column {0} of {1} spans {2} to {3} in the training rows, a range wider than float64 holds.', name, file, min[c], max[c])
+            : say('Column {0} spans {1} to {2} in the training rows, a range wider than float64 holds.', name, min[c], max[c]),
+          say('Rescale {0} (for example divide it by 1e300), or leave it out of the features (--features).', name),
           { file },
         );
       }
       if (!(max[c] > min[c])) {
-        const name = columns?.[c] ?? `column ${c + 1}`;
+        const name = quotedName(columns, c);
         throw new RnnLabError(
           'CONSTANT_COLUMN',
-          `Column ${JSON.stringify(name)}${file ? ` of ${file}` : ''} has the same value (${min[c]}) in all ${rowEnd} training rows, so it cannot be scaled and tells the model nothing.`,
-          text`Exclude ${JSON.stringify(name)} from the features (list the other columns with ${opt('features')}).`,
+          file
+            ? say('Column {0} of {1} has the same value ({2}) in all {3} training rows, so it cannot be scaled and tells the model nothing.', name, file, min[c], rowEnd)
+            : say('Column {0} has the same value ({1}) in all {2} training rows, so it cannot be scaled and tells the model nothing.', name, min[c], rowEnd),
+          say('Exclude {0} from the features (list the other columns with {1}).', name, opt('features')),
           { file },
           { option: 'features' },
         );
@@ -101,12 +118,14 @@ export class MinMaxScaler {
   }
 
   private outOfRange(row: number, c: number, value: number, where: { file?: string; lines?: ArrayLike<number> }): never {
-    const name = this.columns?.[c] ?? `column ${c + 1}`;
+    const name = quotedName(this.columns, c);
     const line = where.lines?.[row];
     throw new RnnLabError(
       'NON_NUMERIC_CELL',
-      `${line === undefined ? `Row ${row + 1}` : 'The'} value ${value} of column ${JSON.stringify(name)} lies too far outside the training rows' range (${this.min[c]} to ${this.max[c]}) to compute with.`,
-      `Check that value; if it is real, train on rows that include such values or rescale ${JSON.stringify(name)}.`,
+      line === undefined
+        ? say("Row {0} value {1} of column {2} lies too far outside the training rows' range ({3} to {4}) to compute with.", row + 1, value, name, this.min[c], this.max[c])
+        : say("The value {0} of column {1} lies too far outside the training rows' range ({2} to {3}) to compute with.", value, name, this.min[c], this.max[c]),
+      say('Check that value; if it is real, train on rows that include such values or rescale {0}.', name),
       { file: where.file, line },
     );
   }

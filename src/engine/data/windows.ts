@@ -13,12 +13,14 @@
  */
 import { RnnLabError } from '../errors';
 import { badOption, checkOption } from '../options';
-import { opt, text, type OptionRef, type Parts, type Suggestion } from '../../shared/errors';
+import { opt, type Suggestion } from '../../shared/errors';
+import { say, type Said, type SaidArg } from '../../shared/said';
 import type { ErrorAbout } from '../errors';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 import type { Rng } from '../random';
 import type { CsvTable } from './csv';
-import { columnIndex, describeIgnored } from './csv';
+import { columnIndex } from './csv';
+import { ignoredWords } from './csvColumns';
 import { columnLabel, columnList } from './text';
 import { MinMaxScaler } from './scaler';
 
@@ -75,31 +77,38 @@ function fractionRange(ok: (f: number) => boolean): [number, number] | null {
  * shorter seq length, a train-fraction range, a smaller validation fraction, or more rows. The
  * first choice is also the error's suggestion.
  */
-function splitHint(rows: number, L: number, tf: number, vf: number): { hint: Parts; about: ErrorAbout } {
-  const ways: Parts[] = [];
+function splitHint(rows: number, L: number, tf: number, vf: number): { hint: Said; about: ErrorAbout } {
+  const ways: SaidArg[] = [];
   let suggest: Suggestion | undefined;
   let shorter = 0;
   for (let l = L - 1; l >= 1 && !shorter; l--) if (splitWorks(rows, l, tf, vf)) shorter = l;
   if (shorter) {
-    ways.push(text`${opt('seqLength', shorter)}${shorter > 1 ? ' or less' : ''}`);
+    ways.push(shorter > 1 ? say('{0} or less', opt('seqLength', shorter)) : opt('seqLength', shorter));
     suggest = { option: 'seqLength', value: shorter };
   }
   const tfRange = fractionRange((f) => splitWorks(rows, L, f, vf));
   if (tfRange) {
-    ways.push(tfRange[0] === tfRange[1] ? text`${opt('trainFraction', tfRange[0])}` : text`a ${opt('trainFraction')} between ${tfRange[0]} and ${tfRange[1]}`);
+    ways.push(tfRange[0] === tfRange[1] ? opt('trainFraction', tfRange[0]) : say('a {0} between {1} and {2}', opt('trainFraction'), tfRange[0], tfRange[1]));
     suggest ??= { option: 'trainFraction', value: tfRange[0] };
   }
   if (vf > 0 && splitWorks(rows, L, tf, 0)) {
     const vfRange = fractionRange((f) => splitWorks(rows, L, tf, f));
-    ways.push(vfRange ? text`a ${opt('validationFraction')} of at most ${vfRange[1]} (or 0)` : text`${opt('validationFraction', 0)}`);
+    ways.push(vfRange ? say('a {0} of at most {1} (or 0)', opt('validationFraction'), vfRange[1]) : opt('validationFraction', 0));
     suggest ??= { option: 'validationFraction', value: vfRange ? vfRange[1] : 0 };
   }
   let more = rows + 1;
   while (more < rows + 10_000_000 && !splitWorks(more, L, tf, vf)) more++;
-  ways.push(text`more rows (at least ${more})`);
-  const hint: (string | OptionRef)[] = ['Use '];
-  ways.forEach((w, i) => hint.push(...(i === 0 ? [] : i === ways.length - 1 ? [', or '] : [', ']), ...w));
-  hint.push('.');
+  ways.push(say('more rows (at least {0})', more));
+  // One to four ways, the last always more rows.
+  const [a, b, c, d] = ways;
+  const hint =
+    ways.length === 1
+      ? say('Use {0}.', a)
+      : ways.length === 2
+        ? say('Use {0}, or {1}.', a, b)
+        : ways.length === 3
+          ? say('Use {0}, {1}, or {2}.', a, b, c)
+          : say('Use {0}, {1}, {2}, or {3}.', a, b, c, d);
   return { hint, about: suggest ? { suggest } : { option: 'seqLength' } };
 }
 
@@ -112,21 +121,38 @@ export function splitWindows(rows: number, opts: WindowSplitOptions): WindowSpli
   checkOption(FORECAST_OPTIONS.trainFraction, tf);
   checkOption(FORECAST_OPTIONS.validationFraction, vf);
   const file = opts.file;
-  const of = file ? ` of ${file}` : '';
   const { trainRows, nTrainAll, nVal, nTrain, nTest } = splitCounts(rows, L, tf, vf);
-  const fail = (message: Parts) => {
+  const fail = (message: Said) => {
     const { hint, about } = splitHint(rows, L, tf, vf);
     return new RnnLabError('TOO_FEW_ROWS', message, hint, { file }, about);
   };
   if (rows < L + 2) {
-    throw fail(text`Only ${rows} row${rows === 1 ? '' : 's'}${of} are left to train on; with ${opt('seqLength', L)} at least ${L + 2} are needed (a window of ${L} rows plus its label for training, and one more row to test on).`);
+    const left = file
+      ? rows === 1
+        ? say('{0} row of {1}', rows, file)
+        : say('{0} rows of {1}', rows, file)
+      : rows === 1
+        ? say('{0} row', rows)
+        : say('{0} rows', rows);
+    throw fail(say('Only {0} are left to train on; with {1} at least {2} are needed (a window of {3} rows plus its label for training, and one more row to test on).', left, opt('seqLength', L), L + 2, L));
   }
   if (nTrainAll < 1 || nTest < 1) {
-    const need = nTrainAll < 1 ? `the ${trainRows} training rows (${Math.round(tf * 100)}% of ${rows}) make ${Math.max(0, nTrainAll)} training windows of ${L} rows` : `the split leaves ${nTest} rows to test on`;
-    throw fail(text`Too few rows${of} for this split: ${rows} rows, ${opt('seqLength', L)}, ${opt('trainFraction', tf)}: ${need}.`);
+    const need =
+      nTrainAll < 1
+        ? say('the {0} training rows ({1}% of {2}) make {3} training windows of {4} rows', trainRows, Math.round(tf * 100), rows, Math.max(0, nTrainAll), L)
+        : say('the split leaves {0} rows to test on', nTest);
+    throw fail(
+      file
+        ? say('Too few rows of {0} for this split: {1} rows, {2}, {3}: {4}.', file, rows, opt('seqLength', L), opt('trainFraction', tf), need)
+        : say('Too few rows for this split: {0} rows, {1}, {2}: {3}.', rows, opt('seqLength', L), opt('trainFraction', tf), need),
+    );
   }
   if (nTrain < 1) {
-    throw fail(text`${opt('validationFraction', vf)} takes all ${nTrainAll} training windows${of}, leaving none to train on.`);
+    throw fail(
+      file
+        ? say('{0} takes all {1} training windows of {2}, leaving none to train on.', opt('validationFraction', vf), nTrainAll, file)
+        : say('{0} takes all {1} training windows, leaving none to train on.', opt('validationFraction', vf), nTrainAll),
+    );
   }
   return {
     rows,
@@ -313,9 +339,9 @@ export function prepareForecastData(table: CsvTable, opts: ForecastDataOptions):
   const targetName = opts.target ?? table.columns[table.columns.length - 1];
   const tIdx = columnIndex(table, targetName);
   const fIdx = (opts.features ?? table.columns).map((n) => columnIndex(table, n));
-  if (fIdx.length === 0) throw badOption(text`${opt('features')} is empty.`, `List at least one of: ${columnList(table.columns)}.`, { option: 'features' });
+  if (fIdx.length === 0) throw badOption(say('{0} is empty.', opt('features')), say('List at least one of: {0}.', columnList(table.columns)), { option: 'features' });
   const dup = fIdx.find((c, i) => fIdx.indexOf(c) !== i);
-  if (dup !== undefined) throw badOption(text`${opt('features')} lists ${columnLabel(table.columns[dup])} twice.`, 'List each feature column once.', { option: 'features' });
+  if (dup !== undefined) throw badOption(say('{0} lists {1} twice.', opt('features'), columnLabel(table.columns[dup])), say('List each feature column once.'), { option: 'features' });
   const used = fIdx.includes(tIdx) ? fIdx.slice() : [...fIdx, tIdx];
   const U = used.length;
   const C = table.columns.length;
@@ -366,8 +392,8 @@ function checkDefaultTarget(table: CsvTable): void {
   const fallback = table.columns[table.columns.length - 1];
   throw new RnnLabError(
     'NON_NUMERIC_CELL',
-    `${describeIgnored(later)} in ${table.file}, so it is not used, and the target would be ${JSON.stringify(fallback)} instead of this last column.`,
-    text`Fix the text cells of ${JSON.stringify(later.column)} (numbers must be plain, like 1234.5), or choose the target: ${opt('target', fallback)}.`,
+    say('{0} in {1}, so it is not used, and the target would be {2} instead of this last column.', ignoredWords(later), table.file, JSON.stringify(fallback)),
+    say('Fix the text cells of {0} (numbers must be plain, like 1234.5), or choose the target: {1}.', JSON.stringify(later.column), opt('target', fallback)),
     { file: table.file, line: later.firstText?.line, column: later.position },
     { suggest: { option: 'target', value: fallback } },
   );
@@ -389,19 +415,33 @@ function checkConstantColumns(table: CsvTable, trainRows: number, features: numb
   if (constant.length === 0) return;
   const names = (cs: number[]) => cs.map((c) => table.columns[c]);
   const quoted = names(constant).map((n) => JSON.stringify(n)).join(', ');
-  const what = `${constant.length === 1 ? `Column ${quoted} of ${table.file} has the same value (${table.data[constant[0]]})` : `Columns ${quoted} of ${table.file} each have one value`} in all ${trainRows} training rows, so ${constant.length === 1 ? 'it' : 'they'} cannot be scaled and tell the model nothing`;
+  const one = constant.length === 1;
+  const value = table.data[constant[0]];
   if (constant.includes(target)) {
     const others = Array.from({ length: C }, (_, c) => c).filter(varies);
     const newTarget = others.length ? table.columns[others[others.length - 1]] : '';
+    const targetName = JSON.stringify(table.columns[target]);
     throw new RnnLabError(
       'CONSTANT_COLUMN',
-      `${what}; ${JSON.stringify(table.columns[target])} is the target, so there is nothing to forecast.`,
-      others.length ? text`Forecast a column that varies: ${opt('target', newTarget)} ${opt('features', names(others).join(','))}.` : `Every numeric column is constant over the training rows: use a file whose values change.`,
+      one
+        ? say('Column {0} of {1} has the same value ({2}) in all {3} training rows, so it cannot be scaled and tell the model nothing; {4} is the target, so there is nothing to forecast.', quoted, table.file, value, trainRows, targetName)
+        : say('Columns {0} of {1} each have one value in all {2} training rows, so they cannot be scaled and tell the model nothing; {3} is the target, so there is nothing to forecast.', quoted, table.file, trainRows, targetName),
+      others.length
+        ? say('Forecast a column that varies: {0} {1}.', opt('target', newTarget), opt('features', names(others).join(',')))
+        : say('Every numeric column is constant over the training rows: use a file whose values change.'),
       { file: table.file },
       others.length ? { suggest: { option: 'target', value: newTarget } } : { option: 'target' },
     );
   }
   const kept = names(features.filter((c) => !constant.includes(c)));
   const list = (kept.length ? kept : [table.columns[target]]).join(',');
-  throw new RnnLabError('CONSTANT_COLUMN', `${what}.`, text`Exclude ${quoted} from the features: ${opt('features', list)}.`, { file: table.file }, { suggest: { option: 'features', value: list } });
+  throw new RnnLabError(
+    'CONSTANT_COLUMN',
+    one
+      ? say('Column {0} of {1} has the same value ({2}) in all {3} training rows, so it cannot be scaled and tell the model nothing.', quoted, table.file, value, trainRows)
+      : say('Columns {0} of {1} each have one value in all {2} training rows, so they cannot be scaled and tell the model nothing.', quoted, table.file, trainRows),
+    say('Exclude {0} from the features: {1}.', quoted, opt('features', list)),
+    { file: table.file },
+    { suggest: { option: 'features', value: list } },
+  );
 }

@@ -23,7 +23,8 @@ import { loadModel, saveModel } from '../models/folder';
 import { FORECASTER, SCALER_FILE, type SavedForecaster } from './model';
 import { FORECAST_DEFAULTS, type ForecastOptions, type ForecastResult } from './types';
 import { badOption, checkOption, resolveOptions } from '../options';
-import { opt, text, type Text } from '../../shared/errors';
+import { opt, type Text } from '../../shared/errors';
+import { say } from '../../shared/said';
 import { FORECAST_OPTIONS } from '../../shared/options/forecast';
 
 /** Windows per forward pass when predicting, to bound memory on large files. */
@@ -44,7 +45,7 @@ export interface ForecastRun {
 export function resolveForecastOptions(options: Partial<ForecastOptions>): ForecastOptions {
   const o = resolveOptions<ForecastOptions>(FORECAST_OPTIONS, options);
   if (o.patience > 0 && o.validationFraction === 0) {
-    throw badOption('Early stopping (patience) needs a validation split.', text`Add ${opt('validationFraction', 0.1)}, or set ${opt('patience', 0)}.`, {
+    throw badOption(say('Early stopping (patience) needs a validation split.'), say('Add {0}, or set {1}.', opt('validationFraction', 0.1), opt('patience', 0)), {
       option: 'patience',
       suggest: { option: 'validationFraction', value: 0.1 },
     });
@@ -218,7 +219,13 @@ function evaluate(
   const bad = predicted.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     const line = where.lines[set.labelRow(bad)];
-    throw new RnnLabError(where.code, `The model's prediction of ${JSON.stringify(scaler.columns?.[target] ?? 'the target')} for this line is ${predicted[bad]}: its weights are too large for this data.`, where.fix, { file: where.file, line });
+    const name = scaler.columns?.[target];
+    throw new RnnLabError(
+      where.code,
+      say("The model's prediction of {0} for this line is {1}: its weights are too large for this data.", name === undefined ? say('"the target"') : JSON.stringify(name), predicted[bad]),
+      where.fix,
+      { file: where.file, line },
+    );
   }
   const actual = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i)));
   const naive = Float64Array.from({ length: set.size }, (_, i) => original(set.labelRow(i) - 1));
@@ -264,17 +271,19 @@ function checkMemory(name: string, o: ForecastOptions, inputSize: number, trainW
   const both = largestFitting(o.hidden, (h) => fits(sizes(h, 1), small));
   const [hint, suggest] =
     bs > 0
-      ? [text`Train in mini-batches: set ${opt('batchSize', bs)}.`, { option: 'batchSize', value: bs }]
+      ? [say('Train in mini-batches: set {0}.', opt('batchSize', bs)), { option: 'batchSize', value: bs }]
       : layers > 0
-        ? [text`Use fewer layers: ${opt('layers', layers)} fit.`, { option: 'layers', value: layers }]
+        ? [say('Use fewer layers: {0} fit.', opt('layers', layers)), { option: 'layers', value: layers }]
         : hidden > 0
-          ? [text`Use a smaller hidden size: ${opt('hidden', hidden)} fits.`, { option: 'hidden', value: hidden }]
+          ? [say('Use a smaller hidden size: {0} fits.', opt('hidden', hidden)), { option: 'hidden', value: hidden }]
           : both > 0
-            ? [text`Use a smaller model in mini-batches: ${opt('hidden', both)}, ${opt('layers', 1)} and ${opt('batchSize', small)}.`, { option: 'hidden', value: both }]
-            : [text`Use a shorter window (${opt('seqLength')}) or fewer features.`, undefined];
+            ? [say('Use a smaller model in mini-batches: {0}, {1} and {2}.', opt('hidden', both), opt('layers', 1), opt('batchSize', small)), { option: 'hidden', value: both }]
+            : [say('Use a shorter window ({0}) or fewer features.', opt('seqLength')), undefined];
+  const layerWords = o.layers > 1 ? say('{0} layers', o.layers.toLocaleString('en')) : say('{0} layer', o.layers.toLocaleString('en'));
+  const windowWords = windows > 1 ? say('{0} windows', windows.toLocaleString('en')) : say('{0} window', windows.toLocaleString('en'));
   throw new RnnLabError(
     'BAD_OPTION',
-    `An LSTM with hidden size ${o.hidden.toLocaleString('en')} and ${o.layers.toLocaleString('en')} layer${o.layers > 1 ? 's' : ''}, trained on batches of ${windows.toLocaleString('en')} window${windows > 1 ? 's' : ''}, would need about ${gib(model + batch)} (weights and optimiser ${gib(model)}, batch ${gib(batch)}).`,
+    say('An LSTM with hidden size {0} and {1}, trained on batches of {2}, would need about {3} (weights and optimiser {4}, batch {5}).', o.hidden.toLocaleString('en'), layerWords, windowWords, gib(model + batch), gib(model), gib(batch)),
     hint,
     { file: name },
     { suggest },
@@ -300,7 +309,7 @@ export async function runForecast(file: string, options: Partial<ForecastOptions
   try {
     const summary = await train(task, { epochs: o.epochs, optimizer: { name: 'adam', lr: o.lr }, usualLr: FORECAST_OPTIONS.lr.default, clipNorm: o.clipNorm, patience: o.patience, backend }, control);
     const targetCol = table.columns.indexOf(data.targetName);
-    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, code: 'NON_FINITE_LOSS', fix: text`Lower the learning rate (now ${opt('lr', o.lr)}) or turn on gradient clipping (${opt('clipNorm', 1)}).` });
+    const ev = evaluate(model, data.test, data.scaler, data.target, (r) => table.data[r * table.columns.length + targetCol], { file: table.file, lines: table.lines, code: 'NON_FINITE_LOSS', fix: say('Lower the learning rate (now {0}) or turn on gradient clipping ({1}).', opt('lr', o.lr), opt('clipNorm', 1)) });
     const targetFeature = data.features.indexOf(data.target);
     const ahead = await forecastAhead(model, data.lastWindow(), o.seqLength, F, targetFeature, o.horizon, control);
     const result: ForecastResult = {
@@ -349,7 +358,7 @@ export async function predictWithSaved(
   file: string,
   options: RunControl & { horizon?: number } & Pick<ForecastOptions, 'backend' | 'threads'> = {},
 ): Promise<ForecastResult> {
-  if (options.signal?.aborted) throw new RnnLabError('CANCELLED', 'Prediction was cancelled.');
+  if (options.signal?.aborted) throw new RnnLabError('CANCELLED', say('Prediction was cancelled.'));
   if (options.horizon !== undefined) checkOption(FORECAST_OPTIONS.horizon, options.horizon);
   if (options.threads !== undefined) checkOption(FORECAST_OPTIONS.threads, options.threads);
   const backend = await initBackend(options.backend ?? 'auto', options.threads);
@@ -360,7 +369,12 @@ export async function predictWithSaved(
     const table = await readCsvFile(file, csvOptions(name, { ...FORECAST_DEFAULTS, ...o }));
     const missing = config.columns.filter((c) => !table.columns.includes(c));
     if (missing.length) {
-      throw new RnnLabError('UNKNOWN_COLUMN', `${name} lacks the column${missing.length > 1 ? 's' : ''} ${columnList(missing)} that the model was trained on.`, `Use a CSV with the columns ${columnList(config.columns)}.`, { file: name });
+      throw new RnnLabError(
+        'UNKNOWN_COLUMN',
+        missing.length > 1 ? say('{0} lacks the columns {1} that the model was trained on.', name, columnList(missing)) : say('{0} lacks the column {1} that the model was trained on.', name, columnList(missing)),
+        say('Use a CSV with the columns {0}.', columnList(config.columns)),
+        { file: name },
+      );
     }
     const U = config.columns.length;
     const C = table.columns.length;
@@ -369,11 +383,11 @@ export async function predictWithSaved(
     for (let r = 0; r < table.rows; r++) for (let u = 0; u < U; u++) compact[r * U + u] = table.data[r * C + idx[u]];
     const L = config.model.seqLength;
     if (table.rows < L + 1) {
-      throw new RnnLabError('TOO_FEW_ROWS', `${name} has ${table.rows} rows; the model needs at least ${L + 1} (a window of ${L} and a label).`, 'Use a longer file.', { file: name });
+      throw new RnnLabError('TOO_FEW_ROWS', say('{0} has {1} rows; the model needs at least {2} (a window of {3} and a label).', name, table.rows, L + 1, L), say('Use a longer file.'), { file: name });
     }
     const scaled = scaler.transform(compact, { file: name, lines: table.lines });
     const set = new WindowSet(scaled, U, config.features, config.target, L, 0, table.rows - L);
-    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target], { file: name, lines: table.lines, code: 'BAD_MODEL', fix: `The weights in ${modelDir} are damaged or were trained on data of another scale: save the model again.` });
+    const ev = evaluate(model, set, scaler, config.target, (r) => compact[r * U + config.target], { file: name, lines: table.lines, code: 'BAD_MODEL', fix: say('The weights in {0} are damaged or were trained on data of another scale: save the model again.', modelDir) });
     const horizon = options.horizon ?? o.horizon;
     const last = new Float32Array(L * config.features.length);
     for (let t = 0; t < L; t++) for (let f = 0; f < config.features.length; f++) last[t * config.features.length + f] = scaled[(table.rows - L + t) * U + config.features[f]];

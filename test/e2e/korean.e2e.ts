@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearNotifications, closeAllEditors, errorNotifications, examples, explorerCommand, fillSetupForm, findFrame, launch, paletteCommand, paletteOnceRegistered, quickPick, screenshot, waitFor, waitForPhase, type Env } from './harness';
 
@@ -143,6 +143,20 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
     // For the README: the run panel and the Runs view, in Korean.
     await screenshot(page, 'forecast-korean');
   });
+  test("a CSV too short for its windows: the engine's error reads in Korean, the options named by their Korean labels", { timeout: 120_000 }, async () => {
+    const { page } = env;
+    await closeAllEditors(page);
+    writeFileSync(join(env.workspace, 'few.csv'), readFileSync(join(examples, 'stock_daily.csv'), 'utf8').split('\n').slice(0, 6).join('\n') + '\n');
+    await paletteCommand(page, 'View: Show Explorer');
+    await explorerCommand(page, 'few.csv', 'LSTM으로 예측');
+    const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
+    await setup.evaluate(() => document.getElementById('start')?.click());
+    const error = await waitFor(async () => (await setup.evaluate(() => document.getElementById('error')?.textContent ?? '')) || null, 30_000, 'no error for a CSV of five rows');
+    assert.match(error, /학습에 쓸 행이 few\.csv의 4행밖에 남지 않았습니다\. .*seq_length.*최소 9행이 필요합니다/);
+    assert.match(error, /다음 중 하나를 해 보세요: .*더 많은 행\(최소 12행\)/);
+    await closeAllEditors(page);
+  });
+
   test('the packing inspector reads in Korean', { timeout: 120_000 }, async () => {
     const { page } = env;
     await paletteCommand(page, 'RNN Lab: 시퀀스 패킹 살펴보기');

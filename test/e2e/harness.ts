@@ -256,6 +256,8 @@ export async function explorerCommand(page: Page, fileName: string, title: strin
   // The Explorer draws only the rows in view, and lists a new file only once its watcher sees it:
   // refresh it and scroll it (down, then back to the top) until the row is drawn.
   const list = page.locator('.explorer-folders-view .monaco-list').first();
+  // Another view may hold the side bar (the Runs view after a test that used it).
+  if (!(await list.isVisible())) await paletteCommand(page, 'View: Show Explorer');
   await list.waitFor({ timeout: 30_000 });
   let polls = 0;
   await waitFor(
@@ -662,6 +664,24 @@ export function extensionLog(userDataDir: string): string | null {
 }
 
 /** The Runs tree's rows, shown (the RNN Lab container opened from the activity bar). */
+/**
+ * Clicks a Runs tree row until a panel frame with `selector` shows: a running run's row is drawn
+ * again each time the tree refreshes (every second while it trains), which can swallow a click.
+ */
+export async function openFromRunsTree(page: Page, row: Locator, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    async () => {
+      await row.click({ timeout: 5000 }).catch(() => undefined);
+      return findFrame(page, selector, 3000).catch(() => null);
+    },
+    timeoutMs,
+    async () => {
+      await screenshot(page, 'failure-open-from-runs-tree');
+      return `no panel with ${selector} opened from the Runs tree`;
+    },
+  );
+}
+
 export async function runRows(page: Page): Promise<Locator> {
   const rows = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row');
   const icon = page.locator('.activitybar .action-item .action-label[aria-label^="RNN Lab"]').first();

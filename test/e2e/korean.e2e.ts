@@ -147,7 +147,6 @@ describe('forecast flow in Korean', { skip: !vsix || !entry ? 'set RNN_LAB_VSIX 
     const { page } = env;
     await closeAllEditors(page);
     writeFileSync(join(env.workspace, 'few.csv'), readFileSync(join(examples, 'stock_daily.csv'), 'utf8').split('\n').slice(0, 6).join('\n') + '\n');
-    await paletteCommand(page, 'View: Show Explorer');
     await explorerCommand(page, 'few.csv', 'LSTM으로 예측');
     const setup = await findFrame(page, 'body[data-ready="true"] #f-epochs', 60_000);
     await setup.evaluate(() => document.getElementById('start')?.click());

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { acceptProposal, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, runRows, saveModelThroughDialog, screenshot, typeInto, waitFor, type Env } from './harness';
+import { acceptProposal, openFromRunsTree, clearNotifications, closeAllEditors, cspViolations, examples, explorerCommand, extensionLog, findFrame, inColorTheme, launch, luminance, paletteCommand, paletteOnceRegistered, quickPick, reloadWindow, runRows, saveModelThroughDialog, screenshot, typeInto, waitFor, type Env } from './harness';
 
 const vsix = process.env.RNN_LAB_VSIX;
 const entry = process.env.CODE_SERVER_ENTRY;
@@ -405,8 +405,7 @@ describe('seq2seq flow in code-server', { skip: !vsix || !entry ? 'set RNN_LAB_V
     await closeAllEditors(page);
     const runningRow = (await runRows(page)).filter({ hasText: 'running' }).first();
     await waitFor(async () => (await runningRow.count()) === 1, 60_000, 'no running run in the Runs tree');
-    await runningRow.click();
-    const reopened = await findFrame(page, 'body[data-phase="training"] #loss-plot', 60_000);
+    const reopened = await openFromRunsTree(page, runningRow, 'body[data-phase="training"] #loss-plot');
     const reportsOf = async () => Number(await reopened.evaluate(() => document.getElementById('metrics-plot')?.dataset.points ?? 0));
     const at = await waitFor(async () => ((await reportsOf()) >= 2 ? reportsOf() : null), 30_000, 'the reopened panel lacks the reports so far');
     await waitFor(async () => (await reportsOf()) > at, 120_000, 'the reopened panel does not follow the run');

@@ -10,18 +10,12 @@
  */
 import * as vscode from 'vscode';
 import type { Words } from '../../shared/options';
-import { isSaid, type Said } from '../../shared/said';
 
 export function t(message: string, ...args: (string | number)[]): string {
   return vscode.l10n.t(message, ...args);
 }
 
-/** Words from code without a translator (src/shared/said.ts), in the display language; their keys are checked as `t`'s are. */
-export function said(s: Said): string {
-  return sayIn(s.key, s.args.map((a) => (isSaid(a) ? said(a) : typeof a === 'object' ? a.option : a)));
-}
-
-/** A template of said words (its key), its arguments already in words, in the display language. */
+/** A template of said words (src/shared/said.ts, its key), its arguments already in words, in the display language; the keys are checked as `t`'s are. */
 export function sayIn(key: string, args: readonly (string | number)[]): string {
   return vscode.l10n.t(key, ...args);
 }

@@ -13,7 +13,8 @@ import { statusWord as statusIn, trainingWords, type RunKind, type RunStatus } f
 import { settingValue } from '../../shared/options/settings';
 import { STORE_OPTIONS } from '../../shared/options/store';
 import { Disposable, disposeAll, type IDisposable } from '../core/disposable';
-import { said, t } from '../core/strings';
+import { saidText } from '../core/errorText';
+import { t } from '../core/strings';
 import { deleteRun, listRuns, removeStaleTemps, runsRoot, STALE_MS, type DamagedRun, type ListingCache, type RunEntry, type RunListing } from './store';
 
 /** How one kind of run shows in the tree, and opens; given by the flow that makes it. */
@@ -85,7 +86,7 @@ export class RunItem extends vscode.TreeItem {
 export class DamagedItem extends vscode.TreeItem {
   constructor(readonly damaged: DamagedRun) {
     super(damaged.id, vscode.TreeItemCollapsibleState.None);
-    const reason = said(damaged.reason);
+    const reason = saidText(damaged.reason);
     this.description = t('damaged: {0}', reason);
     this.tooltip = `${damaged.dir}\n${reason}`;
     this.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
